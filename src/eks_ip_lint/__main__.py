@@ -1,0 +1,3 @@
+from eks_ip_lint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,20 @@
+"""The project's exceptions. Only UsageError escapes to the CLI; input problems become findings."""
+
+
+class EksIpLintError(Exception):
+    """Base of every exception this package raises on purpose."""
+
+
+class UsageError(EksIpLintError):
+    """The command line or a configuration file is wrong: exit code 2, no findings."""
+
+
+class InputError(EksIpLintError):
+    """A user file cannot be read or parsed. Carries the place, becomes an EKSIP000 finding."""
+
+    def __init__(self, message: str, path: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+

@@ -1,0 +1,1 @@
+"""Terraform: evaluate HCL modules the way `terraform plan` would, as far as a static reading allows."""
