@@ -13,7 +13,7 @@ example ``aws_subnet.private[0].id``), which lets the facts layer link a node gr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeAlias, Union
+from typing import TypeAlias
 
 from eks_ip_lint.span import SourceSpan
 
@@ -28,7 +28,7 @@ class Unknown:
         return f"<unknown: {self.key or self.reason}>"
 
 
-Value: TypeAlias = Union[None, bool, int, float, str, list["Value"], dict[str, "Value"], Unknown]
+Value: TypeAlias = bool | int | float | str | list["Value"] | dict[str, "Value"] | Unknown | None
 
 
 def is_known(value: Value) -> bool:
