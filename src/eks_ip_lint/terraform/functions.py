@@ -1,0 +1,81 @@
+"""Terraform's built-in functions over :data:`~eks_ip_lint.values.Value`: the registry.
+
+The implementations live in one module per family (``functions_network`` for cidr*,
+``functions_collections``, ``functions_strings``, ``functions_regex``, ``functions_format``,
+``functions_encoding``, ``functions_numeric``); this module merges them and applies the rules every
+call shares:
+
+* arity is checked first, as Terraform checks it before evaluating anything;
+* unknown arguments: unless a function is *structural*, any Unknown anywhere in its arguments
+  makes the result Unknown, with the reason of the first Unknown found. Structural functions
+  (``length``, ``slice``, ``element``, ``concat``...) keep what is known about the shape of their
+  result, so a list of unknown subnet IDs still has a length;
+* errors: every failure is an :class:`EvalError` naming the function, as Terraform's do.
+
+``can`` and ``try`` are not here: the evaluator handles them as special forms.
+"""
+
+from __future__ import annotations
+
+from eks_ip_lint.terraform import (
+    functions_collections,
+    functions_encoding,
+    functions_format,
+    functions_network,
+    functions_numeric,
+    functions_regex,
+    functions_strings,
+)
+from eks_ip_lint.terraform.eval_errors import EvalError
+from eks_ip_lint.terraform.functions_common import Function, FunctionError, unknown_of
+from eks_ip_lint.values import Value, first_unknown
+
+FUNCTIONS: dict[str, Function] = {
+    **functions_collections.FUNCTIONS,
+    **functions_encoding.FUNCTIONS,
+    **functions_format.FUNCTIONS,
+    **functions_network.FUNCTIONS,
+    **functions_numeric.FUNCTIONS,
+    **functions_regex.FUNCTIONS,
+    **functions_strings.FUNCTIONS,
+}
+
+
+def has_function(name: str) -> bool:
+    """True when ``name`` is a Terraform function this library implements."""
+    return name in FUNCTIONS
+
+
+def _check_arity(name: str, function: Function, count: int) -> None:
+    required = len(function.params)
+    if count < required:
+        at_least = "at least " if function.variadic else ""
+        raise EvalError(
+            f'Not enough function arguments: function "{name}" expects {at_least}{required} argument(s). '
+            f'Missing value for "{function.params[count]}".'
+        )
+    if count > required and function.variadic is None:
+        raise EvalError(
+            f'Too many function arguments: function "{name}" expects only {required} argument(s).'
+        )
+
+
+def call_function(name: str, args: list[Value]) -> Value:
+    """Call Terraform function ``name``; raises EvalError where Terraform would fail."""
+    function = FUNCTIONS.get(name)
+    if function is None:
+        raise EvalError(f'Call to unknown function: there is no function named "{name}".')
+    _check_arity(name, function, len(args))
+    if not function.structural:
+        for arg in args:
+            u = first_unknown(arg)
+            if u is not None:
+                return unknown_of(name, u)
+    try:
+        return function.impl(args)
+    except FunctionError as err:
+        if err.param is not None:
+            message = f'Invalid value for "{err.param}" parameter of function "{name}": {err.message}.'
+        else:
+            message = f'Call to function "{name}" failed: {err.message}.'
+        raise EvalError(message) from err
