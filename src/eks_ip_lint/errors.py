@@ -17,4 +17,3 @@ class InputError(EksIpLintError):
         self.message = message
         self.path = path
         self.line = line
-

@@ -1,0 +1,387 @@
+"""Evaluate HCL expressions to Values, as ``terraform plan`` would, or to Unknown where it cannot.
+
+The evaluator knows the expression language (operators, templates, for-expressions, splats,
+conditionals, ``try``/``can``) and nothing about modules: root names (``var``, ``local``,
+``aws_subnet``, ``data``...) are resolved by a :class:`Scope` the module loader supplies. A scope
+may hand back a :class:`Lazy` namespace instead of a Value, so ``local.a`` evaluates only local
+``a`` and ``aws_subnet.private[0].id`` does not evaluate every subnet.
+
+Errors Terraform would raise become :class:`EvalError`; the caller turns them into Unknowns with
+the message (or, inside ``try()``, falls back), so one odd expression never stops an analysis.
+"""
+
+from __future__ import annotations
+
+import abc
+import json
+from collections.abc import Mapping
+from typing import Protocol, TypeAlias, Union
+
+from eks_ip_lint.sources import hcl_ast as ast
+from eks_ip_lint.terraform import convert, functions
+from eks_ip_lint.terraform.eval_errors import EvalError
+from eks_ip_lint.values import Unknown, Value, first_unknown
+
+# Terraform itself has no depth limit, but a linter must not die of RecursionError on hostile input.
+MAX_EVAL_DEPTH = 150
+
+
+class Lazy(abc.ABC):
+    """A namespace or collection resolved piece by piece (``local``, ``aws_subnet.private``...)."""
+
+    @abc.abstractmethod
+    def attr(self, name: str, line: int) -> Resolved: ...
+
+    @abc.abstractmethod
+    def index(self, key: Value, line: int) -> Resolved: ...
+
+    @abc.abstractmethod
+    def materialize(self) -> Value: ...
+
+
+Resolved: TypeAlias = Union[Value, "Lazy"]
+
+
+class Scope(Protocol):
+    def resolve(self, name: str, line: int) -> Resolved:
+        """The value of a root name, or raise EvalError if the name means nothing here."""
+        ...
+
+
+def materialize(v: Resolved) -> Value:
+    return v.materialize() if isinstance(v, Lazy) else v
+
+
+class ResourceObject(dict[str, Value]):
+    """A resource or data instance's known arguments. Any attribute it lacks is computed by the
+    provider at apply time, so reading one yields an Unknown keyed by the attribute's address."""
+
+    def __init__(self, address: str, values: Mapping[str, Value]) -> None:
+        super().__init__(values)
+        self.address = address
+
+
+def get_attr(obj: Resolved, name: str, line: int) -> Resolved:
+    if isinstance(obj, Lazy):
+        return obj.attr(name, line)
+    if isinstance(obj, Unknown):
+        return Unknown(obj.reason, f"{obj.key}.{name}" if obj.key else None, obj.span)
+    if isinstance(obj, ResourceObject) and name not in obj:
+        return Unknown(
+            f"{obj.address}.{name} is computed by the provider at apply time", f"{obj.address}.{name}"
+        )
+    if isinstance(obj, dict):
+        if name in obj:
+            return obj[name]
+        raise EvalError(f'this object does not have an attribute named "{name}"')
+    if obj is None:
+        raise EvalError(f'attempt to get attribute "{name}" from a null value')
+    raise EvalError(f'unsupported attribute "{name}" on a {convert.type_name(obj)} value')
+
+
+def get_index(obj: Resolved, key: Value, line: int) -> Resolved:
+    if isinstance(key, Unknown):
+        return Unknown(f"index is unknown: {key.reason}")
+    if isinstance(obj, Lazy):
+        return obj.index(key, line)
+    if isinstance(obj, Unknown):
+        shown = json.dumps(key) if isinstance(key, str) else str(key)
+        return Unknown(obj.reason, f"{obj.key}[{shown}]" if obj.key else None, obj.span)
+    if isinstance(obj, list):
+        i = convert.to_number(key)
+        if not isinstance(i, int) or isinstance(i, bool):
+            raise EvalError("list index must be a whole number")
+        if not 0 <= i < len(obj):
+            raise EvalError(f"invalid index {i}: the list has {len(obj)} elements")
+        return obj[i]
+    if isinstance(obj, dict):
+        k = convert.to_string(key)
+        if isinstance(obj, ResourceObject) and k not in obj:
+            return get_attr(obj, k, line)
+        if k not in obj:
+            raise EvalError(f'the map does not have an element with the key "{k}"')
+        return obj[k]
+    raise EvalError(f"cannot index a {convert.type_name(obj)} value")
+
+
+class Evaluator:
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.depth = 0
+
+    def eval(self, expr: ast.Expr, env: Mapping[str, Value] | None = None) -> Value:
+        """Evaluate fully; EvalError propagates to the caller."""
+        return materialize(self._eval(expr, env or {}))
+
+    def eval_or_unknown(self, expr: ast.Expr, env: Mapping[str, Value] | None = None) -> Value:
+        """Evaluate; a Terraform error becomes an Unknown carrying its message."""
+        try:
+            return self.eval(expr, env)
+        except EvalError as exc:
+            return Unknown(f"expression cannot be evaluated: {exc}")
+
+    # --- dispatch --------------------------------------------------------------------------
+
+    def _eval(self, e: ast.Expr, env: Mapping[str, Value]) -> Resolved:
+        self.depth += 1
+        try:
+            if self.depth > MAX_EVAL_DEPTH:
+                raise EvalError(f"expression or reference chain deeper than {MAX_EVAL_DEPTH} levels")
+            return self._dispatch(e, env)
+        finally:
+            self.depth -= 1
+
+    def _dispatch(self, e: ast.Expr, env: Mapping[str, Value]) -> Resolved:
+        if isinstance(e, ast.Lit):
+            return e.value
+        if isinstance(e, ast.Name):
+            if e.name in env:
+                return env[e.name]
+            return self.scope.resolve(e.name, e.line)
+        if isinstance(e, ast.GetAttr):
+            return get_attr(self._eval(e.obj, env), e.name, e.line)
+        if isinstance(e, ast.Index):
+            return get_index(self._eval(e.obj, env), self.eval(e.key, env), e.line)
+        if isinstance(e, ast.Splat):
+            return self._splat(e, env)
+        if isinstance(e, ast.Template):
+            return self._template(e, env)
+        if isinstance(e, ast.TupleExpr):
+            return [self.eval(i, env) for i in e.items]
+        if isinstance(e, ast.ObjectExpr):
+            return self._object(e, env)
+        if isinstance(e, ast.Call):
+            return self._call(e, env)
+        if isinstance(e, ast.Conditional):
+            return self._conditional(e, env)
+        if isinstance(e, ast.BinOp):
+            return self._binop(e, env)
+        if isinstance(e, ast.Unary):
+            return self._unary(e, env)
+        if isinstance(e, ast.ForExpr):
+            return self._for(e, env)
+        if isinstance(e, ast.Unsupported):
+            return Unknown(f"{e.what} is not evaluated statically")
+        raise EvalError(f"unknown expression node {type(e).__name__}")
+
+    # --- pieces ----------------------------------------------------------------------------
+
+    def _splat(self, e: ast.Splat, env: Mapping[str, Value]) -> Value:
+        base = self.eval(e.obj, env)
+        if isinstance(base, Unknown):
+            return Unknown(base.reason, f"{base.key}[*]" if base.key else None)
+        if base is None:
+            return []
+        items = base if isinstance(base, list) else [base]  # a splat on one object makes a list of one
+        out: list[Value] = []
+        for item in items:
+            cur: Resolved = item
+            for op in e.ops:
+                if isinstance(op, ast.SplatAttr):
+                    cur = get_attr(cur, op.name, e.line)
+                else:
+                    cur = get_index(cur, self.eval(op.key, env), e.line)
+            out.append(materialize(cur))
+        return out
+
+    def _template(self, e: ast.Template, env: Mapping[str, Value]) -> Value:
+        pieces: list[str] = []
+        for part in e.parts:
+            if isinstance(part, str):
+                pieces.append(part)
+                continue
+            v = self.eval(part, env)
+            if isinstance(v, Unknown):
+                return Unknown(f"string template uses an unknown value: {v.reason}")
+            if isinstance(v, list | dict):
+                raise EvalError("cannot include a list or object in a string template")
+            if v is None:
+                raise EvalError("cannot include a null value in a string template")
+            pieces.append(convert.to_string(v))
+        return "".join(pieces)
+
+    def _object(self, e: ast.ObjectExpr, env: Mapping[str, Value]) -> Value:
+        out: dict[str, Value] = {}
+        pending: Unknown | None = None
+        for k_expr, v_expr in e.items:
+            k = self.eval(k_expr, env)
+            if isinstance(k, Unknown):
+                pending = pending or Unknown(f"object key is unknown: {k.reason}")
+                continue
+            out[convert.to_string(k)] = self.eval(v_expr, env)
+        return pending if pending is not None else out
+
+    def _call(self, e: ast.Call, env: Mapping[str, Value]) -> Value:
+        if e.name == "try":
+            return self._try(e, env)
+        if e.name == "can":
+            if len(e.args) != 1:
+                raise EvalError("can() takes exactly one argument")
+            try:
+                v = self.eval(e.args[0], env)
+            except EvalError:
+                return False
+            return Unknown(f"can() of an unknown value: {v.reason}") if isinstance(v, Unknown) else True
+        if e.name in ("file", "templatefile", "fileexists", "filebase64", "fileset"):
+            # Reading files from the user's tree is a later feature; say so rather than guess.
+            return Unknown(f"{e.name}() is not evaluated statically yet")
+        args = [self.eval(a, env) for a in e.args]
+        if e.expand_last:
+            if not args:
+                raise EvalError("the ... expansion needs a last argument")
+            last = args.pop()
+            if isinstance(last, Unknown):
+                return Unknown(f"{e.name}() of an unknown value: {last.reason}")
+            if not isinstance(last, list):
+                raise EvalError("the last argument before ... must be a list")
+            args.extend(last)
+        return functions.call_function(e.name, args)
+
+    def _try(self, e: ast.Call, env: Mapping[str, Value]) -> Value:
+        if not e.args:
+            raise EvalError("try() needs at least one argument")
+        errors = []
+        for arg in e.args:
+            try:
+                return self.eval(arg, env)
+            except EvalError as exc:
+                errors.append(str(exc))
+        raise EvalError("no argument of try() could be evaluated: " + "; ".join(errors))
+
+    def _conditional(self, e: ast.Conditional, env: Mapping[str, Value]) -> Value:
+        cond = self.eval(e.cond, env)
+        if isinstance(cond, Unknown):
+            # Terraform's result is unknown too, unless both branches agree.
+            a = self._maybe(e.then, env)
+            b = self._maybe(e.other, env)
+            if a is not None and a == b and first_unknown(a) is None:
+                return a
+            return Unknown(f"condition is unknown: {cond.reason}")
+        return self.eval(e.then if convert.to_bool(cond) else e.other, env)
+
+    def _maybe(self, e: ast.Expr, env: Mapping[str, Value]) -> Value:
+        try:
+            return self.eval(e, env)
+        except EvalError:
+            return None
+
+    def _binop(self, e: ast.BinOp, env: Mapping[str, Value]) -> Value:
+        left = self.eval(e.left, env)
+        # && and || short-circuit on a known left side, as Terraform 1.x does for bool literals.
+        if e.op in ("&&", "||") and not isinstance(left, Unknown):
+            lb = convert.to_bool(left)
+            if e.op == "&&" and not lb:
+                return False
+            if e.op == "||" and lb:
+                return True
+            right = self.eval(e.right, env)
+            return right if isinstance(right, Unknown) else convert.to_bool(right)
+        right = self.eval(e.right, env)
+        if e.op in ("==", "!="):
+            if isinstance(left, Unknown) or isinstance(right, Unknown):
+                return Unknown("comparison with an unknown value")
+            same = _tf_equal(left, right)
+            return same if e.op == "==" else not same
+        for side in (left, right):
+            if isinstance(side, Unknown):
+                return Unknown(f"arithmetic on an unknown value: {side.reason}")
+        if e.op in ("&&", "||"):  # left was unknown
+            return Unknown("logic on an unknown value")
+        a = convert.to_number(left)
+        b = convert.to_number(right)
+        if e.op == "+":
+            return _norm(a + b)
+        if e.op == "-":
+            return _norm(a - b)
+        if e.op == "*":
+            return _norm(a * b)
+        if e.op == "/":
+            if b == 0:
+                raise EvalError("division by zero")
+            return _norm(a / b)
+        if e.op == "%":
+            if b == 0:
+                raise EvalError("modulo by zero")
+            return _norm(_tf_mod(a, b))
+        if e.op == "<":
+            return a < b
+        if e.op == ">":
+            return a > b
+        if e.op == "<=":
+            return a <= b
+        if e.op == ">=":
+            return a >= b
+        raise EvalError(f"unsupported operator {e.op}")
+
+    def _unary(self, e: ast.Unary, env: Mapping[str, Value]) -> Value:
+        v = self.eval(e.operand, env)
+        if isinstance(v, Unknown):
+            return v
+        if e.op == "!":
+            return not convert.to_bool(v)
+        return _norm(-convert.to_number(v))
+
+    def _for(self, e: ast.ForExpr, env: Mapping[str, Value]) -> Value:
+        coll = self.eval(e.collection, env)
+        if isinstance(coll, Unknown):
+            return Unknown(f"for-expression over an unknown collection: {coll.reason}")
+        if isinstance(coll, dict):
+            pairs: list[tuple[Value, Value]] = list(coll.items())
+        elif isinstance(coll, list):
+            pairs = list(enumerate(coll))
+        else:
+            raise EvalError(f"a for-expression needs a list, set or map, not {convert.type_name(coll)}")
+        tuple_out: list[Value] = []
+        obj_out: dict[str, Value] = {}
+        for k, v in pairs:
+            local = dict(env)
+            local[e.value_var] = v
+            if e.key_var is not None:
+                local[e.key_var] = k
+            if e.cond is not None:
+                c = self.eval(e.cond, local)
+                if isinstance(c, Unknown):
+                    return Unknown(f"for-expression filter is unknown: {c.reason}")
+                if not convert.to_bool(c):
+                    continue
+            if e.key is None:
+                tuple_out.append(self.eval(e.value, local))
+                continue
+            key = self.eval(e.key, local)
+            if isinstance(key, Unknown):
+                return Unknown(f"for-expression key is unknown: {key.reason}")
+            ks = convert.to_string(key)
+            value = self.eval(e.value, local)
+            if e.grouping:
+                group = obj_out.setdefault(ks, [])
+                assert isinstance(group, list)
+                group.append(value)
+            elif ks in obj_out:
+                raise EvalError(f'duplicate object key "{ks}" in for-expression (use ... to group)')
+            else:
+                obj_out[ks] = value
+        return tuple_out if e.key is None else obj_out
+
+
+def _norm(n: int | float) -> int | float:
+    if isinstance(n, float) and n.is_integer() and abs(n) < 2**53:
+        return int(n)
+    return n
+
+
+def _tf_mod(a: int | float, b: int | float) -> int | float:
+    # Terraform's % truncates toward zero like Go, not floor like Python.
+    import math  # noqa: PLC0415
+
+    return math.fmod(a, b) if isinstance(a, float) or isinstance(b, float) else int(math.fmod(a, b))
+
+
+def _tf_equal(a: Value, b: Value) -> bool:
+    # Terraform compares type and value: 1 == "1" is false, 1 == 1.0 is true.
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    if type(a) is not type(b) and not (isinstance(a, dict) and isinstance(b, dict)):
+        return False
+    return a == b
