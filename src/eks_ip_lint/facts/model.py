@@ -1,0 +1,131 @@
+"""Domain facts: clusters, subnets, node groups and VPC CNI settings, whatever the source format.
+
+Facts know EKS, not capacity math, and not the parser. Every fact carries the span of its
+declaration, and the fields that may be unknowable before apply are typed ``X | Unknown``.
+References between facts (a node group's subnets, an add-on's cluster) are kept as the Values the
+configuration holds; :func:`same_ref` decides whether two of them denote the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from eks_ip_lint.span import SourceSpan
+from eks_ip_lint.values import Unknown, Value
+
+
+def same_ref(a: Value, b: Value) -> bool:
+    """True when two reference values certainly denote the same object.
+
+    Known values compare equal; Unknowns match when they carry the same symbolic key (for example
+    both are ``aws_subnet.private[0].id``). An Unknown without a key matches nothing.
+    """
+    if isinstance(a, Unknown) or isinstance(b, Unknown):
+        return isinstance(a, Unknown) and isinstance(b, Unknown) and a.key is not None and a.key == b.key
+    return a == b and a is not None
+
+
+@dataclass(frozen=True)
+class SubnetFact:
+    address: str
+    # Values by which other resources may refer to this subnet (its id's symbolic key, a known id).
+    refs: tuple[Value, ...]
+    cidr: str | Unknown
+    az: str | Unknown  # an Unknown with a key is a symbolic AZ: equal keys = same AZ
+    span: SourceSpan
+    vpc_ref: Value = None
+
+
+@dataclass(frozen=True)
+class VpcFact:
+    address: str
+    refs: tuple[Value, ...]
+    cidrs: tuple[str | Unknown, ...]
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class ClusterFact:
+    address: str
+    name: str | Unknown
+    refs: tuple[Value, ...]  # values other resources use to name this cluster
+    subnet_refs: tuple[Value, ...] | Unknown
+    ip_family: str | Unknown
+    span: SourceSpan
+    subnets_span: SourceSpan | None = None
+
+
+NodeGroupKind = Literal["managed", "self-managed"]
+
+
+@dataclass(frozen=True)
+class NodeGroupFact:
+    address: str
+    name: str | Unknown
+    kind: NodeGroupKind
+    cluster_ref: Value
+    instance_types: tuple[str, ...] | Unknown
+    min_size: int | Unknown
+    max_size: int | Unknown
+    desired_size: int | Unknown
+    subnet_refs: tuple[Value, ...] | Unknown
+    span: SourceSpan
+    max_size_span: SourceSpan
+    instance_types_span: SourceSpan
+    subnets_span: SourceSpan
+    # An explicit kubelet max pods (user data, bootstrap args); None when the node's default applies.
+    max_pods: int | Unknown | None = None
+    # Managed node groups with a custom AMI do not get the EKS max-pods rule (110/250 cap).
+    custom_ami: bool = False
+    instance_types_source: str = ""
+
+
+@dataclass(frozen=True)
+class CniSource:
+    """One place that sets VPC CNI environment variables (an add-on, a Helm release...)."""
+
+    address: str
+    cluster_ref: Value
+    env: dict[str, str] | Unknown
+    span: SourceSpan
+    description: str
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A value the analysis needed but could not know; becomes an EKSIP002 finding."""
+
+    what: str
+    reason: str
+    span: SourceSpan
+    address: str | None = None
+    cluster_ref: Value = None
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """A file that could not be read or parsed; becomes an EKSIP000 finding."""
+
+    message: str
+    span: SourceSpan
+
+
+@dataclass
+class Facts:
+    """Everything extracted from one unit (a Terraform root module, a template...)."""
+
+    unit: str
+    clusters: list[ClusterFact] = field(default_factory=list)
+    subnets: list[SubnetFact] = field(default_factory=list)
+    vpcs: list[VpcFact] = field(default_factory=list)
+    node_groups: list[NodeGroupFact] = field(default_factory=list)
+    cni_sources: list[CniSource] = field(default_factory=list)
+    unresolved: list[Unresolved] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+
+    def subnet_for(self, ref: Value) -> SubnetFact | None:
+        for s in self.subnets:
+            if any(same_ref(ref, r) for r in s.refs):
+                return s
+        return None
