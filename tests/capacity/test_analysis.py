@@ -1,0 +1,138 @@
+"""Capacity analysis over facts: AZ spread, shared subnets, supported node counts.
+
+Facts are built directly here (no parser), so these tests pin the arithmetic alone. Per-node
+numbers come from the model and are checked against hand computations in each docstring.
+"""
+
+from __future__ import annotations
+
+from eks_ip_lint.capacity.analysis import Options, analyse, spread
+from eks_ip_lint.facts.model import ClusterFact, Facts, NodeGroupFact, SubnetFact
+from eks_ip_lint.span import SourceSpan
+from eks_ip_lint.values import Unknown
+
+SPAN = SourceSpan("main.tf", 1)
+
+
+def subnet(i: int, cidr: str, az: str) -> SubnetFact:
+    return SubnetFact(f"aws_subnet.s[{i}]", (Unknown("", f"aws_subnet.s[{i}].id"),), cidr, az, SPAN)
+
+
+def ref(i: int) -> Unknown:
+    return Unknown("", f"aws_subnet.s[{i}].id")
+
+
+def group(name: str, types: tuple[str, ...], max_size: int, subnets: tuple[int, ...]) -> NodeGroupFact:
+    return NodeGroupFact(
+        address=f"aws_eks_node_group.{name}",
+        name=name,
+        kind="managed",
+        cluster_ref="c",
+        instance_types=types,
+        min_size=1,
+        max_size=max_size,
+        desired_size=1,
+        subnet_refs=tuple(ref(i) for i in subnets),
+        span=SPAN,
+        max_size_span=SPAN,
+        instance_types_span=SPAN,
+        subnets_span=SPAN,
+    )
+
+
+def cluster(subnets: tuple[int, ...]) -> ClusterFact:
+    return ClusterFact("aws_eks_cluster.c", "c", ("c",), tuple(ref(i) for i in subnets), "ipv4", SPAN)
+
+
+def test_spread_is_even_over_azs_and_extras_go_to_the_smallest() -> None:
+    subnets = [subnet(0, "10.0.0.0/22", "a"), subnet(1, "10.0.4.0/24", "b"), subnet(2, "10.0.8.0/22", "c")]
+    placed = spread(80, subnets)
+    # 80 = 3 x 26 + 2: the two extra nodes go to the AZs with the least room (b, then a/c by name).
+    assert placed == {"aws_subnet.s[1]": 27, "aws_subnet.s[0]": 27, "aws_subnet.s[2]": 26}
+
+
+def test_spread_splits_an_az_over_its_subnets() -> None:
+    subnets = [subnet(0, "10.0.0.0/24", "a"), subnet(1, "10.0.1.0/24", "a"), subnet(2, "10.0.2.0/24", "b")]
+    # 9 = 2 x 4 + 1: AZ b (251 usable) has less room than a (2 x 251), so b takes the 5th node.
+    assert spread(9, subnets) == {"aws_subnet.s[0]": 2, "aws_subnet.s[1]": 2, "aws_subnet.s[2]": 5}
+
+
+def test_seed_numbers() -> None:
+    """m5.4xlarge floor = 60 IPs (see tests/cli/test_seed_example.py); /22 = 1,019 usable."""
+    facts = Facts(unit="u")
+    facts.subnets += [subnet(i, f"10.0.{4 * i}.0/22", f"az{i}") for i in range(3)]
+    facts.clusters.append(cluster((0, 1, 2)))
+    facts.node_groups.append(group("g", ("m5.4xlarge",), 80, (0, 1, 2)))
+    (c,) = analyse(facts).clusters
+    (g,) = c.node_groups
+    assert g.floor is not None and g.floor.node_subnet_ips == 60
+    assert g.supported_floor == 48
+    assert [s.demand_floor for s in c.subnets] == [27 * 60, 27 * 60, 26 * 60]
+    # m5.4xlarge has 16 vCPUs, so a managed node group caps max pods at 110; full node = 108 pods:
+    # n_pod = min(8, ceil(110/29) = 4, 1 + ceil(108/29) = 5) = 4 ENIs -> 116 IPs + 4 primaries = 120.
+    assert g.max_pods == 110
+    assert g.configured is not None and g.configured.node_subnet_ips == 120
+    # floor(1019 / 120) = 8 per subnet, 24 in all.
+    assert g.supported_configured == 24
+
+
+def test_shared_subnets_add_demand_up() -> None:
+    """Two m5.large groups (floor 20 IPs: 2 ENIs x 9 + 2 primaries) in one /24 (251 usable)."""
+    facts = Facts(unit="u")
+    facts.subnets.append(subnet(0, "10.0.0.0/24", "a"))
+    facts.clusters.append(cluster((0,)))
+    facts.node_groups += [group("a", ("m5.large",), 8, (0,)), group("b", ("m5.large",), 6, (0,))]
+    (c,) = analyse(facts).clusters
+    (s,) = c.subnets
+    assert s.demand_floor == (8 + 6) * 20
+    a, b = c.node_groups
+    # Beside group b at 6 nodes (120 IPs), group a fits floor((251 - 120) / 20) = 6 nodes, and
+    # beside a at 8 (160 IPs), b fits floor(91 / 20) = 4.
+    assert (a.supported_floor, b.supported_floor) == (6, 4)
+
+
+def test_pods_per_node_option_sets_the_configured_density() -> None:
+    """m5.large, 10 pods, WARM_ENI_TARGET=1: 1 + ceil(10/9) = 3 ENIs -> 27 + 3 = 30 IPs."""
+    facts = Facts(unit="u")
+    facts.subnets.append(subnet(0, "10.0.0.0/24", "a"))
+    facts.clusters.append(cluster((0,)))
+    facts.node_groups.append(group("a", ("m5.large",), 3, (0,)))
+    (c,) = analyse(facts, Options(pods_per_node=10)).clusters
+    (g,) = c.node_groups
+    assert g.pods_configured == 10
+    assert g.configured is not None and g.configured.node_subnet_ips == 30
+
+
+def test_mixed_instance_types_use_the_hungriest_for_the_floor() -> None:
+    """m5.large floor 20 IPs, m5.4xlarge floor 60: the check takes m5.4xlarge and says so."""
+    facts = Facts(unit="u")
+    facts.subnets.append(subnet(0, "10.0.0.0/22", "a"))
+    facts.clusters.append(cluster((0,)))
+    facts.node_groups.append(group("a", ("m5.large", "m5.4xlarge"), 3, (0,)))
+    (g,) = analyse(facts).clusters[0].node_groups
+    assert g.instance_type == "m5.4xlarge"
+    assert "m5.4xlarge holds the most IPs" in g.type_choice_note
+    # The managed node group rule takes the minimum over types: m5.large's 29.
+    assert g.max_pods == 29
+
+
+def test_undeclared_subnet_makes_the_group_unresolved_not_wrong() -> None:
+    facts = Facts(unit="u")
+    facts.subnets.append(subnet(0, "10.0.0.0/24", "a"))
+    facts.clusters.append(cluster((0,)))
+    g = group("a", ("m5.large",), 3, (0,))
+    facts.node_groups.append(
+        NodeGroupFact(**{**g.__dict__, "subnet_refs": (ref(0), "subnet-0123456789abcdef0")})
+    )
+    (cap,) = analyse(facts).clusters[0].node_groups
+    assert cap.problem is not None and "subnet-0123456789abcdef0" in cap.problem.reason
+
+
+def test_ipv6_cluster_takes_one_ipv4_per_node() -> None:
+    facts = Facts(unit="u")
+    facts.subnets.append(subnet(0, "10.0.0.0/24", "a"))
+    facts.clusters.append(ClusterFact("aws_eks_cluster.c", "c", ("c",), (ref(0),), "ipv6", SPAN))
+    facts.node_groups.append(group("a", ("m5.4xlarge",), 200, (0,)))
+    (g,) = analyse(facts).clusters[0].node_groups
+    assert g.floor is not None and g.floor.node_subnet_ips == 1
+    assert g.supported_floor == 251
