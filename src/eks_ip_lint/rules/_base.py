@@ -1,0 +1,56 @@
+"""What a rule is: metadata plus a pure function from the capacity model to findings.
+
+Rules keep no state between runs (a module-level ``RULE`` with a plain ``check`` function), so
+the CLI, the checkov adapter and the cfn-lint adapter can share them. Everything listed about
+rules elsewhere (``--list-rules``, docs/rules/index.md, plugin ID maps) is generated from ``meta``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from eks_ip_lint.capacity.analysis import Options, UnitCapacity
+from eks_ip_lint.findings import Finding, Severity
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    id: str  # EKSIP<nnn>: 0xx input and extraction, 1xx subnet capacity, 2xx CNI configuration
+    name: str  # kebab-case, names the flagged pattern
+    severity: Severity  # default; configuration may change it
+    summary: str  # one sentence, shown by --list-rules and in SARIF
+    since: str = "0.1.0"
+    inputs: tuple[str, ...] = ("Terraform",)
+
+    @property
+    def docs_path(self) -> str:
+        return f"docs/rules/{self.id}.md"
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    options: Options
+
+
+CheckFn = Callable[[UnitCapacity, RuleContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    meta: RuleMeta
+    check: CheckFn
+
+    def finding(
+        self,
+        message: str,
+        span: object,
+        *,
+        address: str | None = None,
+        cluster: str | None = None,
+        fix: str | None = None,
+    ) -> Finding:
+        from eks_ip_lint.span import SourceSpan  # noqa: PLC0415 -- keeps this module's imports minimal
+
+        assert isinstance(span, SourceSpan)
+        return Finding(self.meta.id, self.meta.severity, message, span, address, cluster, fix)

@@ -1,0 +1,121 @@
+"""Shared by EKSIP101 (floor) and EKSIP102 (configured density): which subnets a node group
+exhausts at max size, and the concrete change that removes the problem, verified by re-analysis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from eks_ip_lint.capacity.analysis import (
+    ClusterCapacity,
+    NodeGroupCapacity,
+    Options,
+    SubnetCapacity,
+    UnitCapacity,
+    analyse,
+)
+from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.rules._format import n, smallest_prefix_for
+from eks_ip_lint.values import Unknown
+
+Density = Literal["floor", "configured"]
+
+# A low-waste warm pool: 2 spare IPs, never fewer than 10 allocated. WARM_IP_TARGET avoids the
+# MINIMUM-only trap (EKSIP201); 10 keeps small bursts served without an EC2 call
+# (aws/amazon-vpc-cni-k8s docs/eni-and-ip-target.md discusses exactly these two knobs).
+SUGGESTED_ENV = {"WARM_IP_TARGET": "2", "MINIMUM_IP_TARGET": "10"}
+
+
+@dataclass(frozen=True)
+class Exhaustion:
+    cluster: ClusterCapacity
+    group: NodeGroupCapacity
+    subnets: tuple[SubnetCapacity, ...]  # subnets this group uses whose demand exceeds supply
+    node: NodeIps
+    supported: int | Unknown
+
+
+def node_at(group: NodeGroupCapacity, density: Density) -> NodeIps | None:
+    return group.floor if density == "floor" else group.configured
+
+
+def _demand(s: SubnetCapacity, density: Density) -> int | Unknown:
+    return s.demand_floor if density == "floor" else s.demand_configured
+
+
+def exhaustions(unit: UnitCapacity, density: Density) -> Iterator[Exhaustion]:
+    for cluster in unit.clusters:
+        for g in cluster.node_groups:
+            node = node_at(g, density)
+            if not g.analysed or node is None or not isinstance(g.max_size, int):
+                continue
+            bad = []
+            for s in cluster.subnets:
+                if g.nodes_at_max.get(s.fact.address, 0) <= 0 or isinstance(s.usable, Unknown):
+                    continue
+                d = _demand(s, density)
+                if isinstance(d, int) and d > s.usable:
+                    bad.append(s)
+            if bad:
+                sup = g.supported_floor if density == "floor" else g.supported_configured
+                yield Exhaustion(cluster, g, tuple(bad), node, sup)
+
+
+def _still_exhausted(
+    unit: UnitCapacity, options: Options, ex: Exhaustion, density: Density
+) -> tuple[bool, NodeGroupCapacity | None]:
+    again = analyse(unit.facts, options)
+    for e in exhaustions(again, density):
+        if e.group.fact.address == ex.group.fact.address:
+            return True, e.group
+    for c in again.clusters:
+        for g in c.node_groups:
+            if g.fact.address == ex.group.fact.address:
+                return False, g
+    return False, None
+
+
+def suggest_fix(unit: UnitCapacity, ex: Exhaustion, density: Density, options: Options) -> str:
+    """The first change that makes the finding go away (checked by re-running the analysis),
+    followed by the always-valid alternatives: a smaller max size, or bigger subnets."""
+    fixes: list[str] = []
+    env = ex.cluster.cni.env
+    already = all(env.get(k) == v for k, v in SUGGESTED_ENV.items())
+    if not already and ex.cluster.ip_family != "ipv6":
+        overrides = dict(options.env_overrides)
+        overrides[ex.cluster.name] = {**overrides.get(ex.cluster.name, {}), **SUGGESTED_ENV}
+        trial = Options(pods_per_node=options.pods_per_node, env_overrides=overrides)
+        exhausted, after = _still_exhausted(unit, trial, ex, density)
+        if not exhausted and after is not None:
+            new_node = node_at(after, density)
+            per_node = new_node.node_subnet_ips if new_node is not None else 0
+            supported = after.supported_floor if density == "floor" else after.supported_configured
+            where = (
+                "the vpc-cni add-on's configuration_values env"
+                if ex.cluster.cni.span
+                else "the vpc-cni add-on env"
+            )
+            fixes.append(
+                f"set WARM_IP_TARGET=2 and MINIMUM_IP_TARGET=10 in {where}: the {density} drops to "
+                f"{n(per_node)} IPs per node and {n(supported)} nodes fit (max size {n(ex.group.max_size)})"
+            )
+    if isinstance(ex.supported, int):
+        fixes.append(f"lower max_size to {ex.supported:,}")
+    worst = max((_demand(s, density) for s in ex.subnets), key=lambda d: d if isinstance(d, int) else 0)
+    if isinstance(worst, int):
+        p = smallest_prefix_for(worst)
+        fixes.append(
+            f"give each subnet at least {worst:,} usable IPs (a /{p} instead of a /{ex.subnets[0].prefixlen})"
+        )
+    return "; or ".join(fixes)
+
+
+def describe_subnets(ex: Exhaustion, density: Density) -> str:
+    parts = []
+    for s in ex.subnets:
+        d = _demand(s, density)
+        cidr = s.fact.cidr if isinstance(s.fact.cidr, str) else "unknown CIDR"
+        shared = "" if len(s.contributors) <= 1 else f", shared by {len(s.contributors)} node groups"
+        parts.append(f"{s.fact.address} ({cidr}, {n(s.usable)} usable IPs{shared}) needs {n(d)}")
+    return "; ".join(parts)

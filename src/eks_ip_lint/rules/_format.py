@@ -1,0 +1,22 @@
+"""Number and value formatting shared by rule messages, so every message reads the same way."""
+
+from __future__ import annotations
+
+from eks_ip_lint.values import Unknown
+
+
+def n(value: int | Unknown) -> str:
+    """1019 -> '1,019'; an Unknown -> 'unknown'."""
+    return "unknown" if isinstance(value, Unknown) else f"{value:,}"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def smallest_prefix_for(ips: int) -> int:
+    """The longest prefix whose subnet has at least ``ips`` usable addresses (2^(32-p) - 5)."""
+    p = 28
+    while p > 0 and (1 << (32 - p)) - 5 < ips:
+        p -= 1
+    return p

@@ -1,0 +1,45 @@
+"""EKSIP102: at max size and the configured pod density, a node group's subnet is exhausted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from eks_ip_lint.capacity.analysis import UnitCapacity
+from eks_ip_lint.findings import Finding, Severity
+from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
+from eks_ip_lint.rules._exhaustion import describe_subnets, exhaustions, suggest_fix
+from eks_ip_lint.rules._format import n
+
+META = RuleMeta(
+    id="EKSIP102",
+    name="subnet-exhausted-at-configured-density",
+    severity=Severity.WARNING,
+    summary="At the node groups' max size and the configured pods per node, a subnet runs out of IPs.",
+)
+
+
+def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
+    # A group whose floor already exhausts a subnet is EKSIP101's; one finding per cause.
+    floor_failures = {ex.group.fact.address for ex in exhaustions(unit, "floor")}
+    for ex in exhaustions(unit, "configured"):
+        g = ex.group
+        if g.fact.address in floor_failures:
+            continue
+        density = (
+            "full nodes"
+            if ctx.options.pods_per_node is None
+            else f"--pods-per-node {ctx.options.pods_per_node}"
+        )
+        message = (
+            f"node group {g.fact.address} ({g.instance_type}, max {n(g.max_size)} nodes): with "
+            f"{n(g.pods_configured)} pods per node ({density}; max pods {n(g.max_pods)}) a node holds "
+            f"{n(ex.node.node_subnet_ips)} IPs, so at max size {describe_subnets(ex, 'configured')}; "
+            f"these subnets hold {n(ex.supported)} such nodes"
+        )
+        fix = suggest_fix(unit, ex, "configured", ctx.options)
+        yield RULE.finding(
+            message, g.fact.max_size_span, address=g.fact.address, cluster=ex.cluster.name, fix=fix
+        )
+
+
+RULE = Rule(META, check)
