@@ -1,0 +1,1 @@
+"""Reporters: findings and capacity tables -> text for people and programs."""

@@ -1,0 +1,180 @@
+"""Command line: ``eks-ip-lint [PATH...]`` and ``eks-ip-lint simulate INSTANCE_TYPE``.
+
+One boundary maps outcomes to exit codes: 0 nothing reaches ``--fail-on``, 1 something does,
+2 usage or configuration error, 3 an internal error (a bug: the message asks for a report and
+``EKS_IP_LINT_DEBUG=1`` shows the traceback), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from eks_ip_lint import __version__
+from eks_ip_lint.errors import UsageError
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so main() stays the only exit point."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]  # argparse declares NoReturn
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _lint_parser() -> _Parser:
+    p = _Parser(
+        prog="eks-ip-lint",
+        description="Find EKS clusters that run out of VPC IP addresses before their node groups reach max size.",
+        epilog="Also: eks-ip-lint simulate INSTANCE_TYPE --help (what-if calculator for one node).",
+    )
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="Terraform module directories or files (default: .)"
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument(
+        "--pods-per-node",
+        type=_positive_int,
+        metavar="N",
+        help="pods per node for the configured density (default: full nodes, max pods - 2)",
+    )
+    p.add_argument(
+        "--fail-on", choices=FAIL_ON, default="error", help="lowest severity that fails (default: error)"
+    )
+    p.add_argument(
+        "--var", action="append", default=[], metavar="NAME=VALUE", help="set a Terraform variable"
+    )
+    p.add_argument("--var-file", action="append", default=[], metavar="FILE", help="read Terraform variables")
+    p.add_argument("--workspace", default="default", help="value of terraform.workspace (default: default)")
+    p.add_argument("--list-rules", action="store_true", help="list the rules and exit")
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    return p
+
+
+def _simulate_parser() -> _Parser:
+    p = _Parser(
+        prog="eks-ip-lint simulate",
+        description="What a node of INSTANCE_TYPE holds in its subnet at each pod count, under given VPC CNI settings.",
+    )
+    p.add_argument("instance_type", metavar="INSTANCE_TYPE")
+    p.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="a VPC CNI env setting")
+    p.add_argument("--pods", metavar="N|A..B", help="pod count or inclusive range (default: 0..max pods - 2)")
+    p.add_argument(
+        "--max-pods", type=_positive_int, metavar="N", help="kubelet max pods (default: ENI formula)"
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    return p
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] == "simulate":
+            return _simulate(args[1:])
+        return _lint(args)
+    except UsageError as exc:
+        print(f"eks-ip-lint: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("eks-ip-lint: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        if os.environ.get("EKS_IP_LINT_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"eks-ip-lint: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in eks-ip-lint. Run again with EKS_IP_LINT_DEBUG=1 for details and please report it.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def _lint(argv: list[str]) -> int:
+    ns = _lint_parser().parse_args(argv)
+    if ns.version:
+        print(f"eks-ip-lint {__version__}")
+        return EXIT_OK
+    if ns.list_rules:
+        from eks_ip_lint.rules import ALL_RULES  # noqa: PLC0415 -- keep --version fast
+
+        for rule in ALL_RULES:
+            m = rule.meta
+            print(f"{m.id}  {m.severity.value:<7}  {m.name}: {m.summary}")
+        return EXIT_OK
+
+    from eks_ip_lint.capacity.analysis import Options  # noqa: PLC0415
+    from eks_ip_lint.engine import LintRequest, lint  # noqa: PLC0415
+    from eks_ip_lint.findings import Severity  # noqa: PLC0415
+    from eks_ip_lint.terraform.variables import VariableInputs, parse_cli_vars  # noqa: PLC0415
+
+    for f in ns.var_file:
+        if not os.path.isfile(f):
+            raise UsageError(f"--var-file {f}: no such file")
+    request = LintRequest(
+        paths=tuple(ns.paths or ["."]),
+        variables=VariableInputs(var_files=tuple(ns.var_file), vars=parse_cli_vars(ns.var)),
+        options=Options(pods_per_node=ns.pods_per_node),
+        workspace=ns.workspace,
+    )
+    result = lint(request)
+    if ns.format == "json":
+        from eks_ip_lint.report.json_report import render_json  # noqa: PLC0415
+
+        _write(render_json(result, fail_on=ns.fail_on, pods_per_node=ns.pods_per_node), ns.output)
+    else:
+        from eks_ip_lint.report.text import render_text  # noqa: PLC0415
+
+        _write(render_text(result), ns.output)
+    if ns.fail_on == "never":
+        return EXIT_OK
+    threshold = Severity(ns.fail_on).rank
+    return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in result.findings) else EXIT_OK
+
+
+def _simulate(argv: list[str]) -> int:
+    from eks_ip_lint import simulate as sim  # noqa: PLC0415
+
+    ns = _simulate_parser().parse_args(argv)
+    env = {}
+    for item in ns.env:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--env expects KEY=VALUE, got {item!r}")
+        env[key.strip()] = value.strip()
+    pods = sim.parse_pods(ns.pods) if ns.pods else None
+    result = sim.simulate(ns.instance_type, env, pods, ns.max_pods)
+    text = sim.render_simulation_json(result) if ns.format == "json" else sim.render_simulation_text(result)
+    sys.stdout.write(text)
+    return EXIT_OK

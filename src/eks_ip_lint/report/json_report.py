@@ -1,0 +1,160 @@
+"""Machine-readable report, schema version 1 (docs/json-output.md, docs/schema/report-v1.schema.json).
+
+Every number the text report shows is here, per cluster, with where each CNI setting came from.
+A value that cannot be known statically is ``null``, and its reason is in the object's ``unknown``
+map under the same field name, so consumers never mistake "unknown" for "zero".
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from eks_ip_lint import __version__
+from eks_ip_lint.capacity.analysis import ClusterCapacity, NodeGroupCapacity, SubnetCapacity
+from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.engine import LintResult
+from eks_ip_lint.findings import Finding
+from eks_ip_lint.values import Unknown
+
+SCHEMA_VERSION = 1
+
+
+class _Obj:
+    """Builds one JSON object, sending Unknowns to ``null`` + ``unknown[field] = reason``."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {}
+        self.unknown: dict[str, str] = {}
+
+    def put(self, key: str, value: object) -> _Obj:
+        if isinstance(value, Unknown):
+            self.data[key] = None
+            self.unknown[key] = value.reason
+        else:
+            self.data[key] = value
+        return self
+
+    def done(self) -> dict[str, Any]:
+        self.data["unknown"] = self.unknown
+        return self.data
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    return {
+        "rule_id": f.rule_id,
+        "severity": f.severity.value,
+        "message": f.message,
+        "fix": f.fix,
+        "file": f.span.path,
+        "line": f.span.line,
+        "address": f.address,
+        "cluster": f.cluster,
+        "fingerprint": f.fingerprint,
+    }
+
+
+def _node(n: NodeIps | None) -> dict[str, Any] | None:
+    if n is None:
+        return None
+    return {
+        "mode": n.mode.value,
+        "enis": n.enis_total,
+        "pod_ips": n.pod_ips,
+        "prefixes": n.prefixes,
+        "node_subnet_ips": n.node_subnet_ips,
+        "eniconfig_subnet_ips": n.eniconfig_subnet_ips,
+        "notes": list(n.notes),
+    }
+
+
+def _group(g: NodeGroupCapacity) -> dict[str, Any]:
+    f = g.fact
+    o = _Obj()
+    o.put("address", f.address).put("name", f.name).put("kind", f.kind)
+    o.put("file", f.span.path).put("line", f.span.line)
+    o.put(
+        "instance_types",
+        list(f.instance_types) if not isinstance(f.instance_types, Unknown) else f.instance_types,
+    )
+    o.put("instance_type_used", g.instance_type)
+    o.put("min_size", f.min_size).put("max_size", f.max_size).put("desired_size", f.desired_size)
+    o.put("max_pods", g.max_pods).put("max_pods_source", g.max_pods_source)
+    o.put("pods_per_node_configured", g.pods_configured)
+    o.put("ips_per_node", {"floor": g.floor.node_subnet_ips if g.floor else None,
+                           "configured": g.configured.node_subnet_ips if g.configured else None})  # fmt: skip
+    o.put("node", {"floor": _node(g.floor), "configured": _node(g.configured)})
+    o.put("max_nodes_supported", {
+        "floor": None if isinstance(g.supported_floor, Unknown) else g.supported_floor,
+        "configured": None if isinstance(g.supported_configured, Unknown) else g.supported_configured,
+    })  # fmt: skip
+    o.put("nodes_at_max_size", dict(g.nodes_at_max))
+    if g.problem is not None:
+        o.unknown["analysis"] = g.problem.reason
+    if isinstance(g.supported_configured, Unknown) and g.analysed:
+        o.unknown["max_nodes_supported.configured"] = g.supported_configured.reason
+    return o.done()
+
+
+def _subnet(s: SubnetCapacity) -> dict[str, Any]:
+    o = _Obj()
+    o.put("address", s.fact.address).put("cidr", s.fact.cidr).put("az", s.az)
+    o.put("file", s.fact.span.path).put("line", s.fact.span.line)
+    o.put("usable_ips", s.usable).put("demand_at_max_floor", s.demand_floor)
+    o.put("demand_at_max_configured", s.demand_configured)
+    o.put("cluster_subnet", s.cluster_subnet)
+    return o.done()
+
+
+def _cluster(c: ClusterCapacity, findings: list[Finding]) -> dict[str, Any]:
+    s = c.cni.settings
+    o = _Obj()
+    o.put("name", c.name).put("address", c.address).put("file", c.span.path).put("line", c.span.line)
+    o.put("ip_family", c.ip_family)
+    o.put(
+        "cni",
+        {
+            "settings": {
+                "warm_eni_target": s.warm_eni_target,
+                "warm_ip_target": s.warm_ip_target,
+                "minimum_ip_target": s.minimum_ip_target,
+                "warm_prefix_target": s.warm_prefix_target,
+                "prefix_delegation": s.prefix_delegation,
+                "custom_networking": s.custom_networking,
+                "security_groups_for_pods": s.pod_eni,
+                "max_eni": s.max_eni,
+                "ipv6": s.ipv6,
+            },
+            "env": {
+                k: {"value": v, "source": c.cni.origins.get(k, "")} for k, v in sorted(c.cni.env.items())
+            },
+            "notes": list(c.cni.notes),
+        },
+    )
+    o.put("total_max_nodes", c.total_max_nodes)
+    o.put("subnets", [_subnet(x) for x in c.subnets])
+    o.put("node_groups", [_group(g) for g in c.node_groups])
+    o.put("findings", [finding_json(f) for f in findings if f.cluster == c.name])
+    return o.done()
+
+
+def render_json(result: LintResult, *, fail_on: str, pods_per_node: int | None) -> str:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for f in result.findings:
+        counts[f.severity.value] += 1
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "eks-ip-lint", "version": __version__},
+        "options": {"fail_on": fail_on, "pods_per_node": pods_per_node},
+        "units": [
+            {
+                "kind": u.kind,
+                "path": u.path,
+                "clusters": [_cluster(c, list(u.findings)) for c in u.capacity.clusters],
+            }
+            for u in result.units
+        ],
+        "findings": [finding_json(f) for f in result.findings],
+        "summary": counts,
+    }
+    return json.dumps(doc, indent=2, sort_keys=False) + "\n"

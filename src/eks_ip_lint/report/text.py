@@ -1,0 +1,108 @@
+"""Human-readable report: per cluster, the subnets and node groups with their numbers, then findings."""
+
+from __future__ import annotations
+
+from eks_ip_lint.capacity.analysis import ClusterCapacity
+from eks_ip_lint.engine import LintResult
+from eks_ip_lint.findings import Finding
+from eks_ip_lint.report._table import render
+from eks_ip_lint.values import Unknown
+
+
+def _n(v: int | Unknown | None) -> str:
+    if v is None or isinstance(v, Unknown):
+        return "?"
+    return f"{v:,}"
+
+
+def _cluster(c: ClusterCapacity) -> list[str]:
+    s = c.cni.settings
+    family = c.ip_family if isinstance(c.ip_family, str) else "unknown"
+    where = c.address or "declared elsewhere"
+    lines = [f"cluster {c.name} ({where}, {c.span}), IP family {family}"]
+    mode = []
+    if s.ipv6:
+        mode.append("IPv6: 1 IPv4 per node")
+    elif s.prefix_delegation:
+        mode.append(f"prefix delegation on, WARM_PREFIX_TARGET={s.warm_prefix_target}")
+    else:
+        mode.append(f"WARM_ENI_TARGET={s.warm_eni_target}")
+    if s.warm_ip_target:
+        mode.append(f"WARM_IP_TARGET={s.warm_ip_target}")
+    if s.minimum_ip_target:
+        mode.append(f"MINIMUM_IP_TARGET={s.minimum_ip_target}")
+    if s.custom_networking:
+        mode.append("custom networking")
+    if s.pod_eni:
+        mode.append("security groups for pods")
+    source = f" (from {c.cni.span})" if c.cni.span else " (aws-vpc-cni defaults)"
+    lines.append(f"  VPC CNI: {', '.join(mode)}{source}")
+    if c.subnets:
+        rows = []
+        for sc in c.subnets:
+            cidr = sc.fact.cidr if isinstance(sc.fact.cidr, str) else "?"
+            rows.append(
+                [sc.fact.address, cidr, sc.az, _n(sc.usable), _n(sc.demand_floor), _n(sc.demand_configured)]
+            )
+        lines.append("")
+        lines += render(["subnet", "cidr", "az", "usable", "need@max floor", "need@max configured"], rows)
+    if c.node_groups:
+        rows = []
+        for g in c.node_groups:
+            rows.append(
+                [
+                    g.fact.address,
+                    g.instance_type or "?",
+                    _n(g.max_size),
+                    _n(g.max_pods),
+                    _n(g.floor.node_subnet_ips if g.floor else None),
+                    _n(g.configured.node_subnet_ips if g.configured else None),
+                    _n(g.supported_floor),
+                    _n(g.supported_configured),
+                ]
+            )
+        lines.append("")
+        lines += render(
+            [
+                "node group",
+                "type",
+                "max",
+                "max pods",
+                "IPs/node floor",
+                "IPs/node conf.",
+                "fit floor",
+                "fit conf.",
+            ],
+            rows,
+        )
+    return lines
+
+
+def _finding(f: Finding) -> list[str]:
+    out = [f"{f.span}: {f.severity.value} {f.rule_id} {f.message}"]
+    if f.fix:
+        out.append(f"  fix: {f.fix}")
+    return out
+
+
+def render_text(result: LintResult) -> str:
+    lines: list[str] = []
+    for unit in result.units:
+        if not unit.capacity.clusters and not unit.findings:
+            continue
+        lines.append(f"== {unit.path}")
+        for c in unit.capacity.clusters:
+            lines += _cluster(c)
+            lines.append("")
+        for f in unit.findings:
+            lines += _finding(f)
+        lines.append("")
+    counts = dict.fromkeys(("error", "warning", "info"), 0)
+    for f in result.findings:
+        counts[f.severity.value] += 1
+    units = len(result.units)
+    lines.append(
+        f"{units} module{'s' if units != 1 else ''} checked: {counts['error']} error(s), "
+        f"{counts['warning']} warning(s), {counts['info']} info"
+    )
+    return "\n".join(lines) + "\n"

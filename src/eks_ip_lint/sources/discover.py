@@ -1,0 +1,67 @@
+"""Which units to analyse: Terraform root modules found below the paths the user named.
+
+A directory with ``.tf`` files is a module. It is a *root* module, analysed on its own, unless
+another module in the scanned tree calls it as a local module (``source = "./modules/x"``):
+such a module only means something with its caller's inputs. ``.terraform/`` (downloaded
+modules and providers) and hidden directories are never entered.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from eks_ip_lint.errors import UsageError
+
+SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "__pycache__", ".terragrunt-cache"})
+
+
+@dataclass(frozen=True)
+class Unit:
+    kind: str  # "terraform"
+    path: str  # the module directory, as the user named it (relative stays relative)
+
+
+def _walk(root: str) -> Iterator[str]:
+    """Directories below ``root`` (itself included) that contain .tf files, without following
+    symlinked directories (a symlink loop must not hang the scan)."""
+    stack = [root]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        d = stack.pop()
+        try:
+            st = os.stat(d)
+            entries = sorted(os.scandir(d), key=lambda e: e.name)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        if any(e.name.endswith(".tf") and e.is_file() for e in entries):
+            yield d
+        for e in reversed(entries):
+            if e.is_dir(follow_symlinks=False) and e.name not in SKIP_DIRS and not e.name.startswith("."):
+                stack.append(e.path)
+
+
+def module_dirs(paths: Iterable[str]) -> list[str]:
+    """Every module directory under the given paths (a file stands for its directory), in order."""
+    out: list[str] = []
+    for p in paths:
+        if not os.path.exists(p):
+            raise UsageError(f"{p}: no such file or directory")
+        if os.path.isfile(p):
+            d = os.path.dirname(p) or "."
+            if d not in out:
+                out.append(d)
+            continue
+        for d in _walk(p):
+            if d not in out:
+                out.append(d)
+    return out
+
+
+def root_units(dirs: list[str], called: set[str]) -> list[Unit]:
+    """Drop directories that another scanned module calls as a local module."""
+    return [Unit("terraform", d) for d in dirs if os.path.realpath(d) not in called]
