@@ -74,6 +74,7 @@ def test_seed_numbers() -> None:
     assert g.configured is not None and g.configured.node_subnet_ips == 120
     # floor(1019 / 120) = 8 per subnet, 24 in all.
     assert g.supported_configured == 24
+    assert (c.supported_floor, c.supported_configured) == (48, 24)
 
 
 def test_shared_subnets_add_demand_up() -> None:
@@ -136,3 +137,25 @@ def test_ipv6_cluster_takes_one_ipv4_per_node() -> None:
     (g,) = analyse(facts).clusters[0].node_groups
     assert g.floor is not None and g.floor.node_subnet_ips == 1
     assert g.supported_floor == 251
+
+
+def test_cluster_total_scales_its_groups_together_beside_other_clusters() -> None:
+    """Cluster x: groups a (max 10, subnets 0+1) and b (max 4, subnet 0); cluster y: group c
+    (max 10, subnets 0+1) at max holds 5 x 20 = 100 IPs in each /24 (251 usable). m5.large floor 20.
+
+    11 nodes = shares 10/14 and 4/14 of 11 -> 8 and 3: subnet 0 needs 100 + 4 x 20 + 3 x 20 = 240.
+    12 nodes -> 9 and 3: a puts 5 in subnet 0 -> 100 + 100 + 60 = 260 > 251. So 11.
+    """
+    facts = Facts(unit="u")
+    facts.subnets += [subnet(0, "10.0.0.0/24", "a"), subnet(1, "10.0.1.0/24", "b")]
+    facts.clusters.append(cluster((0, 1)))
+    facts.clusters.append(ClusterFact("aws_eks_cluster.y", "y", ("y",), (ref(0), ref(1)), "ipv4", SPAN))
+    facts.node_groups += [group("a", ("m5.large",), 10, (0, 1)), group("b", ("m5.large",), 4, (0,))]
+    other = group("c", ("m5.large",), 10, (0, 1))
+    facts.node_groups.append(NodeGroupFact(**{**other.__dict__, "cluster_ref": "y"}))
+    x, y = analyse(facts).clusters
+    assert x.supported_floor == 11
+    assert x.total_max_nodes == 14
+    # y beside x at max (subnet 0: 100 + 80 = 180 taken, 71 left): 6 nodes = 3 + 3 fit, the 7th
+    # lands in subnet 0 (equal room, first AZ by name) and would need 80.
+    assert y.supported_floor == 6

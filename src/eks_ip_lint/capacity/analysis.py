@@ -16,7 +16,7 @@ clusters. A subnet holds ``usable_ips`` = 2^(32-prefix) - 5 (§4).
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from eks_ip_lint.capacity import instance_types, max_pods, subnets
@@ -129,6 +129,9 @@ class ClusterCapacity:
     node_groups: tuple[NodeGroupCapacity, ...]
     unresolved: tuple[Unresolved, ...]
     fact: ClusterFact | None = None
+    # Largest total node count with all the cluster's groups scaled together (see _cluster_supported).
+    supported_floor: int | Unknown = NOT_COMPUTED
+    supported_configured: int | Unknown = NOT_COMPUTED
 
     @property
     def total_max_nodes(self) -> int | Unknown:
@@ -362,6 +365,60 @@ def _supported(
     return n
 
 
+def _cluster_supported(
+    groups: Sequence[NodeGroupCapacity],
+    node_of: Callable[[NodeGroupCapacity], NodeIps | None],
+    demand: Mapping[str, int | Unknown],
+    usable: Mapping[str, int | Unknown],
+) -> int | Unknown:
+    """Largest total node count of a cluster whose groups grow together in proportion to their
+    max sizes (largest-remainder shares, each group spread over its AZs), beside every node group
+    of other clusters at its max size."""
+    if not groups:
+        return 0
+    nodes: list[NodeIps] = []
+    maxes: list[int] = []
+    for g in groups:
+        node = node_of(g)
+        if not g.analysed or node is None or not isinstance(g.max_size, int):
+            return Unknown(f"node group {g.fact.address} cannot be analysed")
+        nodes.append(node)
+        maxes.append(g.max_size)
+    others: dict[str, int] = {}
+    for addr, d in demand.items():
+        if isinstance(d, Unknown):
+            return Unknown("another node group's demand in a shared subnet is unknown")
+        own = sum(g.nodes_at_max.get(addr, 0) * n.node_subnet_ips for g, n in zip(groups, nodes, strict=True))
+        others[addr] = d - own
+    total_max = sum(maxes)
+    if total_max == 0:
+        return 0
+
+    def shares(total: int) -> list[int]:
+        exact = [total * m / total_max for m in maxes]
+        out = [int(x) for x in exact]
+        by_remainder = sorted(range(len(maxes)), key=lambda i: (out[i] - exact[i], i))
+        for i in by_remainder[: total - sum(out)]:
+            out[i] += 1
+        return out
+
+    def fits(total: int) -> bool:
+        need = dict(others)
+        for g, n, count in zip(groups, nodes, shares(total), strict=True):
+            for addr, k in spread(count, g.subnets).items():
+                need[addr] = need.get(addr, 0) + k * n.node_subnet_ips
+        for addr, needed in need.items():
+            room = usable.get(addr)
+            if isinstance(room, int) and needed > room:  # unknown CIDRs are EKSIP002's, not a failure
+                return False
+        return True
+
+    total = 0
+    while total < MAX_SCAN_NODES and fits(total + 1):
+        total += 1
+    return total
+
+
 # --- the whole unit -----------------------------------------------------------------------------
 
 
@@ -462,6 +519,8 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
         unresolved = tuple(
             u for u in facts.unresolved if _belongs(u.cluster_ref, name, fact) or u.cluster_ref is None
         )
+        sup_floor = _cluster_supported(mine_groups, lambda g: g.floor, demand_floor, usable)
+        sup_conf = _cluster_supported(mine_groups, lambda g: g.configured, demand_conf, usable)
         out.append(
             ClusterCapacity(
                 name=name,
@@ -473,6 +532,8 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
                 node_groups=mine_groups,
                 unresolved=unresolved,
                 fact=fact,
+                supported_floor=sup_floor,
+                supported_configured=sup_conf,
             )
         )
     return UnitCapacity(facts=facts, clusters=tuple(out), unknown_instance_types=tuple(unknown_types))

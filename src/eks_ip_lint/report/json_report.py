@@ -132,6 +132,13 @@ def _cluster(c: ClusterCapacity, findings: list[Finding]) -> dict[str, Any]:
         },
     )
     o.put("total_max_nodes", c.total_max_nodes)
+    o.put(
+        "max_nodes_supported",
+        {
+            "floor": None if isinstance(c.supported_floor, Unknown) else c.supported_floor,
+            "configured": None if isinstance(c.supported_configured, Unknown) else c.supported_configured,
+        },
+    )
     o.put("subnets", [_subnet(x) for x in c.subnets])
     o.put("node_groups", [_group(g) for g in c.node_groups])
     o.put("findings", [finding_json(f) for f in findings if f.cluster == c.name])

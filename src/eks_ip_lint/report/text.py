@@ -37,6 +37,11 @@ def _cluster(c: ClusterCapacity) -> list[str]:
         mode.append("security groups for pods")
     source = f" (from {c.cni.span})" if c.cni.span else " (aws-vpc-cni defaults)"
     lines.append(f"  VPC CNI: {', '.join(mode)}{source}")
+    if c.node_groups:
+        lines.append(
+            f"  nodes: max {_n(c.total_max_nodes)}; the subnets hold {_n(c.supported_floor)} at 1 pod per node, "
+            f"{_n(c.supported_configured)} at the configured density"
+        )
     if c.subnets:
         rows = []
         for sc in c.subnets:
