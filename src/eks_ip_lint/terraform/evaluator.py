@@ -56,9 +56,14 @@ class ResourceObject(dict[str, Value]):
     """A resource or data instance's known arguments. Any attribute it lacks is computed by the
     provider at apply time, so reading one yields an Unknown keyed by the attribute's address."""
 
-    def __init__(self, address: str, values: Mapping[str, Value]) -> None:
+    def __init__(self, address: str, values: Mapping[str, Value], missing: str = "") -> None:
         super().__init__(values)
         self.address = address
+        # Why an absent attribute is unknown; "" means the provider computes it at apply time.
+        self.missing = missing
+
+    def missing_reason(self, name: str) -> str:
+        return self.missing or f"{self.address}.{name} is computed by the provider at apply time"
 
 
 def get_attr(obj: Resolved, name: str, line: int) -> Resolved:
@@ -67,9 +72,7 @@ def get_attr(obj: Resolved, name: str, line: int) -> Resolved:
     if isinstance(obj, Unknown):
         return Unknown(obj.reason, f"{obj.key}.{name}" if obj.key else None, obj.span)
     if isinstance(obj, ResourceObject) and name not in obj:
-        return Unknown(
-            f"{obj.address}.{name} is computed by the provider at apply time", f"{obj.address}.{name}"
-        )
+        return Unknown(obj.missing_reason(name), f"{obj.address}.{name}")
     if isinstance(obj, dict):
         if name in obj:
             return obj[name]

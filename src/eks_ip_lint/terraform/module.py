@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from eks_ip_lint.errors import InputError
 from eks_ip_lint.sources import hcl
@@ -21,6 +22,9 @@ from eks_ip_lint.terraform import convert
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.evaluator import Evaluator, Lazy, Resolved, ResourceObject
 from eks_ip_lint.values import Unknown, Value
+
+if TYPE_CHECKING:
+    from eks_ip_lint.terraform.module_calls import CalledModule
 
 # Arguments Terraform itself consumes; they are not resource attributes.
 _META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "lifecycle"})
@@ -125,6 +129,9 @@ class ResourceInstance:
     values: dict[str, Value]  # arguments; nested blocks are lists of dicts
     lines: dict[str, int]  # "scaling_config.max_size" -> line
     span: SourceSpan
+    # For arguments written as jsonencode(x)/yamlencode(x): x itself, so a reader can see the
+    # structure (and keyed Unknowns such as subnet IDs) that the encoded string hides.
+    encoded: dict[str, Value] = field(default_factory=dict)
 
     def line_of(self, *paths: str) -> int:
         """Line of the first given attribute path that exists, else the block's first line."""
@@ -147,15 +154,26 @@ class ModuleEvaluation:
         *,
         workspace: str = "default",
         module_path: str = ".",
+        address_prefix: str = "",
+        depth: int = 0,
     ) -> None:
         self.source = source
         self.variables = dict(variables)
         self.workspace = workspace
         self.module_path = module_path
+        # "module.ng." for a called module: every address (and so every symbolic key) it produces
+        # carries its module path, as in Terraform's plan.
+        self.address_prefix = address_prefix
+        self.depth = depth  # nesting level of module calls, bounded by module_calls.MAX_DEPTH
         self.evaluator = Evaluator(self)
         self._locals: dict[str, Value] = {}
         self._instances: dict[tuple[str, str, str], list[ResourceInstance] | Unknown] = {}
         self._in_progress: set[str] = set()
+        self._calls: dict[str, CalledModule] = {}
+        # Set by module_calls for a called module: path.cwd and .terraform/modules belong to the root.
+        self.cwd = os.path.abspath(source.dir)
+        self.root_dir = source.dir
+        self.module_key = ""  # "eks.node_groups": the key of this module in modules.json
 
     # --- Scope ---------------------------------------------------------------------------------
 
@@ -169,8 +187,7 @@ class ModuleEvaluation:
         if name == "module":
             return _Namespace(self._module_output, "module")
         if name == "path":
-            cwd = os.path.abspath(self.source.dir)
-            return {"module": self.module_path, "root": ".", "cwd": cwd}
+            return {"module": self.module_path, "root": ".", "cwd": self.cwd}
         if name == "terraform":
             return {"workspace": self.workspace}
         if name in ("count", "each", "self"):
@@ -206,7 +223,28 @@ class ModuleEvaluation:
     def _module_output(self, name: str) -> Resolved:
         if name not in self.source.module_calls:
             raise EvalError(f'reference to undeclared module "{name}"')
-        return Unknown(f'outputs of module "{name}" are not evaluated', f"module.{name}")
+        return self.called_module(name).reference()
+
+    def called_module(self, name: str) -> CalledModule:
+        """The module call ``name`` loaded with its inputs (local, downloaded, registry or remote)."""
+        if name in self._calls:
+            return self._calls[name]
+        guard = f"module.{name}"
+        if guard in self._in_progress:
+            raise EvalError(f"module.{name} refers to itself")
+        self._in_progress.add(guard)
+        try:
+            from eks_ip_lint.terraform.module_calls import load_call  # noqa: PLC0415 -- cycle
+
+            call = load_call(self, name)
+        finally:
+            self._in_progress.discard(guard)
+        self._calls[name] = call
+        return call
+
+    def called_modules(self) -> list[CalledModule]:
+        """Every module call of this module, in declaration order."""
+        return [self.called_module(n) for n in self.source.module_calls]
 
     def _collection(self, mode: str, type_: str, name: str) -> Resolved:
         found = self.instances(type_, name, mode=mode)
@@ -248,7 +286,7 @@ class ModuleEvaluation:
     def _expand(self, placed: PlacedBlock, mode: str) -> list[ResourceInstance] | Unknown:
         block = placed.block
         type_, name = block.labels
-        base = ("data." if mode == "data" else "") + f"{type_}.{name}"
+        base = self.address_prefix + ("data." if mode == "data" else "") + f"{type_}.{name}"
         attrs = block.body.attributes
         span = SourceSpan(placed.path, block.line, block.end_line)
         keyed: list[tuple[str, int | str | None, dict[str, Value]]] = []
@@ -282,7 +320,16 @@ class ModuleEvaluation:
             values: dict[str, Value] = {}
             lines: dict[str, int] = {}
             self._eval_body(block.body, env=env, values=values, lines=lines, prefix="", path=placed.path)
-            out.append(ResourceInstance(type_, name, address, key, values, lines, span))
+            encoded = self._encoded_arguments(block.body, env)
+            out.append(ResourceInstance(type_, name, address, key, values, lines, span, encoded))
+        return out
+
+    def _encoded_arguments(self, body: ast.Body, env: Mapping[str, Value]) -> dict[str, Value]:
+        out: dict[str, Value] = {}
+        for attr_name, attr in body.attributes.items():
+            e = attr.expr
+            if isinstance(e, ast.Call) and e.name in ("jsonencode", "yamlencode") and len(e.args) == 1:
+                out[attr_name] = self.evaluator.eval_or_unknown(e.args[0], env)
         return out
 
     def _eval_body(
@@ -304,7 +351,7 @@ class ModuleEvaluation:
             values[attr_name] = v
             lines[prefix + attr_name] = attr.line
         for child in body.blocks:
-            if child.type in _META_BLOCKS:
+            if child.type in _META_BLOCKS and not (child.type == "provisioner" and child.labels):
                 continue
             for block_name, block_env, block_body in self._expand_block(child, env):
                 nested: dict[str, Value] = {}
@@ -324,6 +371,11 @@ class ModuleEvaluation:
     def _expand_block(
         self, block: ast.Block, env: Mapping[str, Value]
     ) -> Iterator[tuple[str, Mapping[str, Value], ast.Body]]:
+        if block.type == "provisioner":
+            # provisioner "local-exec" {...}: kept as "provisioner.local-exec" (the CNI's
+            # `kubectl set env` lives there); `self` inside it stays unknown.
+            yield f"provisioner.{block.labels[0]}", env, block.body
+            return
         if block.type != "dynamic" or not block.labels:
             yield block.type, env, block.body
             return

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from eks_ip_lint.errors import InputError, UsageError
@@ -97,6 +97,27 @@ def resolve_variables(source: ModuleSource, inputs: VariableInputs) -> ResolvedV
         out.origins[name] = "--var"
     for name, type_expr in types.items():
         out.values[name] = _convert(out.values[name], type_expr)
+    return out
+
+
+def module_input_values(source: ModuleSource, given: Mapping[str, Value], caller: str) -> dict[str, Value]:
+    """Input variables of a called module: the caller's arguments over the declared defaults,
+    converted to the declared types; a required input the caller omits is Unknown (Terraform
+    would refuse the call)."""
+    out: dict[str, Value] = {}
+    for name, placed in source.variables.items():
+        attrs = placed.block.body.attributes
+        if name in given:
+            value = given[name]
+        elif "default" in attrs:
+            value = _LITERAL_EVALUATOR.eval_or_unknown(attrs["default"].expr)
+        else:
+            value = Unknown(
+                f'{caller} does not set the required input "{name}"',
+                None,
+                SourceSpan(placed.path, placed.block.line),
+            )
+        out[name] = _convert(value, attrs["type"].expr if "type" in attrs else None)
     return out
 
 

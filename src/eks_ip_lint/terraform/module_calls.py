@@ -1,0 +1,302 @@
+"""``module "x" { source = ... }`` calls: load the called module with the caller's inputs.
+
+Where a call's source leads, in order:
+
+1. ``./`` or ``../``: the directory next to the caller, evaluated like the root module with the
+   call's arguments as its variables (addresses prefixed ``module.x.``);
+2. a registry module we model (terraform-aws-modules vpc and eks, :mod:`registry`): the
+   resources it would declare and its outputs, from our tables. This comes before step 3
+   because the tables are exact for the inputs that matter and do not depend on
+   ``terraform init`` having been run;
+3. a module already downloaded by ``terraform init``: ``.terraform/modules/modules.json`` of
+   the root module maps the call's key (``eks``, ``eks.node_groups``) to its directory;
+4. anything else: its outputs are Unknown (keyed ``module.x.<output>``) and a note names the
+   module, which becomes an EKSIP002 finding.
+
+``count``/``for_each`` on a call give a list/map of module instances, as Terraform does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from eks_ip_lint.sources import hcl_ast as ast
+from eks_ip_lint.span import SourceSpan
+from eks_ip_lint.terraform import convert, registry
+from eks_ip_lint.terraform.eval_errors import EvalError
+from eks_ip_lint.terraform.evaluator import Lazy, Resolved, ResourceObject
+from eks_ip_lint.terraform.module import ModuleEvaluation, PlacedBlock, ResourceInstance, read_module
+from eks_ip_lint.terraform.registry.common import CallInputs, Note, Synthesized
+from eks_ip_lint.terraform.variables import module_input_values
+from eks_ip_lint.values import Unknown, Value
+
+# Module nesting deeper than this is not followed (a module that calls itself must not recurse).
+MAX_DEPTH = 8
+_CALL_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+
+
+@dataclass
+class ModuleInstance:
+    """One instance of a module call: evaluated code, a registry model's result, or nothing."""
+
+    address: str  # module.vpc, module.ng[0], module.outer.module.inner
+    evaluation: ModuleEvaluation | None = None
+    synthesized: Synthesized | None = None
+    unknown_reason: str = ""  # why outputs are unknown when there is neither of the above
+
+    def output(self, name: str) -> Value:
+        if self.evaluation is not None:
+            placed = self.evaluation.source.outputs.get(name)
+            if placed is None:
+                raise EvalError(f'{self.address} has no output "{name}"')
+            expr = placed.block.body.attributes.get("value")
+            if expr is None:
+                raise EvalError(f'output "{name}" of {self.address} has no value')
+            value = self.evaluation.evaluator.eval_or_unknown(expr.expr)
+            if isinstance(value, Unknown) and value.span is None:
+                value = Unknown(value.reason, value.key, SourceSpan(placed.path, expr.line))
+            return value
+        if self.synthesized is not None and name in self.synthesized.outputs:
+            return self.synthesized.outputs[name]
+        reason = self.unknown_reason or (
+            f"output {name} of {self.address} ({self.synthesized.description if self.synthesized else ''}) "
+            "is not modelled"
+        )
+        return Unknown(reason, f"{self.address}.{name}")
+
+    def as_object(self) -> ResourceObject:
+        names: list[str] = []
+        if self.evaluation is not None:
+            names = list(self.evaluation.source.outputs)
+        elif self.synthesized is not None:
+            names = list(self.synthesized.outputs)
+        values: dict[str, Value] = {}
+        for n in names:
+            try:
+                values[n] = self.output(n)
+            except EvalError as exc:
+                values[n] = Unknown(str(exc), f"{self.address}.{n}")
+        return ResourceObject(
+            self.address, values, self.unknown_reason or f"{self.address} has no such output"
+        )
+
+
+@dataclass
+class CalledModule:
+    name: str
+    address: str
+    kind: str  # "local", "registry", "downloaded", "remote", "unknown-count"
+    source: str
+    instances: list[ModuleInstance]
+    keyed: str  # "single", "count", "for_each"
+    keys: list[Value] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+    def reference(self) -> Resolved:
+        """What ``module.<name>`` evaluates to in the caller."""
+        if self.keyed == "single":
+            if not self.instances:
+                return Unknown(f"{self.address} has no instance", self.address)
+            return _Outputs(self.instances[0])
+        if self.keyed == "count":
+            return [i.as_object() for i in self.instances]
+        if self.keyed == "for_each":
+            return {
+                convert.to_string(k): i.as_object() for k, i in zip(self.keys, self.instances, strict=True)
+            }
+        return Unknown(f"the instances of {self.address} are unknown", self.address)
+
+
+class _Outputs(Lazy):
+    """``module.x``: reading ``module.x.out`` evaluates that output only."""
+
+    def __init__(self, instance: ModuleInstance) -> None:
+        self.instance = instance
+
+    def attr(self, name: str, line: int) -> Resolved:
+        return self.instance.output(name)
+
+    def index(self, key: Value, line: int) -> Resolved:
+        raise EvalError(f"{self.instance.address} does not use count or for_each and cannot be indexed")
+
+    def materialize(self) -> Value:
+        return self.instance.as_object()
+
+
+def load_call(caller: ModuleEvaluation, name: str) -> CalledModule:
+    placed = caller.source.module_calls[name]
+    attrs = placed.block.body.attributes
+    address = f"{caller.address_prefix}module.{name}"
+    span = SourceSpan(placed.path, placed.block.line, placed.block.end_line)
+    source = _literal(caller, attrs.get("source"))
+    version = _literal(caller, attrs.get("version"))
+    keyed, keys, envs, problem = _expansion(caller, placed, address)
+    call = CalledModule(name, address, "remote", source or "", [], keyed, keys)
+    if problem is not None:
+        call.kind = "unknown-count"
+        call.keyed = "unknown"
+        call.notes.append(Note(f"the instances of {address}", problem.reason, problem.span or span, address))
+        return call
+    for key, env in zip(keys or [None], envs, strict=True):
+        inst_addr = address if keyed == "single" else f"{address}[{json.dumps(key)}]"
+        inputs = _inputs(caller, placed, inst_addr, env)
+        call.instances.append(_instantiate(caller, call, inputs, version=version, span=span))
+    return call
+
+
+def _expansion(
+    caller: ModuleEvaluation, placed: PlacedBlock, address: str
+) -> tuple[str, list[Value], list[dict[str, Value]], Unknown | None]:
+    attrs = placed.block.body.attributes
+    if "count" in attrs:
+        n = caller.evaluator.eval_or_unknown(attrs["count"].expr)
+        if isinstance(n, Unknown):
+            return (
+                "count",
+                [],
+                [],
+                Unknown(
+                    f"count is unknown ({n.reason})", address, SourceSpan(placed.path, attrs["count"].line)
+                ),
+            )
+        try:
+            count = int(convert.to_number(n))
+        except EvalError as exc:
+            return (
+                "count",
+                [],
+                [],
+                Unknown(f"invalid count ({exc})", address, SourceSpan(placed.path, attrs["count"].line)),
+            )
+        return "count", list(range(count)), [{"count": {"index": i}} for i in range(count)], None
+    if "for_each" in attrs:
+        each = caller.evaluator.eval_or_unknown(attrs["for_each"].expr)
+        line = SourceSpan(placed.path, attrs["for_each"].line)
+        if isinstance(each, dict):
+            items: list[tuple[Value, Value]] = list(each.items())
+        elif isinstance(each, list) and not any(isinstance(v, Unknown) for v in each):
+            items = [(v, v) for v in each]
+        else:
+            reason = each.reason if isinstance(each, Unknown) else "for_each is not a map or set of strings"
+            return "for_each", [], [], Unknown(f"for_each is unknown ({reason})", address, line)
+        return "for_each", [k for k, _ in items], [{"each": {"key": k, "value": v}} for k, v in items], None
+    return "single", [], [{}], None
+
+
+def _literal(caller: ModuleEvaluation, attr: ast.Attribute | None) -> str | None:
+    if attr is None:
+        return None
+    v = caller.evaluator.eval_or_unknown(attr.expr)
+    return v if isinstance(v, str) else None
+
+
+def _inputs(
+    caller: ModuleEvaluation, placed: PlacedBlock, address: str, env: Mapping[str, Value]
+) -> CallInputs:
+    values: dict[str, Value] = {}
+    exprs: dict[str, ast.Expr] = {}
+    lines: dict[str, int] = {}
+    for arg, attr in placed.block.body.attributes.items():
+        if arg in _CALL_META:
+            continue
+        v = caller.evaluator.eval_or_unknown(attr.expr, env)
+        if isinstance(v, Unknown) and v.span is None and v.key is None:
+            v = Unknown(v.reason, None, SourceSpan(placed.path, attr.line))
+        values[arg] = v
+        exprs[arg] = attr.expr
+        lines[arg] = attr.line
+    return CallInputs(
+        address, values, exprs, lines, SourceSpan(placed.path, placed.block.line, placed.block.end_line)
+    )
+
+
+def _instantiate(
+    caller: ModuleEvaluation, call: CalledModule, inputs: CallInputs, *, version: str | None, span: SourceSpan
+) -> ModuleInstance:
+    source = call.source
+    where = f"{call.address} ({source or 'no source'})"
+    if caller.depth >= MAX_DEPTH:
+        return _unknown(
+            call, inputs, f"{where} is nested more than {MAX_DEPTH} modules deep; not followed", span
+        )
+    if source.startswith(("./", "../")):
+        directory = os.path.normpath(os.path.join(caller.source.dir, source))
+        if not os.path.isdir(directory):
+            return _unknown(call, inputs, f"{where}: the directory {directory} does not exist", span)
+        call.kind = "local"
+        return _evaluate_dir(caller, call, inputs, directory, source)
+    model = registry.match(source, version, inputs.values.keys())
+    if model is not None:
+        call.kind = "registry"
+        result = model.run(inputs)
+        result.description = model.description
+        call.notes.extend(result.notes)
+        return ModuleInstance(inputs.address, synthesized=result)
+    downloaded = _downloaded_dir(caller, call.name)
+    if downloaded is not None:
+        call.kind = "downloaded"
+        return _evaluate_dir(caller, call, inputs, downloaded, downloaded)
+    return _unknown(
+        call,
+        inputs,
+        f"{where} is not on disk (run terraform init to download it) and is not a registry module "
+        "eks-ip-lint models, so its outputs are unknown",
+        span,
+    )
+
+
+def _unknown(call: CalledModule, inputs: CallInputs, reason: str, span: SourceSpan) -> ModuleInstance:
+    call.notes.append(Note(f"the module {inputs.address}", reason, span, inputs.address))
+    return ModuleInstance(inputs.address, unknown_reason=reason)
+
+
+def _evaluate_dir(
+    caller: ModuleEvaluation, call: CalledModule, inputs: CallInputs, directory: str, shown: str
+) -> ModuleInstance:
+    source = read_module(directory)
+    child = ModuleEvaluation(
+        source,
+        module_input_values(source, inputs.values, inputs.address),
+        workspace=caller.workspace,
+        module_path=shown,
+        address_prefix=f"{inputs.address}.",
+        depth=caller.depth + 1,
+    )
+    child.cwd = caller.cwd
+    child.root_dir = caller.root_dir
+    child.module_key = f"{caller.module_key}.{call.name}" if caller.module_key else call.name
+    return ModuleInstance(inputs.address, evaluation=child)
+
+
+def _downloaded_dir(caller: ModuleEvaluation, name: str) -> str | None:
+    """The directory ``terraform init`` recorded for this call in .terraform/modules/modules.json."""
+    key = f"{caller.module_key}.{name}" if caller.module_key else name
+    manifest = os.path.join(caller.root_dir, ".terraform", "modules", "modules.json")
+    try:
+        with open(manifest, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    entries = doc.get("Modules") if isinstance(doc, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and entry.get("Key") == key and isinstance(entry.get("Dir"), str):
+            directory = os.path.normpath(os.path.join(caller.root_dir, entry["Dir"]))
+            return directory if os.path.isdir(directory) else None
+    return None
+
+
+def all_calls(module: ModuleEvaluation) -> list[CalledModule]:
+    """Every module call below ``module``, depth first (a call before the calls inside it)."""
+    out: list[CalledModule] = []
+    for call in module.called_modules():
+        out.append(call)
+        for inst in call.instances:
+            if inst.evaluation is not None:
+                out.extend(all_calls(inst.evaluation))
+    return out
+
+
+__all__ = ["CalledModule", "ModuleInstance", "ResourceInstance", "all_calls", "load_call"]
