@@ -93,6 +93,22 @@ class CniSource:
 
 
 @dataclass(frozen=True)
+class EniConfigFact:
+    """An ENIConfig (custom networking): pods of nodes in AZ ``name`` get IPs from ``subnet_ref``.
+
+    The name is the AZ when ``ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone`` (the EKS
+    documentation's setting and the only one a static tool can place); ``cluster_ref`` is the
+    cluster the manifest is applied to, when that can be told.
+    """
+
+    address: str
+    name: str | Unknown
+    subnet_ref: Value
+    cluster_ref: Value
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
 class Unresolved:
     """A value the analysis needed but could not know; becomes an EKSIP002 finding."""
 
@@ -121,6 +137,7 @@ class Facts:
     vpcs: list[VpcFact] = field(default_factory=list)
     node_groups: list[NodeGroupFact] = field(default_factory=list)
     cni_sources: list[CniSource] = field(default_factory=list)
+    eniconfigs: list[EniConfigFact] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
 
