@@ -13,6 +13,7 @@ from eks_ip_lint.rules import (
     eksip202_prefix_blocks_exhausted,
     eksip203_warm_target_zero_flaps,
     eksip204_prefix_delegation_on_non_nitro,
+    eksip301_max_pods_above_eni_capacity,
 )
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
 
@@ -27,6 +28,7 @@ ALL_RULES: tuple[Rule, ...] = (
     eksip202_prefix_blocks_exhausted.RULE,
     eksip203_warm_target_zero_flaps.RULE,
     eksip204_prefix_delegation_on_non_nitro.RULE,
+    eksip301_max_pods_above_eni_capacity.RULE,
 )
 
 
