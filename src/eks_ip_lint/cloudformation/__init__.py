@@ -1,0 +1,1 @@
+"""CloudFormation evaluation: intrinsic functions and parameter inputs (no EKS knowledge)."""
