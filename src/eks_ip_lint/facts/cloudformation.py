@@ -1,0 +1,461 @@
+"""CloudFormation templates -> facts.
+
+Reads the resource types that decide IP capacity: ``AWS::EC2::VPC``, ``AWS::EC2::VPCCidrBlock``,
+``AWS::EC2::Subnet``, ``AWS::EKS::Cluster``, ``AWS::EKS::Nodegroup`` (+ its
+``AWS::EC2::LaunchTemplate``), self-managed nodes (``AWS::AutoScaling::AutoScalingGroup`` with a
+launch template or ``AWS::AutoScaling::LaunchConfiguration``) and ``AWS::EKS::Addon`` "vpc-cni".
+Every fact's address is the resource's logical ID and its span the template line that declares
+it. References use the key scheme of :mod:`eks_ip_lint.cloudformation.intrinsics` (``Ref X`` is
+``Unknown(key="X")``), so a node group's ``!Ref PrivateSubnet1`` links to that subnet's fact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from eks_ip_lint.cloudformation.intrinsics import Evaluator
+from eks_ip_lint.facts.cni_config import parse_configuration_values
+from eks_ip_lint.facts.eks_defaults import MNG_DEFAULT_INSTANCE_TYPE
+from eks_ip_lint.facts.max_pods_config import max_pods_from_user_data
+from eks_ip_lint.facts.model import (
+    ClusterFact,
+    CniSource,
+    Facts,
+    InputProblem,
+    NodeGroupFact,
+    SubnetFact,
+    Unresolved,
+    VpcFact,
+    same_ref,
+)
+from eks_ip_lint.sources import cloudformation as cfn_source
+from eks_ip_lint.sources.lined import DecodeProblem, LinedDocument
+from eks_ip_lint.span import SourceSpan
+from eks_ip_lint.values import Unknown, Value
+
+# A file that fails to decode is reported only when its text looks like a template; any other
+# broken YAML/JSON in a repository is not ours to judge.
+_TEMPLATE_TEXT = re.compile(r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::[A-Za-z0-9]+::")
+_CLUSTER_TAG = "kubernetes.io/cluster/"
+_BOOTSTRAP_CLUSTER = re.compile(r"bootstrap\.sh\s+['\"]?([^\s'\"]+)")
+_SUB_PLACEHOLDER = re.compile(r"^\$\{([A-Za-z0-9:]+)\}$")
+
+
+def looks_like_template(data: object) -> bool:
+    """A template declares its format version, or has Resources whose types are AWS:: types."""
+    if not isinstance(data, dict):
+        return False
+    if "AWSTemplateFormatVersion" in data:
+        return True
+    resources = data.get("Resources")
+    return isinstance(resources, dict) and any(
+        isinstance(r, dict) and str(r.get("Type", "")).startswith("AWS::") for r in resources.values()
+    )
+
+
+def load_cloudformation(path: str, parameters: Mapping[str, str] | None = None) -> Facts | None:
+    """Facts of one template; None when the file is not a CloudFormation template."""
+    decoded = cfn_source.decode(path)
+    if isinstance(decoded, DecodeProblem):
+        if not _text_looks_like_template(path):
+            return None
+        facts = Facts(unit=path)
+        facts.problems.append(
+            InputProblem(
+                f"CloudFormation template cannot be parsed: {decoded.message}", SourceSpan(path, decoded.line)
+            )
+        )
+        return facts
+    if not looks_like_template(decoded.data):
+        return None
+    return _Extraction(decoded, parameters or {}).run()
+
+
+def _text_looks_like_template(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return bool(_TEMPLATE_TEXT.search(f.read(1_000_000)))
+    except OSError:
+        return True  # unreadable: say so rather than skip silently
+
+
+@dataclass(frozen=True)
+class _Resource:
+    logical_id: str
+    type: str
+    props: dict[str, object]
+
+
+class _Extraction:
+    def __init__(self, doc: LinedDocument, parameters: Mapping[str, str]) -> None:
+        self.doc = doc
+        template = doc.data if isinstance(doc.data, dict) else {}
+        self.ev = Evaluator(template, parameters)
+        self.facts = Facts(unit=doc.path)
+        self.resources = self._resources(template)
+
+    def _resources(self, template: dict[str, object]) -> list[_Resource]:
+        out = []
+        raw = template.get("Resources")
+        for lid, res in raw.items() if isinstance(raw, dict) else []:
+            if not isinstance(res, dict):
+                continue
+            condition = res.get("Condition")
+            # A resource whose condition is false is not created; an undecidable one is kept,
+            # so its capacity is still checked (the worst case is that it exists).
+            if isinstance(condition, str) and self.ev.condition(condition) is False:
+                continue
+            props = res.get("Properties")
+            out.append(
+                _Resource(str(lid), str(res.get("Type", "")), props if isinstance(props, dict) else {})
+            )
+        return out
+
+    def of_type(self, type_: str) -> list[_Resource]:
+        return [r for r in self.resources if r.type == type_]
+
+    def span(self, r: _Resource, *prop: str | int) -> SourceSpan:
+        path: tuple[str | int, ...] = (
+            ("Resources", r.logical_id, "Properties", *prop) if prop else ("Resources", r.logical_id)
+        )
+        return SourceSpan(self.doc.path, self.doc.line(*path))
+
+    def prop(self, r: _Resource, *path: str) -> Value:
+        node: object = r.props
+        for p in path:
+            if not isinstance(node, dict) or p not in node:
+                return None
+            node = node[p]
+        return self.ev.value(node)
+
+    def has(self, r: _Resource, *path: str) -> bool:
+        node: object = r.props
+        for p in path:
+            if not isinstance(node, dict) or p not in node:
+                return False
+            node = node[p]
+        return True
+
+    # --- resources ------------------------------------------------------------------------------
+
+    def run(self) -> Facts:
+        for r in self.of_type("AWS::EC2::VPC"):
+            cidr = _str(
+                self.prop(r, "CidrBlock"), "CidrBlock is not set (an IPAM pool assigns it at deploy time)"
+            )
+            self.facts.vpcs.append(VpcFact(r.logical_id, _refs(r, "VpcId"), (cidr,), self.span(r)))
+        for r in self.of_type("AWS::EC2::VPCCidrBlock"):
+            self._secondary_cidr(r)
+        for r in self.of_type("AWS::EC2::Subnet"):
+            self.facts.subnets.append(self._subnet(r))
+        for r in self.of_type("AWS::EKS::Cluster"):
+            self.facts.clusters.append(self._cluster(r))
+        for r in self.of_type("AWS::EKS::Nodegroup"):
+            self.facts.node_groups.append(self._managed(r))
+        for r in self.of_type("AWS::AutoScaling::AutoScalingGroup"):
+            group = self._self_managed(r)
+            if group is not None:
+                self.facts.node_groups.append(group)
+        for r in self.of_type("AWS::EKS::Addon"):
+            if self.prop(r, "AddonName") == "vpc-cni":
+                self.facts.cni_sources.append(self._addon(r))
+        for r in self.of_type("AWS::CloudFormation::Stack"):
+            self.facts.unresolved.append(
+                Unresolved(
+                    what=f"the resources of nested stack {r.logical_id}",
+                    reason="nested stacks are not followed: analyse the nested template's file on its own, "
+                    "and pass the values it exports to this template as parameters",
+                    span=self.span(r),
+                    address=r.logical_id,
+                )
+            )
+        return self.facts
+
+    def _secondary_cidr(self, r: _Resource) -> None:
+        vpc_id = self.prop(r, "VpcId")
+        for i, vpc in enumerate(self.facts.vpcs):
+            if any(same_ref(vpc_id, ref) for ref in vpc.refs):
+                cidr = _str(self.prop(r, "CidrBlock"), "CidrBlock is not set (an IPAM pool assigns it)")
+                self.facts.vpcs[i] = VpcFact(vpc.address, vpc.refs, (*vpc.cidrs, cidr), vpc.span)
+                return
+
+    def _subnet(self, r: _Resource) -> SubnetFact:
+        az = self.prop(r, "AvailabilityZone")
+        if az is None:
+            az = self.prop(r, "AvailabilityZoneId")
+        az_value = (
+            Unknown(
+                "AvailabilityZone is not set: AWS chooses it at deploy", f"{r.logical_id}.AvailabilityZone"
+            )
+            if az is None
+            else _str(az, "")
+        )
+        return SubnetFact(
+            address=r.logical_id,
+            refs=_refs(r, "SubnetId"),
+            cidr=_str(
+                self.prop(r, "CidrBlock"), "CidrBlock is not set (an IPAM pool assigns it at deploy time)"
+            ),
+            az=az_value,
+            span=self.span(r, "CidrBlock"),
+            vpc_ref=self.prop(r, "VpcId"),
+        )
+
+    def _cluster(self, r: _Resource) -> ClusterFact:
+        # Ref to an AWS::EKS::Cluster returns its name; without Name, CloudFormation generates
+        # one, which is exactly the symbolic value Ref gives (key = logical ID).
+        name_value = self.prop(r, "Name")
+        name = (
+            Unknown("Name is not set: CloudFormation generates it", r.logical_id)
+            if name_value is None
+            else _str(name_value, "")
+        )
+        ip_family = self.prop(r, "KubernetesNetworkConfig", "IpFamily")
+        subnets = self.prop(r, "ResourcesVpcConfig", "SubnetIds")
+        return ClusterFact(
+            address=r.logical_id,
+            name=name,
+            refs=(name, *_refs(r, "Arn")),
+            subnet_refs=_list(subnets, "ResourcesVpcConfig.SubnetIds is not set"),
+            ip_family=ip_family.lower() if isinstance(ip_family, str) else _str(ip_family or "ipv4", ""),
+            span=self.span(r),
+            subnets_span=self.span(r, "ResourcesVpcConfig", "SubnetIds"),
+        )
+
+    def _launch_template(self, id_value: Value, name_value: Value) -> _Resource | None:
+        for t in self.of_type("AWS::EC2::LaunchTemplate"):
+            own: tuple[Value, ...] = (
+                *_refs(t, "LaunchTemplateId", "LaunchTemplateName"),
+                self.prop(t, "LaunchTemplateName"),
+            )
+            if any(w is not None and same_ref(w, o) for w in (id_value, name_value) for o in own):
+                return t
+        return None
+
+    def _managed(self, r: _Resource) -> NodeGroupFact:
+        lt_spec = self.prop(r, "LaunchTemplate")
+        template = (
+            self._launch_template(lt_spec.get("Id"), lt_spec.get("Name"))
+            if isinstance(lt_spec, dict)
+            else None
+        )
+        types_value = self.prop(r, "InstanceTypes")
+        source = f"{r.logical_id} InstanceTypes"
+        lt_type = self.prop(template, "LaunchTemplateData", "InstanceType") if template is not None else None
+        if types_value is None and lt_type is not None:
+            types_value, source = [lt_type], f"{template.logical_id} InstanceType" if template else source
+        elif types_value is None and lt_spec is not None and template is None:
+            types_value = Unknown("the node group's launch template is not declared in this template")
+        elif types_value is None:
+            types_value = [MNG_DEFAULT_INSTANCE_TYPE]
+            source = "EKS default (t3.medium) for a node group without InstanceTypes"
+        custom_ami = self.prop(r, "AmiType") == "CUSTOM" or (
+            template is not None and self.prop(template, "LaunchTemplateData", "ImageId") is not None
+        )
+        # EKS writes its own bootstrap (and max pods) for its AMIs; user data decides only with a custom AMI.
+        max_pods = (
+            self._user_data_max_pods(template, ("LaunchTemplateData", "UserData")) if custom_ami else None
+        )
+        name = self.prop(r, "NodegroupName")
+        unset_scaling = "ScalingConfig is not set: EKS applies its own sizes"
+        return NodeGroupFact(
+            address=r.logical_id,
+            name=_str(name, "") if name is not None else r.logical_id,
+            kind="managed",
+            cluster_ref=self.prop(r, "ClusterName"),
+            instance_types=_instance_types(types_value),
+            min_size=_int(self.prop(r, "ScalingConfig", "MinSize"), unset_scaling),
+            max_size=_int(self.prop(r, "ScalingConfig", "MaxSize"), unset_scaling),
+            desired_size=_int(self.prop(r, "ScalingConfig", "DesiredSize"), unset_scaling),
+            subnet_refs=_list(self.prop(r, "Subnets"), "Subnets is not set"),
+            span=self.span(r),
+            max_size_span=self.span(r, "ScalingConfig", "MaxSize"),
+            instance_types_span=self.span(
+                r, "InstanceTypes" if self.has(r, "InstanceTypes") else "LaunchTemplate"
+            ),
+            subnets_span=self.span(r, "Subnets"),
+            max_pods=max_pods,
+            custom_ami=custom_ami,
+            instance_types_source=source,
+        )
+
+    def _self_managed(self, r: _Resource) -> NodeGroupFact | None:
+        config: _Resource | None = None
+        data_path: tuple[str, ...] = ()
+        types_value: Value = None
+        source = ""
+        lt_spec = self.prop(r, "LaunchTemplate")
+        mixed = self.prop(r, "MixedInstancesPolicy", "LaunchTemplate")
+        if isinstance(mixed, dict):
+            spec = mixed.get("LaunchTemplateSpecification")
+            lt_spec = spec if isinstance(spec, dict) else None
+            overrides = mixed.get("Overrides")
+            if isinstance(overrides, list) and overrides:
+                types_value = [o.get("InstanceType") if isinstance(o, dict) else o for o in overrides]
+                source = f"{r.logical_id} MixedInstancesPolicy Overrides"
+        lc_name = self.prop(r, "LaunchConfigurationName")
+        if isinstance(lt_spec, dict):
+            config = self._launch_template(lt_spec.get("LaunchTemplateId"), lt_spec.get("LaunchTemplateName"))
+            data_path = ("LaunchTemplateData",)
+        elif lc_name is not None:
+            config = next(
+                (
+                    c
+                    for c in self.of_type("AWS::AutoScaling::LaunchConfiguration")
+                    if same_ref(lc_name, _refs(c)[0])
+                ),
+                None,
+            )
+        user_data = self._user_data(config, (*data_path, "UserData"))
+        if config is None and lt_spec is None and lc_name is None and types_value is None:
+            return None  # an ASG of instances (InstanceId) or something else: not EKS nodes we can read
+        if types_value is None and config is not None:
+            types_value = self.prop(config, *data_path, "InstanceType")
+            types_value = [types_value] if types_value is not None else None
+            source = f"{config.logical_id} InstanceType"
+        if types_value is None:
+            types_value = Unknown(
+                "the Auto Scaling group's launch template or configuration is not declared here"
+            )
+        name = self.prop(r, "AutoScalingGroupName")
+        desired = self.prop(r, "DesiredCapacity")
+        return NodeGroupFact(
+            address=r.logical_id,
+            name=_str(name, "") if name is not None else r.logical_id,
+            kind="self-managed",
+            cluster_ref=self._asg_cluster(r, user_data),
+            instance_types=_instance_types(types_value),
+            min_size=_int(self.prop(r, "MinSize"), "MinSize is not set"),
+            max_size=_int(self.prop(r, "MaxSize"), "MaxSize is not set"),
+            # AWS::AutoScaling::AutoScalingGroup: DesiredCapacity defaults to MinSize.
+            desired_size=_int(
+                desired if desired is not None else self.prop(r, "MinSize"), "MinSize is not set"
+            ),
+            subnet_refs=_subnet_list(self._zone_identifier(r)),
+            span=self.span(r),
+            max_size_span=self.span(r, "MaxSize"),
+            instance_types_span=self.span(config) if config is not None else self.span(r),
+            subnets_span=self.span(r, "VPCZoneIdentifier"),
+            max_pods=max_pods_from_user_data(user_data) if isinstance(user_data, str) else None,
+            instance_types_source=source,
+        )
+
+    def _zone_identifier(self, r: _Resource) -> Value:
+        """VPCZoneIdentifier; a ``!Join [",", [!Ref A, !Ref B]]`` is read as the list it joins, so
+        the subnets stay linked instead of becoming one unknown string."""
+        raw = r.props.get("VPCZoneIdentifier")
+        join = raw.get("Fn::Join") if isinstance(raw, dict) and len(raw) == 1 else None
+        if isinstance(join, list) and len(join) == 2 and join[0] == ",":
+            items = self.ev.value(join[1])
+            if isinstance(items, list):
+                return items
+        return self.prop(r, "VPCZoneIdentifier")
+
+    def _user_data(self, config: _Resource | None, path: tuple[str, ...]) -> str | Unknown | None:
+        if config is None or not self.has(config, *path):
+            return None
+        node: object = config.props
+        for p in path:
+            node = node[p] if isinstance(node, dict) else None
+        return self.ev.text(node)
+
+    def _user_data_max_pods(self, config: _Resource | None, path: tuple[str, ...]) -> int | Unknown | None:
+        text = self._user_data(config, path)
+        return max_pods_from_user_data(text) if isinstance(text, str) else None
+
+    def _asg_cluster(self, r: _Resource, user_data: str | Unknown | None) -> Value:
+        """Which cluster an ASG's nodes join: its kubernetes.io/cluster/<name> tag, else the
+        bootstrap.sh argument, else the template's only cluster."""
+        candidates: list[str] = []
+        tags = r.props.get("Tags")
+        for tag in tags if isinstance(tags, list) else []:
+            key = self.ev.text(tag.get("Key")) if isinstance(tag, dict) else None
+            if isinstance(key, str) and key.startswith(_CLUSTER_TAG):
+                candidates.append(key[len(_CLUSTER_TAG) :])
+        if isinstance(user_data, str):
+            m = _BOOTSTRAP_CLUSTER.search(user_data)
+            if m:
+                candidates.append(m.group(1))
+        for text in candidates:
+            m = _SUB_PLACEHOLDER.match(text)
+            # "${ClusterName}" left by Fn::Sub: the parameter or resource it names, symbolically.
+            return self.ev.value({"Ref": m.group(1)}) if m else text
+        clusters = self.of_type("AWS::EKS::Cluster")
+        if len(clusters) == 1:
+            return Unknown("", clusters[0].logical_id)
+        return Unknown(
+            f"cannot tell which cluster the nodes of {r.logical_id} join (no kubernetes.io/cluster tag)"
+        )
+
+    def _addon(self, r: _Resource) -> CniSource:
+        raw = self.prop(r, "ConfigurationValues")
+        return CniSource(
+            address=r.logical_id,
+            cluster_ref=self.prop(r, "ClusterName"),
+            env={} if raw is None else parse_configuration_values(raw),
+            span=self.span(r, "ConfigurationValues") if raw is not None else self.span(r),
+            description=f"{r.logical_id} ConfigurationValues",
+        )
+
+
+def _refs(r: _Resource, *attrs: str) -> tuple[Value, ...]:
+    """What other resources see: ``Ref`` (key = logical ID) and each ``Fn::GetAtt`` attribute."""
+    attributes = [Unknown("assigned at deploy time", f"{r.logical_id}.{a}") for a in attrs]
+    return (Unknown("assigned at deploy time", r.logical_id), *attributes)
+
+
+def _str(v: Value, unset: str) -> str | Unknown:
+    if isinstance(v, (str, Unknown)):
+        return v
+    if v is None:
+        return Unknown(unset or "not set")
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return str(v)
+    return Unknown(f"expected a string, found {v!r}")
+
+
+def _int(v: Value, unset: str) -> int | Unknown:
+    if isinstance(v, Unknown):
+        return v
+    if isinstance(v, bool):
+        return Unknown(f"expected a whole number, found {v!r}")
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str) and v.strip().isdigit():
+        return int(v)
+    if v is None:
+        return Unknown(unset)
+    return Unknown(f"expected a whole number, found {v!r}")
+
+
+def _list(v: Value, unset: str) -> tuple[Value, ...] | Unknown:
+    if isinstance(v, Unknown):
+        return v
+    if isinstance(v, list):
+        return tuple(v)
+    if v is None:
+        return Unknown(unset)
+    return Unknown(f"expected a list, found {v!r}")
+
+
+def _subnet_list(v: Value) -> tuple[Value, ...] | Unknown:
+    # VPCZoneIdentifier is a list, but templates also pass one comma-joined string.
+    if isinstance(v, str):
+        return tuple(s.strip() for s in v.split(",") if s.strip())
+    return _list(v, "VPCZoneIdentifier is not set (the ASG uses AvailabilityZones in the default VPC)")
+
+
+def _instance_types(v: Value) -> tuple[str, ...] | Unknown:
+    items = _list(v, "no instance type is set")
+    if isinstance(items, Unknown):
+        return items
+    out = []
+    for item in items:
+        if not isinstance(item, str):
+            return item if isinstance(item, Unknown) else Unknown(f"instance type {item!r} is not a string")
+        out.append(item)
+    return tuple(out) if out else Unknown("InstanceTypes is empty")
