@@ -7,11 +7,13 @@ one rule becomes a finding for that rule instead of stopping the run (the others
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from eks_ip_lint.capacity.analysis import Options, UnitCapacity, analyse
 from eks_ip_lint.facts import terraform as tf_facts
+from eks_ip_lint.facts.cloudformation import load_cloudformation
+from eks_ip_lint.facts.eksctl import load_eksctl
 from eks_ip_lint.facts.model import Facts, InputProblem
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules import ALL_RULES, RuleContext
@@ -27,6 +29,8 @@ class LintRequest:
     variables: VariableInputs = field(default_factory=VariableInputs)
     options: Options = field(default_factory=Options)
     workspace: str = "default"
+    # CloudFormation parameter values (--parameter, --parameters-file), pseudo parameters included.
+    parameters: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,20 @@ def lint(request: LintRequest) -> LintResult:
         results.append(
             UnitResult(unit.kind, unit.path, capacity, tuple(run_rules(capacity, request.options)))
         )
+    for path in discover.document_files(request.paths):
+        kind, doc_facts = _document_facts(path, request.parameters)
+        if doc_facts is None:
+            continue  # YAML/JSON that is neither a template nor a ClusterConfig: not ours
+        capacity = analyse(doc_facts, request.options)
+        results.append(UnitResult(kind, path, capacity, tuple(run_rules(capacity, request.options))))
     return LintResult(tuple(results))
+
+
+def _document_facts(path: str, parameters: Mapping[str, str]) -> tuple[str, Facts | None]:
+    facts = load_eksctl(path)
+    if facts is not None:
+        return "eksctl", facts
+    return "cloudformation", load_cloudformation(path, parameters)
 
 
 def _local_module_targets(sources: dict[str, ModuleSource]) -> set[str]:

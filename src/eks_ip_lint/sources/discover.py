@@ -15,6 +15,12 @@ from dataclasses import dataclass
 from eks_ip_lint.errors import UsageError
 
 SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "__pycache__", ".terragrunt-cache"})
+# Files that may be a CloudFormation template (YAML, JSON, CDK output) or an eksctl ClusterConfig;
+# whether one is, is decided by its content, not its name.
+DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json")
+# Terraform's own JSON files are never templates.
+NOT_DOCUMENTS = (".tfvars.json", ".tf.json", ".tfstate")
 
 
 @dataclass(frozen=True)
@@ -24,8 +30,15 @@ class Unit:
 
 
 def _walk(root: str) -> Iterator[str]:
-    """Directories below ``root`` (itself included) that contain .tf files, without following
-    symlinked directories (a symlink loop must not hang the scan)."""
+    """Directories below ``root`` (itself included) that contain .tf files."""
+    for d, entries in _dirs(root):
+        if any(e.name.endswith(".tf") and e.is_file() for e in entries):
+            yield d
+
+
+def _dirs(root: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
+    """Every directory below ``root`` with its entries, without following symlinked directories
+    (a symlink loop must not hang the scan) and without entering SKIP_DIRS or hidden ones."""
     stack = [root]
     seen: set[tuple[int, int]] = set()
     while stack:
@@ -38,8 +51,7 @@ def _walk(root: str) -> Iterator[str]:
         if (st.st_dev, st.st_ino) in seen:
             continue
         seen.add((st.st_dev, st.st_ino))
-        if any(e.name.endswith(".tf") and e.is_file() for e in entries):
-            yield d
+        yield d, entries
         for e in reversed(entries):
             if e.is_dir(follow_symlinks=False) and e.name not in SKIP_DIRS and not e.name.startswith("."):
                 stack.append(e.path)
@@ -52,8 +64,9 @@ def module_dirs(paths: Iterable[str]) -> list[str]:
         if not os.path.exists(p):
             raise UsageError(f"{p}: no such file or directory")
         if os.path.isfile(p):
+            # A Terraform file stands for its module; other files are documents (document_files).
             d = os.path.dirname(p) or "."
-            if d not in out:
+            if p.endswith(TERRAFORM_SUFFIXES) and d not in out:
                 out.append(d)
             continue
         for d in _walk(p):
@@ -65,3 +78,25 @@ def module_dirs(paths: Iterable[str]) -> list[str]:
 def root_units(dirs: list[str], called: set[str]) -> list[Unit]:
     """Drop directories that another scanned module calls as a local module."""
     return [Unit("terraform", d) for d in dirs if os.path.realpath(d) not in called]
+
+
+def _is_document(name: str) -> bool:
+    return name.endswith(DOCUMENT_SUFFIXES) and not name.endswith(NOT_DOCUMENTS)
+
+
+def document_files(paths: Iterable[str]) -> list[str]:
+    """YAML/JSON files under the paths that may be CloudFormation templates or eksctl configs.
+
+    A file named explicitly is always a candidate; the loaders decide from its content.
+    """
+    out: list[str] = []
+    for p in paths:
+        if os.path.isfile(p):
+            if not p.endswith(".tf") and not p.endswith((".tfvars", *NOT_DOCUMENTS)) and p not in out:
+                out.append(p)
+            continue
+        if not os.path.isdir(p):
+            continue
+        for _, entries in _dirs(p):
+            out.extend(e.path for e in entries if e.is_file() and _is_document(e.name) and e.path not in out)
+    return out
