@@ -22,13 +22,40 @@ ipv4_bases = st.builds(
 )
 
 
-@given(base=ipv4_bases, newbits=st.lists(st.integers(min_value=1, max_value=8), min_size=1, max_size=12))
+def _fitting(base: str, bits: list[int]) -> list[int]:
+    """Largest blocks first, cut where the base runs out: such a request always fits, so the
+    test needs no filtering (the old assume() rejected too many inputs and was flaky)."""
+    space = 1 << (32 - ipaddress.ip_network(base).prefixlen)
+    prefix = ipaddress.ip_network(base).prefixlen
+    out: list[int] = []
+    used = 0
+    for b in sorted(x for x in bits if prefix + x <= 32):
+        size = 1 << (32 - prefix - b)
+        if used + size > space:
+            break
+        out.append(b)
+        used += size
+    return out
+
+
+# Bases away from the two ends of the address space: Terraform (go-cidr) fails for any base at
+# 0.0.0.0 and when a request runs up to 255.255.255.255; those edges are pinned elsewhere.
+inner_ipv4_bases = st.builds(
+    lambda address, length: str(
+        ipaddress.ip_network(f"{ipaddress.IPv4Address(address)}/{length}", strict=False)
+    ),
+    st.integers(min_value=1 << 28, max_value=0xDFFFFFFF),
+    st.integers(min_value=8, max_value=24),
+)
+
+
+@given(
+    base=inner_ipv4_bases, newbits=st.lists(st.integers(min_value=1, max_value=8), min_size=1, max_size=12)
+)
 def test_cidrsubnets_are_disjoint_ordered_and_inside_the_base(base: str, newbits: list[int]) -> None:
-    try:
-        result = call_function("cidrsubnets", [base, *newbits])
-    except EvalError:
-        assume(False)
-        return
+    newbits = _fitting(base, newbits)
+    assume(newbits)
+    result = call_function("cidrsubnets", [base, *newbits])
     network = ipaddress.ip_network(base)
     assert isinstance(result, list) and len(result) == len(newbits)
     subnets = [ipaddress.ip_network(str(s)) for s in result]
