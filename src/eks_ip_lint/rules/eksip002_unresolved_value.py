@@ -18,19 +18,24 @@ META = RuleMeta(
 
 
 def how_to_supply(reason: str) -> str:
-    """The concrete way to make this value known, by what made it unknown."""
-    if "has no default and no value was given" in reason:
-        return "give the variable a value: --var NAME=VALUE, a --var-file, or a terraform.tfvars file"
-    if "data." in reason:
-        return (
-            "data sources are read at apply time: declare these subnets as aws_subnet resources in the "
-            "analysed configuration, or pass their IDs and CIDRs in through variables"
-        )
-    if "module" in reason:
-        return "module outputs are not evaluated yet: pass the values to the resource directly or through variables"
-    if "not declared in this configuration" in reason:
-        return "analyse the root module that declares them together with this one (name both paths)"
-    return "replace the expression by a value Terraform knows at plan time, or pass it in through a variable"
+    """The concrete way to make this value known, chosen by what made it unknown."""
+    hints = (
+        ("has no default and no value was given", "give the variable a value: --var NAME=VALUE, a --var-file, or a terraform.tfvars file"),
+        ("(--parameter", "give the parameter a value: --parameter NAME=VALUE or --parameters-file FILE"),
+        ("pass it as a parameter", "give it with --parameter (pseudo parameters too: --parameter AWS::Region=eu-west-1)"),
+        ("Fn::ImportValue", "pass the exported value to this template as a parameter, or analyse the exporting stack with it"),
+        ("nested stack", "analyse the nested template's file on its own, or pass the value in as a parameter"),
+        ("is not on disk", "run terraform init so the module is under .terraform/modules, or pass its outputs in through variables"),
+        ("data.", "data sources are read at apply time: declare these subnets as aws_subnet resources in the analysed configuration, or pass their IDs and CIDRs in through variables"),
+        ("not declared in this", "analyse the configuration that declares them together with this one (name both paths)"),
+        ("eksctl", "set the value explicitly in the ClusterConfig (for example vpc.subnets with cidr and az)"),
+    )  # fmt: skip
+    for needle, hint in hints:
+        if needle in reason:
+            return hint
+    return (
+        "replace the expression by a value known before deployment, or pass it in as a variable or parameter"
+    )
 
 
 def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
