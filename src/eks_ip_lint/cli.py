@@ -23,6 +23,8 @@ EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
 FAIL_ON = ("error", "warning", "info", "never")
+# sarif: GitHub code scanning; markdown: PR comment / job summary; github: workflow annotations.
+FORMATS = ("text", "json", "sarif", "markdown", "github")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,7 +43,7 @@ def _lint_parser() -> _Parser:
     p.add_argument(
         "paths", nargs="*", metavar="PATH", help="Terraform module directories or files (default: .)"
     )
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     p.add_argument(
         "--pods-per-node",
@@ -57,6 +59,20 @@ def _lint_parser() -> _Parser:
     )
     p.add_argument("--var-file", action="append", default=[], metavar="FILE", help="read Terraform variables")
     p.add_argument("--workspace", default="default", help="value of terraform.workspace (default: default)")
+    p.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a CloudFormation parameter or pseudo parameter (AWS::Region=eu-west-1)",
+    )
+    p.add_argument(
+        "--parameters-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="CloudFormation parameters as the AWS CLI or CodePipeline write them (JSON)",
+    )
     p.add_argument("--list-rules", action="store_true", help="list the rules and exit")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     return p
@@ -147,12 +163,27 @@ def _lint(argv: list[str]) -> int:
         variables=VariableInputs(var_files=tuple(ns.var_file), vars=parse_cli_vars(ns.var)),
         options=Options(pods_per_node=ns.pods_per_node),
         workspace=ns.workspace,
+        parameters=_parameters(ns.parameters_file, ns.parameter),
     )
     result = lint(request)
     if ns.format == "json":
         from eks_ip_lint.report.json_report import render_json  # noqa: PLC0415
 
         _write(render_json(result, fail_on=ns.fail_on, pods_per_node=ns.pods_per_node), ns.output)
+    elif ns.format == "sarif":
+        from eks_ip_lint.report.sarif import render_sarif  # noqa: PLC0415
+
+        _write(render_sarif(result), ns.output)
+    elif ns.format == "markdown":
+        from eks_ip_lint.report.markdown import append_step_summary, render_markdown  # noqa: PLC0415
+
+        markdown = render_markdown(result)
+        _write(markdown, ns.output)
+        append_step_summary(markdown, ns.output)  # when $GITHUB_STEP_SUMMARY is set
+    elif ns.format == "github":
+        from eks_ip_lint.report.github import render_github  # noqa: PLC0415
+
+        _write(render_github(result), ns.output)
     else:
         from eks_ip_lint.report.text import render_text  # noqa: PLC0415
 
@@ -161,6 +192,17 @@ def _lint(argv: list[str]) -> int:
         return EXIT_OK
     threshold = Severity(ns.fail_on).rank
     return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in result.findings) else EXIT_OK
+
+
+def _parameters(files: list[str], items: list[str]) -> dict[str, str]:
+    """Parameter files first, in order, then --parameter values on top."""
+    from eks_ip_lint.cloudformation.parameters import parse_assignments, read_parameter_file  # noqa: PLC0415
+
+    merged: dict[str, str] = {}
+    for f in files:
+        merged.update(read_parameter_file(f))
+    merged.update(parse_assignments(items))
+    return merged
 
 
 def _simulate(argv: list[str]) -> int:
