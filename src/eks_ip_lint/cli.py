@@ -47,7 +47,7 @@ def _lint_parser() -> _Parser:
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     p.add_argument(
         "--pods-per-node",
-        type=_positive_int,
+        type=_at_least_one,
         metavar="N",
         help="pods per node for the configured density (default: full nodes, max pods - 2)",
     )
@@ -91,6 +91,13 @@ def _simulate_parser() -> _Parser:
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
     return p
+
+
+def _at_least_one(text: str) -> int:
+    value = _positive_int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("expected at least 1 (the floor density is already 1 pod per node)")
+    return value
 
 
 def _positive_int(text: str) -> int:

@@ -71,6 +71,11 @@ def simulate(
     else:
         mp, source = max_pods.nodeadm_max_pods(limits), "ENIs x (IPv4 per ENI - 1) + 2"
     lo, hi = pods if pods is not None else (0, max(mp - HOST_NETWORK_PODS, 0))
+    if hi > mp:
+        raise UsageError(
+            f"--pods {hi} is above max pods {mp}: the kubelet admits at most {mp} pods on a "
+            f"{limits.name} ({source}); pass --max-pods to simulate a higher setting"
+        )
     rows: list[Row] = []
     for p in range(lo, hi + 1):
         node = node_ips(limits, settings, p, mp)
@@ -112,7 +117,7 @@ def render_simulation_text(sim: Simulation) -> str:
         rows,
         "",
     )
-    notes = sorted({n for r in sim.rows for n in r.node.notes})
+    notes = list(dict.fromkeys(n for r in sim.rows for n in r.node.notes))  # first-seen order, by pod count
     lines += ["", *(f"note: {n}" for n in notes)] if notes else []
     return "\n".join(lines) + "\n"
 

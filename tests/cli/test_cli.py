@@ -123,6 +123,8 @@ def test_unresolved_values_are_eksip002_info(run_json: RunJson, tmp_path: Path) 
         ["simulate", "m5.4xlage"],
         ["simulate", "m5.large", "--pods", "9..3"],
         ["simulate", "m5.large", "--env", "WARM_IP_TARGET"],
+        ["simulate", "m5.large", "--pods", "30"],  # above m5.large's 29 max pods
+        ["--pods-per-node", "0"],  # below the 1-pod floor
     ],
     ids=" ".join,
 )
@@ -172,3 +174,20 @@ def test_local_modules_are_not_analysed_as_roots(run_json: RunJson, tmp_path: Pa
     (tmp_path / ".terraform" / "junk.tf").write_text("not hcl at all {{{")
     _, report = run_json(str(tmp_path))
     assert [Path(u["path"]).resolve() for u in report["units"]] == [tmp_path.resolve()]
+
+
+def test_minimum_ip_target_trap_under_prefix_delegation_counts_whole_prefixes(
+    run_json: RunJson, tmp_path: Path
+) -> None:
+    """MINIMUM_IP_TARGET=10 with PD: ipamd stops at ceil(10/16) = 1 prefix = 16 IPs, so pod 17 is
+    the first without an IP (vpc-cni-model.md §1.5 B), not pod 11."""
+    addon = """
+resource "aws_eks_addon" "cni" {
+  cluster_name = aws_eks_cluster.c.name
+  addon_name   = "vpc-cni"
+  configuration_values = jsonencode({ env = { ENABLE_PREFIX_DELEGATION = "true", MINIMUM_IP_TARGET = "10" } })
+}
+"""
+    _, report = run_json(str(write(tmp_path, {"main.tf": CLUSTER + addon})))
+    (f,) = [f for f in report["findings"] if f["rule_id"] == "EKSIP201"]
+    assert "allocates 16 IPs per node" in f["message"] and "pod number 17" in f["message"]
