@@ -5,7 +5,9 @@ Each ```hcl block under "## Example" is written alone as ``main.tf`` in an empty
 linted. It must produce this rule's finding, and the ```text block right after it must be the
 report's literal lines for this rule, with the directory stripped so paths read ``main.tf:LINE``.
 Each ```hcl block under "## Use instead" must produce no finding of this rule. When an output
-comparison fails, the assertion message holds the current lines, ready to paste into the page.
+comparison fails, the assertion message holds the current lines, ready to paste into the page;
+``UPDATE_DOC_OUTPUTS=1 python -m pytest tests/test_docs.py`` writes them into the pages instead
+(review the diff: the prose around a block may need the same change).
 """
 
 from __future__ import annotations
@@ -245,6 +247,13 @@ def test_example_output_is_the_tools_output(
     assert output is not None
     actual = report_lines(lint_snippet(hcl, tmp_path), rule.meta.id, tmp_path)
     expected = output.text.splitlines()
+    if os.environ.get("UPDATE_DOC_OUTPUTS") and expected != actual:
+        path = page_path(rule)
+        page = path.read_text(encoding="utf-8")
+        assert page.count(output.text) == 1, f"cannot place the new output of line {output.line}"
+        path.write_text(page.replace(output.text, "\n".join(actual) + "\n"), encoding="utf-8")
+        parse_page.cache_clear()
+        return
     assert expected == actual, (
         f"the ```text block on line {output.line} is not what eks-ip-lint prints today; it prints:\n"
         + "\n".join(actual)

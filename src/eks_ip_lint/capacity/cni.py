@@ -409,7 +409,7 @@ def _mode_notes(
         if settings.warm_ip_targets_set and settings.warm_ip_target == 0:
             notes.append(
                 f"MINIMUM_IP_TARGET={settings.minimum_ip_target} without WARM_IP_TARGET: ipamd stops at the "
-                f"minimum, so {missing} of {pods} pods never get an IP"
+                f"minimum, so {missing} of {pods} pods never get{'s' if missing == 1 else ''} an IP"
             )
         else:
             notes.append(

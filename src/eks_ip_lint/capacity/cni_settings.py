@@ -81,6 +81,26 @@ class CniSettings:
         """
         return self.warm_ip_target > 0 or self.minimum_ip_target > 0
 
+    def describe(self) -> str:
+        """The warm-pool settings in force, as people write them: overridden ones are left out
+        (WARM_IP/MINIMUM_IP targets override WARM_ENI_TARGET and WARM_PREFIX_TARGET, §1.4/§1.5 B)."""
+        if self.ipv6:
+            return "IPv6: 1 IPv4 per node"
+        mode = "prefix delegation, " if self.prefix_delegation else ""
+        targets = [
+            f"{name}={value}"
+            for name, value in (
+                ("WARM_IP_TARGET", self.warm_ip_target),
+                ("MINIMUM_IP_TARGET", self.minimum_ip_target),
+            )
+            if value
+        ]
+        if targets:
+            return mode + ", ".join(targets)
+        if self.prefix_delegation:
+            return f"prefix delegation, WARM_PREFIX_TARGET={self.warm_prefix_target}"
+        return f"WARM_ENI_TARGET={self.warm_eni_target}"
+
 
 def _go_atoi(text: str) -> int | None:
     if not _GO_INT.fullmatch(text):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eks_ip_lint.capacity.analysis import ClusterCapacity
+from eks_ip_lint.capacity.analysis import ClusterCapacity, SubnetCapacity
 from eks_ip_lint.engine import LintResult
 from eks_ip_lint.findings import Finding
 from eks_ip_lint.report._table import render
@@ -15,22 +15,22 @@ def _n(v: int | Unknown | None) -> str:
     return f"{v:,}"
 
 
+def _az(sc: SubnetCapacity) -> str:
+    """A real AZ name, or a short symbol for one known only at apply time ((names[0]), in
+    parentheses); the JSON report keeps the full symbolic key."""
+    if isinstance(sc.fact.az, str):
+        return sc.fact.az
+    return f"({sc.az.rsplit('.', 1)[-1]})"
+
+
 def _cluster(c: ClusterCapacity) -> list[str]:
     s = c.cni.settings
     family = c.ip_family if isinstance(c.ip_family, str) else "unknown"
     where = c.address or "declared elsewhere"
     lines = [f"cluster {c.name} ({where}, {c.span}), IP family {family}"]
-    mode = []
-    if s.ipv6:
-        mode.append("IPv6: 1 IPv4 per node")
-    elif s.prefix_delegation:
-        mode.append(f"prefix delegation on, WARM_PREFIX_TARGET={s.warm_prefix_target}")
-    else:
-        mode.append(f"WARM_ENI_TARGET={s.warm_eni_target}")
-    if s.warm_ip_target:
-        mode.append(f"WARM_IP_TARGET={s.warm_ip_target}")
-    if s.minimum_ip_target:
-        mode.append(f"MINIMUM_IP_TARGET={s.minimum_ip_target}")
+    # Only the settings in force: WARM_IP/MINIMUM_IP targets override WARM_ENI_TARGET and
+    # WARM_PREFIX_TARGET (vpc-cni-model.md §1.4, §1.5 B), so those are not shown then.
+    mode = [s.describe()]
     if s.custom_networking:
         mode.append("custom networking")
     if s.pod_eni:
@@ -47,7 +47,7 @@ def _cluster(c: ClusterCapacity) -> list[str]:
         for sc in c.subnets:
             cidr = sc.fact.cidr if isinstance(sc.fact.cidr, str) else "?"
             rows.append(
-                [sc.fact.address, cidr, sc.az, _n(sc.usable), _n(sc.demand_floor), _n(sc.demand_configured)]
+                [sc.fact.address, cidr, _az(sc), _n(sc.usable), _n(sc.demand_floor), _n(sc.demand_configured)]
             )
         lines.append("")
         lines += render(["subnet", "cidr", "az", "usable", "need@max floor", "need@max configured"], rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from eks_ip_lint.capacity import instance_types
 from eks_ip_lint.capacity.analysis import UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
@@ -20,8 +21,8 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
     for group, type_name, suggestions in unit.unknown_instance_types:
         hint = f"; did you mean {' or '.join(suggestions[:3])}?" if suggestions else ""
         yield RULE.finding(
-            f"node group {group.address}: instance type {type_name!r} is not in the VPC CNI limits table "
-            f"(1,420 types){hint}",
+            f"node group {group.address}: instance type {type_name!r} is not in the instance limits table "
+            f"({len(instance_types.all_types()):,} types from the VPC CNI and Karpenter){hint}",
             group.instance_types_span,
             address=group.address,
             fix=f"use a valid EC2 instance type{' such as ' + suggestions[0] if suggestions else ''}",

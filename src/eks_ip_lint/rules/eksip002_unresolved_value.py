@@ -26,8 +26,8 @@ def how_to_supply(reason: str) -> str:
         ("Fn::ImportValue", "pass the exported value to this template as a parameter, or analyse the exporting stack with it"),
         ("nested stack", "analyse the nested template's file on its own, or pass the value in as a parameter"),
         ("is not on disk", "run terraform init so the module is under .terraform/modules, or pass its outputs in through variables"),
-        ("data.", "data sources are read at apply time: declare these subnets as aws_subnet resources in the analysed configuration, or pass their IDs and CIDRs in through variables"),
-        ("not declared in this", "analyse the configuration that declares them together with this one (name both paths)"),
+        ("data.", "eks-ip-lint runs without provider credentials, so data sources are unknown to it: write the value (or a variable holding it) in place of the data source where the capacity depends on it"),
+        ("not declared in this", "these subnets are created outside this configuration, so their CIDRs cannot be read from it: declare them here as aws_subnet resources to have this node group checked"),
         ("eksctl", "set the value explicitly in the ClusterConfig (for example vpc.subnets with cidr and az)"),
     )  # fmt: skip
     for needle, hint in hints:
@@ -70,7 +70,9 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
         for g in cluster.node_groups:
             fact = g.fact
             what: list[tuple[str, Unknown]] = []
-            if g.problem is not None:
+            # An unknown instance type is EKSIP001's finding, with its own fix; not repeated here.
+            unknown_types = {ng.address for ng, _, _ in unit.unknown_instance_types}
+            if g.problem is not None and fact.address not in unknown_types:
                 what.append(("the node group is not checked", g.problem))
             if isinstance(fact.max_size, Unknown):
                 what.append(("max size is unknown", fact.max_size))
@@ -86,6 +88,17 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
                         fix=how_to_supply(unknown.reason),
                     )
                 )
+        if cluster.fact is not None and isinstance(cluster.fact.subnet_refs, Unknown):
+            yield from once(
+                RULE.finding(
+                    f"cluster {cluster.name}: its subnets are unknown ({cluster.fact.subnet_refs.reason}), "
+                    "so the room left for the control plane's ENIs (EKSIP103) is not checked",
+                    cluster.fact.subnets_span or cluster.span,
+                    address=cluster.address,
+                    cluster=cluster.name,
+                    fix=how_to_supply(cluster.fact.subnet_refs.reason),
+                )
+            )
         for s in cluster.subnets:
             if isinstance(s.usable, Unknown):
                 yield from once(

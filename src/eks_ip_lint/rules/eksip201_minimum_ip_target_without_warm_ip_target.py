@@ -21,9 +21,12 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
         s = cluster.cni.settings
         if s.ipv6 or not s.minimum_ip_target or s.warm_ip_target:
             continue
+        # ipamd stops once Total >= MINIMUM_IP_TARGET; with prefix delegation Total moves in whole
+        # /28 prefixes, so the stop is the next multiple of 16 (vpc-cni-model.md §1.4, §1.5 B).
+        cap = -(-s.minimum_ip_target // 16) * 16 if s.prefix_delegation else s.minimum_ip_target
         stuck = [
             g for g in cluster.node_groups
-            if isinstance(g.pods_configured, int) and g.pods_configured > s.minimum_ip_target
+            if g.configured is not None and g.configured.pods_without_ip > 0
         ]  # fmt: skip
         who = (
             f"; node group {stuck[0].fact.address} expects {stuck[0].pods_configured} pods per node"
@@ -32,8 +35,8 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
         )
         yield RULE.finding(
             f"cluster {cluster.name}: MINIMUM_IP_TARGET={s.minimum_ip_target} without WARM_IP_TARGET: ipamd "
-            f"allocates {s.minimum_ip_target} IPs per node and never more, so pod number "
-            f"{s.minimum_ip_target + 1} on a node fails with 'failed to assign an IP address to container'{who}",
+            f"allocates {cap} IPs per node and never more, so pod number "
+            f"{cap + 1} on a node fails with 'failed to assign an IP address to container'{who}",
             cluster.cni.span or cluster.span,
             address=cluster.address,
             cluster=cluster.name,

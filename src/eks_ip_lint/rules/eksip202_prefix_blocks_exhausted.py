@@ -64,8 +64,9 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
                 address=first.fact.address,
                 cluster=cluster.name,
                 fix=(
-                    f"use a /{smallest_prefix_for(need_ips)} or larger subnet, reserve a prefix range with "
-                    'aws_ec2_subnet_cidr_reservation (reservation_type = "prefix"), or lower max_size'
+                    f"use a /{smallest_prefix_for(need_ips)} or larger subnet for these nodes, or lower max_size; "
+                    "in the new subnet a prefix-type aws_ec2_subnet_cidr_reservation keeps node and ENI IPs "
+                    "from fragmenting the /28 space"
                 ),
             )
 

@@ -22,20 +22,25 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
         if s.ipv6 or s.warm_ip_target or s.minimum_ip_target:
             continue
         if s.prefix_delegation and s.warm_prefix_target == 0:
-            setting, unit_word, fix = (
-                "WARM_PREFIX_TARGET=0",
-                "prefix",
-                "set WARM_PREFIX_TARGET=1 (the default)",
+            message = (
+                f"cluster {cluster.name}: WARM_PREFIX_TARGET=0 with no WARM_IP_TARGET/MINIMUM_IP_TARGET: each "
+                "time the pods fill the last /28 prefix, ipamd assigns one more, releases it when a pod leaves "
+                "and assigns it again, so pods wait for an EC2 call at every scale-up; the CNI documents "
+                "WARM_PREFIX_TARGET=0 as not supported (docs/prefix-and-ip-target.md)"
             )
+            fix = "set WARM_PREFIX_TARGET=1 (the default), or WARM_IP_TARGET and MINIMUM_IP_TARGET"
         elif not s.prefix_delegation and s.warm_eni_target == 0:
-            setting, unit_word = "WARM_ENI_TARGET=0", "ENI"
+            message = (
+                f"cluster {cluster.name}: WARM_ENI_TARGET=0 with no WARM_IP_TARGET/MINIMUM_IP_TARGET: when the "
+                "pods fill a whole ENI exactly, ipamd attaches a spare one, detaches it after its one-minute "
+                "minimum age and attaches it again (vpc-cni-model.md §1.3), and pods wait for an EC2 call at "
+                "every scale-up"
+            )
             fix = "set WARM_IP_TARGET and MINIMUM_IP_TARGET instead (for example 2 and 10) to cut idle IPs"
         else:
             continue
         yield RULE.finding(
-            f"cluster {cluster.name}: {setting} with no WARM_IP_TARGET/MINIMUM_IP_TARGET: whenever the pods fill "
-            f"a whole {unit_word}, ipamd attaches a spare one, frees it after a minute and attaches it again, "
-            "and pods wait for an EC2 call at every scale-up (the CNI documents this setting as not supported)",
+            message,
             cluster.cni.span or cluster.span,
             address=cluster.address,
             cluster=cluster.name,
