@@ -90,3 +90,16 @@ def test_deep_nesting_is_a_clear_error_not_a_recursion_error() -> None:
     with pytest.raises(InputError) as info:
         hcl.parse_file("deep.tf", f"locals {{\n  x = {deep}\n}}\n")
     assert "deep" in info.value.message or "nest" in info.value.message
+
+
+def test_unclosed_block_is_reported_at_the_end_of_the_file() -> None:
+    with pytest.raises(InputError) as info:
+        hcl.parse_file("open.tf", 'resource "a" "b" {\n  x = 1\n\n')
+    assert info.value.line == 3  # the file's last line, not one past it
+    assert "end of file" in info.value.message and "not closed" in info.value.message
+
+
+def test_error_token_is_shown_once_escaped() -> None:
+    with pytest.raises(InputError) as info:
+        hcl.parse_file("q.tf", "locals {\n  t = ['m5.large']\n}\n")
+    assert info.value.message == "HCL syntax error: unexpected \"'m5.large']\""

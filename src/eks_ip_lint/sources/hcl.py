@@ -50,23 +50,28 @@ def _parse_tree(path: str, text: str) -> Any:
     try:
         return hcl2.parses_to_tree(text)
     except UnexpectedInput as exc:
-        reason = _describe_lark_error(exc)
-        raise InputError(f"HCL syntax error: {reason}", path, getattr(exc, "line", 1) or 1) from None
+        reason, at_end = _describe_lark_error(exc)
+        last_line = text.count("\n") + (0 if text.endswith("\n") else 1)
+        line = last_line if at_end else (getattr(exc, "line", 1) or 1)
+        raise InputError(f"HCL syntax error: {reason}", path, max(1, min(line, last_line))) from None
     except LarkError as exc:
         raise InputError(f"HCL syntax error: {str(exc).splitlines()[0]}", path, 1) from None
     except RecursionError:
         raise InputError("HCL nesting is too deep to parse", path, 1) from None
 
 
-def _describe_lark_error(exc: Any) -> str:
+def _describe_lark_error(exc: Any) -> tuple[str, bool]:
+    """A one-line reason, and whether the parser ran off the end of the file."""
     token = getattr(exc, "token", None)
     if token is not None:
-        shown = str(token).replace("\n", "\\n")
-        return f"unexpected {shown[:40]!r}" if shown.strip() else "unexpected end of line"
+        if getattr(token, "type", "") == "$END":
+            return "unexpected end of file: a block, bracket or string is not closed", True
+        first = str(token).split("\n")[0].strip()[:40]
+        return (f"unexpected {first!r}" if first else "unexpected end of line"), False
     char = getattr(exc, "char", None)
     if char is not None:
-        return f"unexpected character {char!r}"
-    return str(exc).splitlines()[0]
+        return f"unexpected character {char!r}", False
+    return str(exc).splitlines()[0], False
 
 
 class _Converter:
