@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from eks_ip_lint.capacity.analysis import Options, UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
+from eks_ip_lint.span import SourceSpan
 
 
 @dataclass(frozen=True)
@@ -44,13 +45,10 @@ class Rule:
     def finding(
         self,
         message: str,
-        span: object,
+        span: SourceSpan,
         *,
         address: str | None = None,
         cluster: str | None = None,
         fix: str | None = None,
     ) -> Finding:
-        from eks_ip_lint.span import SourceSpan  # noqa: PLC0415 -- keeps this module's imports minimal
-
-        assert isinstance(span, SourceSpan)
         return Finding(self.meta.id, self.meta.severity, message, span, address, cluster, fix)
