@@ -7,7 +7,7 @@ numbers come from the model and are checked against hand computations in each do
 from __future__ import annotations
 
 from eks_ip_lint.capacity.analysis import Options, analyse, spread
-from eks_ip_lint.facts.model import ClusterFact, Facts, NodeGroupFact, SubnetFact
+from eks_ip_lint.facts.model import ClusterFact, CniSource, EniConfigFact, Facts, NodeGroupFact, SubnetFact
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.values import Unknown
 
@@ -159,3 +159,89 @@ def test_cluster_total_scales_its_groups_together_beside_other_clusters() -> Non
     # y beside x at max (subnet 0: 100 + 80 = 180 taken, 71 left): 6 nodes = 3 + 3 fit, the 7th
     # lands in subnet 0 (equal room, first AZ by name) and would need 80.
     assert y.supported_floor == 6
+
+
+def _custom_networking_unit(eniconfig_azs: tuple[str, ...]) -> Facts:
+    """Nodes in s0 (az a) and s1 (az b), /24s; ENIConfig subnets s2 (a) and s3 (b), /24s (251)."""
+    facts = Facts(unit="u")
+    facts.subnets += [
+        subnet(0, "10.0.0.0/24", "a"),
+        subnet(1, "10.0.1.0/24", "b"),
+        subnet(2, "100.64.0.0/24", "a"),
+        subnet(3, "100.64.1.0/24", "b"),
+    ]
+    facts.clusters.append(cluster((0, 1)))
+    facts.node_groups.append(group("g", ("m5.large",), 30, (0, 1)))
+    facts.cni_sources.append(
+        CniSource("aws_eks_addon.cni", "c", {"AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG": "true"}, SPAN, "addon")
+    )
+    for az in eniconfig_azs:
+        facts.eniconfigs.append(EniConfigFact(f"eni[{az}]", az, ref(2 if az == "a" else 3), "c", SPAN))
+    return facts
+
+
+def test_custom_networking_charges_pod_ips_to_the_eniconfig_subnet_of_the_az() -> None:
+    """m5.large, custom networking, floor: slots_ENI = 3 - 1 = 2, n_pod = min(2, 1 + ceil(1/9)) = 2
+    -> 18 pod IPs; the ENIConfig subnet pays 2 + 18 = 20 per node, the node subnet 1 (node IP).
+    Max 30 = 15 + 15: node subnets 15 each, ENIConfig subnets 15 x 20 = 300 > 251.
+    floor(251 / 20) = 12 nodes per AZ fit: 24."""
+    (c,) = analyse(_custom_networking_unit(("a", "b"))).clusters
+    (g,) = c.node_groups
+    assert g.floor is not None and (g.floor.node_subnet_ips, g.floor.eniconfig_subnet_ips) == (1, 20)
+    demand = {s.fact.address: s.demand_floor for s in c.subnets}
+    assert demand == {
+        "aws_subnet.s[0]": 15,
+        "aws_subnet.s[1]": 15,
+        "aws_subnet.s[2]": 300,
+        "aws_subnet.s[3]": 300,
+    }
+    assert g.pod_subnets == {"aws_subnet.s[0]": "aws_subnet.s[2]", "aws_subnet.s[1]": "aws_subnet.s[3]"}
+    # 15 nodes in each node subnet; each ENIConfig subnet pays for the 15 nodes of its AZ.
+    assert g.nodes_at_max == {
+        "aws_subnet.s[0]": 15,
+        "aws_subnet.s[1]": 15,
+        "aws_subnet.s[2]": 15,
+        "aws_subnet.s[3]": 15,
+    }
+    assert (g.supported_floor, c.supported_floor) == (24, 24)
+    pods_a = next(s for s in c.subnets if s.fact.address == "aws_subnet.s[2]")
+    assert pods_a.contributors == (("aws_eks_node_group.g", 15, 20, 20),)
+    assert not pods_a.cluster_subnet
+
+
+def test_custom_networking_without_an_eniconfig_for_an_az_is_unresolved_not_dropped() -> None:
+    """AZ b has no ENIConfig: its nodes' pod IPs are charged nowhere, an EKSIP002 says so, and the
+    node counts that depend on them are unknown (AZ a still gets its 15 x 20 = 300)."""
+    capacity = analyse(_custom_networking_unit(("a",)))
+    (c,) = capacity.clusters
+    (g,) = c.node_groups
+    assert isinstance(g.pod_subnets["aws_subnet.s[1]"], Unknown)
+    demand = {s.fact.address: s.demand_floor for s in c.subnets}
+    assert demand == {"aws_subnet.s[0]": 15, "aws_subnet.s[1]": 15, "aws_subnet.s[2]": 300}
+    assert isinstance(g.supported_floor, Unknown) and isinstance(c.supported_floor, Unknown)
+    (note,) = [u for u in capacity.facts.unresolved if "ENIConfig" in u.reason]
+    assert "no ENIConfig for AZ b is known" in note.reason and "cannot be charged" in note.reason
+    assert note.address == "aws_eks_node_group.g"
+    assert note in c.unresolved
+
+
+def test_custom_networking_matches_symbolic_azs_by_key() -> None:
+    """A data-source AZ (keyed Unknown) matches an ENIConfig whose name is the same keyed Unknown."""
+    facts = _custom_networking_unit(())
+    az0 = Unknown("", "data.aws_availability_zones.available.names[0]")
+    facts.subnets[0] = SubnetFact("aws_subnet.s[0]", (ref(0),), "10.0.0.0/24", az0, SPAN)
+    facts.subnets[1] = SubnetFact("aws_subnet.s[1]", (ref(1),), "10.0.1.0/24", az0, SPAN)
+    facts.eniconfigs.append(EniConfigFact("eni[0]", Unknown("x", az0.key), ref(2), "c", SPAN))
+    (g,) = analyse(facts).clusters[0].node_groups
+    assert g.pod_subnets == {"aws_subnet.s[0]": "aws_subnet.s[2]", "aws_subnet.s[1]": "aws_subnet.s[2]"}
+    # 30 nodes in one AZ: 30 x 20 = 600 IPs in s2 (251): floor(251 / 20) = 12 fit.
+    assert g.supported_floor == 12
+
+
+def test_custom_networking_with_another_eniconfig_label_is_unresolved() -> None:
+    facts = _custom_networking_unit(("a", "b"))
+    facts.cni_sources.append(CniSource("x", "c", {"ENI_CONFIG_LABEL_DEF": "team"}, SPAN, "x"))
+    (g,) = analyse(facts).clusters[0].node_groups
+    assert all(
+        isinstance(t, Unknown) and "ENI_CONFIG_LABEL_DEF=team" in t.reason for t in g.pod_subnets.values()
+    )

@@ -11,6 +11,14 @@ Nodes are spread evenly over the AZs of the group's subnets (an Auto Scaling gro
 one node of each other); the AZs that get the extra node are the ones with the least room, so the
 check is the worst case the ASG can produce. Demand of all node groups in a subnet adds up, across
 clusters. A subnet holds ``usable_ips`` = 2^(32-prefix) - 5 (§4).
+
+With custom networking (``AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true``, §1.6, §1.11) a node charges
+its ``node_subnet_ips`` (the node IP) to its own subnet and its ``eniconfig_subnet_ips`` (pod ENIs
+and pod IPs) to the subnet of the ENIConfig named after its AZ (the
+``ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone`` convention; AZs match by name or by symbolic
+key). An AZ without a known ENIConfig (or whose ENIConfig subnet is not declared) is an Unresolved
+(EKSIP002): those pod IPs are not charged anywhere, and the node counts that depend on them are
+unknown rather than computed without them.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from eks_ip_lint.capacity.instance_types import InstanceLimits
 from eks_ip_lint.facts.model import (
     ClusterFact,
     CniSource,
+    EniConfigFact,
     Facts,
     NodeGroupFact,
     SubnetFact,
@@ -45,6 +54,9 @@ FLOOR_PODS = 1
 FLOOR_MAX_PODS_WHEN_UNKNOWN = 110
 # A scan bound far above any real node group; stops a pathological input from looping long.
 MAX_SCAN_NODES = 100_000
+
+# ENI_CONFIG_LABEL_DEF values under which ipamd picks the ENIConfig named after the node's AZ.
+ZONE_LABELS = frozenset({"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"})
 
 # Settings shipped by the aws-vpc-cni chart / manifest / add-on (vpc-cni-model.md §6).
 CHART_DEFAULTS: Mapping[str, str] = {
@@ -90,7 +102,12 @@ class NodeGroupCapacity:
     floor: NodeIps | None = None
     configured: NodeIps | None = None
     subnets: tuple[SubnetFact, ...] = ()
+    # Custom networking: node subnet address -> the ENIConfig subnet paying for its nodes' pod IPs
+    # (an Unknown when no ENIConfig for that AZ is known). Empty without custom networking.
+    pod_subnets: dict[str, str | Unknown] = field(default_factory=dict)
     max_size: int | Unknown = NOT_COMPUTED
+    # Nodes at max size per subnet: in their own subnet, and (custom networking) the nodes whose pod
+    # IPs an ENIConfig subnet pays for.
     nodes_at_max: dict[str, int] = field(default_factory=dict)
     supported_floor: int | Unknown = NOT_COMPUTED
     supported_configured: int | Unknown = NOT_COMPUTED
@@ -195,7 +212,7 @@ def _choose_type(
     """With several types, the floor check takes the one whose node holds the most IPs."""
     if len(types) == 1:
         return types[0], ""
-    ranked = sorted(types, key=lambda t: node_ips(t, settings, FLOOR_PODS, mp).node_subnet_ips, reverse=True)
+    ranked = sorted(types, key=lambda t: node_ips(t, settings, FLOOR_PODS, mp).total_ips, reverse=True)
     chosen = ranked[0]
     return chosen, (
         f"of {', '.join(t.name for t in types)}, {chosen.name} holds the most IPs per node and is used"
@@ -339,9 +356,41 @@ def _ips(n: NodeIps | None) -> int:
     return n.node_subnet_ips if n is not None else 0
 
 
+def charges(
+    placed: Mapping[str, int], node: NodeIps, pod_subnets: Mapping[str, str | Unknown]
+) -> tuple[dict[str, int], Unknown | None]:
+    """Subnet IPs taken by ``placed`` nodes (node subnet address -> nodes), per subnet that pays.
+
+    A node subnet pays ``node_subnet_ips`` per node; with custom networking the ENIConfig subnet of
+    its AZ (``pod_subnets``) pays ``eniconfig_subnet_ips``. Pod IPs whose ENIConfig subnet is unknown
+    are in no subnet's total: the Unknown returned says so, and callers must not treat the result
+    as complete then.
+    """
+    out: dict[str, int] = {}
+    missing: Unknown | None = None
+    for addr, k in placed.items():
+        out[addr] = out.get(addr, 0) + k * node.node_subnet_ips
+        if node.eniconfig_subnet_ips == 0:
+            continue
+        target = pod_subnets.get(addr)
+        if isinstance(target, str):
+            out[target] = out.get(target, 0) + k * node.eniconfig_subnet_ips
+        elif missing is None:
+            missing = target if isinstance(target, Unknown) else Unknown(f"no ENIConfig subnet for {addr}")
+    return out, missing
+
+
+def _unchargeable(group: NodeGroupCapacity, node: NodeIps) -> Unknown | None:
+    """Why some of the group's pod IPs have no subnet to be charged to, if they have none."""
+    _, missing = charges({s.address: 1 for s in group.subnets}, node, group.pod_subnets)
+    if missing is None:
+        return None
+    return Unknown(f"the subnet paying for some pod IPs is unknown: {missing.reason}")
+
+
 def _supported(
     group: NodeGroupCapacity,
-    per_node: int,
+    node: NodeIps,
     other_demand: Mapping[str, int],
     usable: Mapping[str, int | Unknown],
 ) -> int | Unknown:
@@ -349,13 +398,17 @@ def _supported(
     checkable = [s for s in group.subnets if isinstance(usable[s.address], int)]
     if not checkable:
         return Unknown("none of the node group's subnets has a known CIDR")
+    missing = _unchargeable(group, node)
+    if missing is not None:
+        return missing
 
     def fits(n: int) -> bool:
-        placed = spread(n, group.subnets)
-        return all(
-            other_demand.get(s.address, 0) + placed.get(s.address, 0) * per_node <= usable[s.address]  # type: ignore[operator]
-            for s in checkable
-        )
+        need, _ = charges(spread(n, group.subnets), node, group.pod_subnets)
+        for addr, ips in need.items():
+            room = usable.get(addr)
+            if isinstance(room, int) and other_demand.get(addr, 0) + ips > room:
+                return False
+        return True
 
     n = 0
     while n < MAX_SCAN_NODES and fits(n + 1):
@@ -382,14 +435,20 @@ def _cluster_supported(
         node = node_of(g)
         if not g.analysed or node is None or not isinstance(g.max_size, int):
             return Unknown(f"node group {g.fact.address} cannot be analysed")
+        missing = _unchargeable(g, node)
+        if missing is not None:
+            return Unknown(f"node group {g.fact.address}: {missing.reason}")
         nodes.append(node)
         maxes.append(g.max_size)
+    own: dict[str, int] = {}
+    for g, n, m in zip(groups, nodes, maxes, strict=True):
+        for addr, ips in charges(spread(m, g.subnets), n, g.pod_subnets)[0].items():
+            own[addr] = own.get(addr, 0) + ips
     others: dict[str, int] = {}
     for addr, d in demand.items():
         if isinstance(d, Unknown):
             return Unknown("another node group's demand in a shared subnet is unknown")
-        own = sum(g.nodes_at_max.get(addr, 0) * n.node_subnet_ips for g, n in zip(groups, nodes, strict=True))
-        others[addr] = d - own
+        others[addr] = d - own.get(addr, 0)
     total_max = sum(maxes)
     if total_max == 0:
         return 0
@@ -405,8 +464,8 @@ def _cluster_supported(
     def fits(total: int) -> bool:
         need = dict(others)
         for g, n, count in zip(groups, nodes, shares(total), strict=True):
-            for addr, k in spread(count, g.subnets).items():
-                need[addr] = need.get(addr, 0) + k * n.node_subnet_ips
+            for addr, ips in charges(spread(count, g.subnets), n, g.pod_subnets)[0].items():
+                need[addr] = need.get(addr, 0) + ips
         for addr, needed in need.items():
             room = usable.get(addr)
             if isinstance(room, int) and needed > room:  # unknown CIDRs are EKSIP002's, not a failure
@@ -419,6 +478,59 @@ def _cluster_supported(
     return total
 
 
+# --- custom networking --------------------------------------------------------------------------
+
+
+def _pod_subnets(
+    group: NodeGroupCapacity, cni: EffectiveCni, eniconfigs: Sequence[EniConfigFact], facts: Facts
+) -> dict[str, str | Unknown]:
+    """For each node subnet of a custom-networking group: the ENIConfig subnet of its AZ."""
+    label_def = cni.env.get("ENI_CONFIG_LABEL_DEF")
+    out: dict[str, str | Unknown] = {}
+    for s in group.subnets:
+        az = az_label(s)
+        if label_def is not None and label_def not in ZONE_LABELS:
+            out[s.address] = Unknown(
+                f"ENI_CONFIG_LABEL_DEF={label_def}: nodes pick their ENIConfig by that label, not by AZ, so "
+                f"the ENIConfig subnet of nodes in {s.address} (AZ {az}) cannot be told"
+            )
+            continue
+        named = [e for e in eniconfigs if same_ref(e.name, s.az)]
+        if not named:
+            out[s.address] = Unknown(
+                f"custom networking is on but no ENIConfig for AZ {az} is known, so the ENIConfig subnet is "
+                f"unknown and the pod IPs of nodes in {s.address} cannot be charged"
+            )
+            continue
+        chosen = named[-1]  # applied last, as kubectl apply of the same name would leave it
+        target = facts.subnet_for(chosen.subnet_ref)
+        if target is None:
+            out[s.address] = Unknown(
+                f"ENIConfig {chosen.address} for AZ {az} names subnet {chosen.subnet_ref}, which is not "
+                "declared in this configuration, so the CIDR paying for those pod IPs is unknown"
+            )
+            continue
+        out[s.address] = target.address
+    return out
+
+
+def _pod_subnet_notes(group: NodeGroupCapacity) -> list[Unresolved]:
+    out: list[Unresolved] = []
+    for s in group.subnets:
+        target = group.pod_subnets.get(s.address)
+        if isinstance(target, Unknown):
+            out.append(
+                Unresolved(
+                    what=f"the subnet paying for pod IPs of node group {group.fact.address} in AZ {az_label(s)}",
+                    reason=target.reason,
+                    span=group.fact.subnets_span,
+                    address=group.fact.address,
+                    cluster_ref=group.fact.cluster_ref,
+                )
+            )
+    return out
+
+
 # --- the whole unit -----------------------------------------------------------------------------
 
 
@@ -428,44 +540,64 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
     groups: list[NodeGroupCapacity] = []
     cnis: dict[str, EffectiveCni] = {}
     unknown_types: list[tuple[NodeGroupFact, str, tuple[str, ...]]] = []
+    notes: list[Unresolved] = []
     for name, fact, members in clusters:
         cni_sources = [c for c in facts.cni_sources if _belongs(c.cluster_ref, name, fact)]
         ip_family = fact.ip_family if fact is not None else "ipv4"
         cnis[name] = effective_cni(cni_sources, ip_family, options.env_overrides.get(name, {}))
+        eniconfigs = [e for e in facts.eniconfigs if _belongs(e.cluster_ref, name, fact)]
         for member in members:
             cap, missing = _analyse_group(member, name, cnis[name], facts, options)
+            if cap.analysed and cnis[name].settings.custom_networking:
+                cap = replace(cap, pod_subnets=_pod_subnets(cap, cnis[name], eniconfigs, facts))
+                notes.extend(n for n in _pod_subnet_notes(cap) if n not in notes)
             groups.append(cap)
             unknown_types.extend((member, t, tuple(instance_types.suggest(t))) for t in missing)
+    if any(n not in facts.unresolved for n in notes):
+        # A copy: the caller's facts stay as extracted, and re-analysis does not repeat the notes.
+        facts = replace(
+            facts, unresolved=[*facts.unresolved, *(n for n in notes if n not in facts.unresolved)]
+        )
 
     # Demand per subnet with every group at max size.
     all_subnets = {s.address: s for s in facts.subnets}
     usable = {a: _usable(s) for a, s in all_subnets.items()}
     placed: dict[str, dict[str, int]] = {}
+    own_floor: dict[str, dict[str, int]] = {}
+    own_conf: dict[str, dict[str, int] | None] = {}
     for g in groups:
-        if g.analysed and isinstance(g.max_size, int):
-            placed[g.fact.address] = spread(g.max_size, g.subnets)
+        if g.analysed and isinstance(g.max_size, int) and g.floor is not None:
+            at_max = spread(g.max_size, g.subnets)
+            placed[g.fact.address] = at_max
+            own_floor[g.fact.address] = charges(at_max, g.floor, g.pod_subnets)[0]
+            own_conf[g.fact.address] = (
+                charges(at_max, g.configured, g.pod_subnets)[0] if g.configured is not None else None
+            )
     demand_floor: dict[str, int] = {}
     demand_conf: dict[str, int | Unknown] = {}
-    for g in groups:
-        for addr, n in placed.get(g.fact.address, {}).items():
-            demand_floor[addr] = demand_floor.get(addr, 0) + n * _ips(g.floor)
+    for address, floor_ips in own_floor.items():
+        conf_ips = own_conf[address]
+        for addr, ips in floor_ips.items():
+            demand_floor[addr] = demand_floor.get(addr, 0) + ips
             prev = demand_conf.get(addr, 0)
-            if g.configured is None or isinstance(prev, Unknown):
+            if conf_ips is None or isinstance(prev, Unknown):
                 demand_conf[addr] = (
                     prev if isinstance(prev, Unknown) else Unknown("configured density unknown")
                 )
             else:
-                demand_conf[addr] = prev + n * _ips(g.configured)
+                demand_conf[addr] = prev + conf_ips.get(addr, 0)
 
     finished: list[NodeGroupCapacity] = []
     for g in groups:
-        if not g.analysed:
+        if not g.analysed or g.floor is None:
             finished.append(g)
             continue
         mine = placed.get(g.fact.address, {})
-        others_floor = {a: demand_floor.get(a, 0) - mine.get(a, 0) * _ips(g.floor) for a in usable}
-        sup_floor = _supported(g, _ips(g.floor), others_floor, usable)
+        mine_floor = own_floor.get(g.fact.address, {})
+        others_floor = {a: demand_floor.get(a, 0) - mine_floor.get(a, 0) for a in usable}
+        sup_floor = _supported(g, g.floor, others_floor, usable)
         sup_conf: int | Unknown = Unknown("configured density unknown")
+        mine_conf = own_conf.get(g.fact.address) or {}
         if g.configured is not None:
             others_conf: dict[str, int] = {}
             conf_known = True
@@ -474,11 +606,16 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
                 if isinstance(d, Unknown):
                     conf_known = False
                     break
-                others_conf[a] = d - mine.get(a, 0) * _ips(g.configured)
+                others_conf[a] = d - mine_conf.get(a, 0)
             if conf_known:
-                sup_conf = _supported(g, _ips(g.configured), others_conf, usable)
+                sup_conf = _supported(g, g.configured, others_conf, usable)
+        nodes_at = dict(mine)
+        for addr, k in mine.items():
+            target = g.pod_subnets.get(addr)
+            if isinstance(target, str) and g.floor.eniconfig_subnet_ips > 0:
+                nodes_at[target] = nodes_at.get(target, 0) + k
         finished.append(
-            replace(g, nodes_at_max=mine, supported_floor=sup_floor, supported_configured=sup_conf)
+            replace(g, nodes_at_max=nodes_at, supported_floor=sup_floor, supported_configured=sup_conf)
         )
 
     out: list[ClusterCapacity] = []
@@ -488,6 +625,9 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
         subnet_addrs: list[str] = []
         for g in mine_groups:
             subnet_addrs.extend(s.address for s in g.subnets if s.address not in subnet_addrs)
+            subnet_addrs.extend(
+                t for t in g.pod_subnets.values() if isinstance(t, str) and t not in subnet_addrs
+            )
         cluster_subnets: list[str] = []
         if fact is not None and not isinstance(fact.subnet_refs, Unknown):
             for r in fact.subnet_refs:
@@ -498,12 +638,7 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
         caps = []
         for addr in subnet_addrs:
             s = all_subnets[addr]
-            contributors = tuple(
-                (g.fact.address, placed[g.fact.address].get(addr, 0), _ips(g.floor),
-                 _ips(g.configured) if g.configured is not None else Unknown("configured density unknown"))
-                for g in finished
-                if g.fact.address in placed and placed[g.fact.address].get(addr, 0) > 0
-            )  # fmt: skip
+            contributors = tuple(c for g in finished for c in _contributions(g, addr, placed))
             caps.append(
                 SubnetCapacity(
                     fact=s,
@@ -537,6 +672,35 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
             )
         )
     return UnitCapacity(facts=facts, clusters=tuple(out), unknown_instance_types=tuple(unknown_types))
+
+
+def _contributions(
+    g: NodeGroupCapacity, addr: str, placed: Mapping[str, Mapping[str, int]]
+) -> list[tuple[str, int, int, int | Unknown]]:
+    """(group, nodes, IPs per node at floor, ... configured) that ``addr`` pays for: the group's
+    nodes in it, and (custom networking) the nodes whose pod IPs it pays for as an ENIConfig subnet."""
+    at_max = placed.get(g.fact.address)
+    if at_max is None or g.floor is None:
+        return []
+    conf = g.configured
+    unknown_conf = Unknown("configured density unknown")
+    out: list[tuple[str, int, int, int | Unknown]] = []
+    here = at_max.get(addr, 0)
+    if here > 0:
+        out.append(
+            (g.fact.address, here, g.floor.node_subnet_ips, conf.node_subnet_ips if conf else unknown_conf)
+        )
+    pods = sum(k for a, k in at_max.items() if g.pod_subnets.get(a) == addr)
+    if pods > 0 and g.floor.eniconfig_subnet_ips > 0:
+        out.append(
+            (
+                g.fact.address,
+                pods,
+                g.floor.eniconfig_subnet_ips,
+                conf.eniconfig_subnet_ips if conf else unknown_conf,
+            )
+        )
+    return out
 
 
 def _belongs(ref: Value, name: str, fact: ClusterFact | None) -> bool:

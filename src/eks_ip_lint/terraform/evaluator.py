@@ -20,6 +20,7 @@ from typing import Protocol, TypeAlias, Union
 from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.terraform import convert, functions
 from eks_ip_lint.terraform.eval_errors import EvalError
+from eks_ip_lint.terraform.symbolic import SymbolicMap, symbolic_keys_problem, symbolic_map
 from eks_ip_lint.values import Unknown, Value, first_unknown
 
 # Terraform itself has no depth limit, but a linter must not die of RecursionError on hostile input.
@@ -326,6 +327,9 @@ class Evaluator:
 
     def _for(self, e: ast.ForExpr, env: Mapping[str, Value]) -> Value:
         coll = self.eval(e.collection, env)
+        if isinstance(coll, SymbolicMap) and e.key is not None:
+            pairs_sym: list[tuple[Value, Value]] = list(coll.entries)
+            return self._for_pairs(e, env, pairs_sym)
         if isinstance(coll, Unknown):
             return Unknown(f"for-expression over an unknown collection: {coll.reason}")
         if isinstance(coll, dict):
@@ -334,8 +338,13 @@ class Evaluator:
             pairs = list(enumerate(coll))
         else:
             raise EvalError(f"a for-expression needs a list, set or map, not {convert.type_name(coll)}")
+        return self._for_pairs(e, env, pairs)
+
+    def _for_pairs(self, e: ast.ForExpr, env: Mapping[str, Value], pairs: list[tuple[Value, Value]]) -> Value:
         tuple_out: list[Value] = []
         obj_out: dict[str, Value] = {}
+        # Entries under symbolic keys (AZ names from a data source): a SymbolicMap, see symbolic.py.
+        symbolic: list[tuple[Value, Value]] = []
         for k, v in pairs:
             local = dict(env)
             local[e.value_var] = v
@@ -351,6 +360,9 @@ class Evaluator:
                 tuple_out.append(self.eval(e.value, local))
                 continue
             key = self.eval(e.key, local)
+            if isinstance(key, Unknown) and key.key is not None and not e.grouping:
+                symbolic.append((key, self.eval(e.value, local)))
+                continue
             if isinstance(key, Unknown):
                 return Unknown(f"for-expression key is unknown: {key.reason}")
             ks = convert.to_string(key)
@@ -363,6 +375,12 @@ class Evaluator:
                 raise EvalError(f'duplicate object key "{ks}" in for-expression (use ... to group)')
             else:
                 obj_out[ks] = value
+        if symbolic:
+            first = symbolic[0][0]
+            assert isinstance(first, Unknown)
+            if obj_out or symbolic_keys_problem([k for k, _ in symbolic]) is not None:
+                return Unknown(f"for-expression key is unknown: {first.reason}")
+            return symbolic_map(symbolic, "for-expression with unknown keys")
         return tuple_out if e.key is None else obj_out
 
 

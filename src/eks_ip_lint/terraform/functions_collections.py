@@ -37,6 +37,7 @@ from eks_ip_lint.terraform.functions_common import (
     unknown_of,
 )
 from eks_ip_lint.terraform.functions_strings import graphemes
+from eks_ip_lint.terraform.symbolic import symbolic_keys_problem, symbolic_map
 from eks_ip_lint.values import Unknown, Value, first_unknown
 
 _INT64_MIN = -(1 << 63)
@@ -236,8 +237,19 @@ def _reverse(args: list[Value]) -> Value:
 
 
 def _zipmap(args: list[Value]) -> Value:
-    """zipmap(keys, values): values may be unknown; keys must be known."""
+    """zipmap(keys, values): values may be unknown; keys must be known, or all be distinct symbolic
+    data-source values (AZ names), which gives a :class:`SymbolicMap` that for_each can iterate."""
     keys_value, values_value = args
+    if isinstance(keys_value, list) and keys_value and symbolic_keys_problem(keys_value) is None:
+        if isinstance(values_value, Unknown):
+            sym_values: list[Value] = [unknown_element(values_value, i) for i in range(len(keys_value))]
+        else:
+            sym_values = arg_list(values_value, "values")
+        if len(keys_value) != len(sym_values):
+            raise FunctionError(
+                f"number of keys ({len(keys_value)}) does not match number of values ({len(sym_values)})"
+            )
+        return symbolic_map(list(zip(keys_value, sym_values, strict=True)), "zipmap() with unknown keys")
     if isinstance(keys_value, Unknown) or first_unknown(keys_value) is not None:
         u = first_unknown(keys_value)
         assert u is not None

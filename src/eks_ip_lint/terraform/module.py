@@ -21,6 +21,7 @@ from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform import convert
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.evaluator import Evaluator, Lazy, Resolved, ResourceObject
+from eks_ip_lint.terraform.symbolic import SymbolicMap, address_key, symbolic_keys_problem
 from eks_ip_lint.values import Unknown, Value
 
 if TYPE_CHECKING:
@@ -132,6 +133,8 @@ class ResourceInstance:
     # For arguments written as jsonencode(x)/yamlencode(x): x itself, so a reader can see the
     # structure (and keyed Unknowns such as subnet IDs) that the encoded string hides.
     encoded: dict[str, Value] = field(default_factory=dict)
+    # for_each over a map with symbolic keys (terraform/symbolic.py): index_key shows the key's identity.
+    symbolic_key: bool = False
 
     def line_of(self, *paths: str) -> int:
         """Line of the first given attribute path that exists, else the block's first line."""
@@ -257,6 +260,11 @@ class ModuleEvaluation:
         if "count" in attrs:
             return list(objects)
         if "for_each" in attrs:
+            if any(i.symbolic_key for i in found):
+                # Its keys are symbolic: no known string indexes it (see symbolic.py).
+                return Unknown(
+                    f"the keys of {prefix}{type_}.{name} are known only at plan", f"{prefix}{type_}.{name}"
+                )
             return {str(i.index_key): o for i, o in zip(found, objects, strict=True)}
         if not objects:
             raise EvalError(f"{prefix}{type_}.{name} has no instances")
@@ -312,7 +320,14 @@ class ModuleEvaluation:
                     base,
                     SourceSpan(placed.path, attrs["for_each"].line),
                 )
-            keyed = [(f"{base}[{json.dumps(k)}]", str(k), {"each": {"key": k, "value": v}}) for k, v in items]
+            keyed = [
+                (
+                    f"{base}[{address_key(k) if isinstance(k, Unknown) else json.dumps(k)}]",
+                    address_key(k) if isinstance(k, Unknown) else str(k),
+                    {"each": {"key": k, "value": v}},
+                )
+                for k, v in items
+            ]
         else:
             keyed = [(base, None, {})]
         out = []
@@ -321,7 +336,9 @@ class ModuleEvaluation:
             lines: dict[str, int] = {}
             self._eval_body(block.body, env=env, values=values, lines=lines, prefix="", path=placed.path)
             encoded = self._encoded_arguments(block.body, env)
-            out.append(ResourceInstance(type_, name, address, key, values, lines, span, encoded))
+            each = env.get("each")
+            symbolic = isinstance(each, dict) and isinstance(each.get("key"), Unknown)
+            out.append(ResourceInstance(type_, name, address, key, values, lines, span, encoded, symbolic))
         return out
 
     def _encoded_arguments(self, body: ast.Body, env: Mapping[str, Value]) -> dict[str, Value]:
@@ -408,17 +425,25 @@ class ModuleEvaluation:
 
 
 def _for_each_items(value: Value, *, allow_list: bool = False) -> list[tuple[Value, Value]] | Unknown:
+    """The (key, value) pairs ``for_each`` iterates, or Unknown when the instances are unknown.
+
+    A :class:`SymbolicMap` (``zipmap(local.azs, ...)`` over data-source AZ names) and a set whose
+    elements are all distinct symbolic data-source values (``toset(local.azs)``) are iterable: each
+    instance's ``each.key`` is the symbolic key, the rule of :mod:`eks_ip_lint.terraform.symbolic`.
+    """
+    if isinstance(value, SymbolicMap):
+        return list(value.entries)
     if isinstance(value, Unknown):
         return value
     if isinstance(value, dict):
-        if any(isinstance(k, Unknown) for k in value):
-            return Unknown("for_each map has unknown keys")
         return list(value.items())
     if isinstance(value, list):
-        if any(isinstance(v, Unknown) for v in value) and not allow_list:
-            return Unknown("for_each set has unknown elements")
         if allow_list:
             return list(enumerate(value))
+        if any(isinstance(v, Unknown) for v in value):
+            problem = symbolic_keys_problem(value)
+            if problem is not None:
+                return Unknown(f"for_each set has unknown elements ({problem})")
         return [(v, v) for v in value]
     return Unknown(f"for_each must be a map or set, not {convert.type_name(value)}")
 

@@ -1,0 +1,79 @@
+"""Maps whose keys are known only symbolically, and when ``for_each`` may iterate them.
+
+``for_each = zipmap(local.azs, slice(module.vpc.private_subnets, 3, 6))`` (the Blueprints
+ENIConfigs) has keys that are AZ names read from ``data.aws_availability_zones``: unknown to a tool
+without provider credentials, but known to Terraform at plan time, and distinct. Such a map is a
+:class:`SymbolicMap`: an :class:`Unknown` (every function, operator and reader that does not
+know it sees an unknown map, so nothing downstream can mistake it for a known one) that also
+carries its entries, so that ``for_each`` can expand one instance per entry with ``each.key`` the
+symbolic key itself (``data.aws_availability_zones.available.names[0]``).
+
+The rule (:func:`symbolic_keys_problem`), applied to maps and sets alike:
+
+* every key is an Unknown **with a key** (a symbolic identity); a key without identity, or a mix of
+  known strings and symbolic keys (``"us-west-2a"`` may be the same runtime value as
+  ``names[0]``), leaves the collection plain unknown;
+* the keys are **pairwise distinct**. Distinct symbolic identities are taken as distinct values,
+  as ``toset()`` already does: the elements of one data-source list at different indexes (AZ
+  names) and the attributes of different objects are different in every real configuration;
+* every key comes from a **data source** (``data.x.y...``, also inside a module). Data sources are
+  read during plan, so Terraform knows these keys; keys computed by a resource at apply (an ID)
+  are refused by Terraform itself ("Invalid for_each argument"), and stay unknown here too.
+
+Instances get addresses ``type.name[<symbolic key>]``, for example
+``kubectl_manifest.eni_config[data.aws_availability_zones.available.names[0]]``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from eks_ip_lint.values import Unknown, Value
+
+# data.TYPE.NAME..., possibly inside modules: module.x.data..., module.x["k"].data...
+_DATA_ROOTED = re.compile(r"^(?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*data\.")
+
+
+@dataclass(frozen=True)
+class SymbolicMap(Unknown):
+    """An unknown map whose entries are known, each under a distinct symbolic key."""
+
+    entries: tuple[tuple[Unknown, Value], ...] = field(default=(), compare=False, hash=False)
+
+
+def symbolic_keys_problem(keys: list[Value]) -> str | None:
+    """Why these keys cannot index for_each instances; None when they can (see the module doc)."""
+    if not keys:
+        return "no keys"
+    if not all(isinstance(k, Unknown) for k in keys):
+        return "some keys are known and some unknown, so two of them may be the same value"
+    identities = [k.key for k in keys if isinstance(k, Unknown)]
+    if any(i is None for i in identities):
+        return "keys are unknown"
+    if len(set(identities)) != len(identities):
+        return "two keys may be the same value"
+    computed = [i for i in identities if i is not None and not _DATA_ROOTED.match(i)]
+    if computed:
+        return (
+            f"key {computed[0]} is known only after apply, which Terraform itself refuses in "
+            "for_each (Invalid for_each argument)"
+        )
+    return None
+
+
+def symbolic_map(entries: list[tuple[Value, Value]], reason: str) -> Unknown:
+    """A SymbolicMap of ``entries`` when their keys qualify, else a plain Unknown saying why not."""
+    keys = [k for k, _ in entries]
+    problem = symbolic_keys_problem(keys)
+    if problem is not None:
+        return Unknown(f"{reason}: {problem}")
+    pairs = tuple((k, v) for k, v in entries if isinstance(k, Unknown))
+    return SymbolicMap(
+        f"{reason} (keys known only at plan: {', '.join(str(k.key) for k, _ in pairs)})", entries=pairs
+    )
+
+
+def address_key(key: Unknown) -> str:
+    """How a symbolic key is shown in an instance address."""
+    return str(key.key)
