@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from eks_ip_lint.capacity.analysis import Options, UnitCapacity, analyse
 from eks_ip_lint.facts import terraform as tf_facts
 from eks_ip_lint.facts.cloudformation import load_cloudformation
 from eks_ip_lint.facts.eksctl import load_eksctl
-from eks_ip_lint.facts.model import Facts, InputProblem
+from eks_ip_lint.facts.model import Facts, InputProblem, Unresolved, same_ref
+from eks_ip_lint.facts.plan import load_plan
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules import ALL_RULES, RuleContext
 from eks_ip_lint.sources import discover
@@ -54,23 +55,71 @@ def lint(request: LintRequest) -> LintResult:
     dirs = discover.module_dirs(request.paths)
     sources = {d: read_module(d) for d in dirs}
     called = _local_module_targets(sources)
-    results = []
+    units: list[tuple[str, str, Facts]] = []
     for unit in discover.root_units(dirs, called):
-        facts = _terraform_facts(sources[unit.path], request)
-        capacity = analyse(facts, request.options)
-        results.append(
-            UnitResult(unit.kind, unit.path, capacity, tuple(run_rules(capacity, request.options)))
-        )
+        units.append((unit.kind, unit.path, _terraform_facts(sources[unit.path], request)))
     for path in discover.document_files(request.paths):
         kind, doc_facts = _document_facts(path, request.parameters)
         if doc_facts is None:
-            continue  # YAML/JSON that is neither a template nor a ClusterConfig: not ours
-        capacity = analyse(doc_facts, request.options)
+            continue  # YAML/JSON that is neither a plan, a template nor a ClusterConfig: not ours
+        units.append((kind, path, doc_facts))
+    link_across_units([facts for kind, _, facts in units if kind in TERRAFORM_KINDS])
+    results = []
+    for kind, path, facts in units:
+        capacity = analyse(facts, request.options)
         results.append(UnitResult(kind, path, capacity, tuple(run_rules(capacity, request.options))))
     return LintResult(tuple(results))
 
 
+# Units whose CNI add-ons may configure a cluster of another unit of the same run.
+TERRAFORM_KINDS = frozenset({"terraform", "plan"})
+
+
+def link_across_units(units: Sequence[Facts]) -> None:
+    """Apply a CNI add-on of one root module to the cluster another root module declares.
+
+    Repositories split the cluster and its add-ons into separate root modules
+    (``network/``, ``eks/``, ``addons/``); an ``aws_eks_addon`` "vpc-cni" in ``addons/`` names
+    its cluster by a value known statically (a literal, a variable default,
+    ``data.aws_eks_cluster.x.name`` with a literal ``name``). A CNI source whose cluster reference
+    matches no cluster of its own unit is applied to the cluster of another unit with that known
+    name, after that cluster's own carriers (the add-on's root module is applied once the cluster
+    exists), and the report names the file it came from. A name declared by clusters in several
+    other units is ambiguous: an Unresolved says so instead of picking one. Unknown references
+    (remote state outputs) and Kubernetes-side carriers (which name no cluster) are not linked.
+    """
+    for facts in units:
+        for src in facts.cni_sources:
+            ref = src.cluster_ref
+            if not isinstance(ref, str) or not ref:
+                continue
+            if any(same_ref(ref, r) for c in facts.clusters for r in c.refs):
+                continue
+            targets = [
+                other for other in units if other is not facts and any(c.name == ref for c in other.clusters)
+            ]
+            if len(targets) == 1:
+                targets[0].cni_sources.append(
+                    replace(src, description=f"{src.description} (from {src.span.path}, another root module)")
+                )
+            elif len(targets) > 1:
+                facts.unresolved.append(
+                    Unresolved(
+                        f"the cluster that {src.address} configures",
+                        f"cluster {ref} is declared in {len(targets)} root modules "
+                        f"({', '.join(t.unit for t in targets)}), so this add-on is applied to none of them",
+                        src.span,
+                        src.address,
+                    )
+                )
+
+
 def _document_facts(path: str, parameters: Mapping[str, str]) -> tuple[str, Facts | None]:
+    # A plan is JSON with format_version and planned_values: decided before CloudFormation, whose
+    # loader would otherwise report it as a template it cannot read.
+    plan = load_plan(path)
+    if plan is not None:
+        return "plan", plan
     facts = load_eksctl(path)
     if facts is not None:
         return "eksctl", facts

@@ -8,6 +8,8 @@ Defaults that AWS applies when an argument is omitted are written here, with the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from eks_ip_lint.facts import cni_carriers, self_managed
 from eks_ip_lint.facts.cni_config import parse_configuration_values
 from eks_ip_lint.facts.max_pods_config import max_pods_from_user_data
@@ -56,38 +58,45 @@ def extract(module: ModuleEvaluation, unit: str) -> Facts:
     for child in tree.modules[1:]:
         for err in child.source.errors:
             facts.problems.append(InputProblem(err.message, SourceSpan(err.path, err.line)))
-    launch_templates = _instances(tree, "aws_launch_template", facts)
-    for inst in _instances(tree, "aws_vpc", facts):
+    from_instances(facts, lambda type_: _instances(tree, type_, facts))
+    return facts
+
+
+def from_instances(facts: Facts, of_type: Callable[[str], list[ResourceInstance]]) -> Facts:
+    """The per-resource mapping, shared by HCL modules and plan JSON: ``of_type(t)`` gives the
+    instances of resource type ``t`` (evaluated HCL, a registry model's, or a plan's)."""
+    launch_templates = of_type("aws_launch_template")
+    for inst in of_type("aws_vpc"):
         facts.vpcs.append(
             VpcFact(
                 inst.address, computed_refs(inst, "id"), (as_str(inst.values.get("cidr_block")),), inst.span
             )
         )
-    for inst in _instances(tree, "aws_vpc_ipv4_cidr_block_association", facts):
+    for inst in of_type("aws_vpc_ipv4_cidr_block_association"):
         _attach_secondary_cidr(facts, inst)
-    for inst in _instances(tree, "aws_subnet", facts):
+    for inst in of_type("aws_subnet"):
         facts.subnets.append(_subnet(inst))
-    for inst in _instances(tree, "aws_eks_cluster", facts):
+    for inst in of_type("aws_eks_cluster"):
         facts.clusters.append(_cluster(inst))
-    for inst in _instances(tree, "aws_eks_node_group", facts):
+    for inst in of_type("aws_eks_node_group"):
         facts.node_groups.append(_node_group(inst, launch_templates, facts))
-    configs = _instances(tree, "aws_launch_configuration", facts)
-    for inst in _instances(tree, "aws_autoscaling_group", facts):
+    configs = of_type("aws_launch_configuration")
+    for inst in of_type("aws_autoscaling_group"):
         group = self_managed.node_group(inst, launch_templates, configs, facts)
         if group is not None:
             facts.node_groups.append(group)
-    addons = [i for i in _instances(tree, "aws_eks_addon", facts) if i.values.get("addon_name") == "vpc-cni"]
+    addons = [i for i in of_type("aws_eks_addon") if i.values.get("addon_name") == "vpc-cni"]
     # Module add-on maps are applied with the cluster, before a standalone aws_eks_addon could be.
     addons.sort(key=lambda i: ".aws_eks_addon.this[" not in i.address)
     facts.cni_sources.extend(_addon(i) for i in addons)
     single = facts.clusters[0].refs[0] if len(facts.clusters) == 1 else None
-    for inst in _instances(tree, "helm_release", facts):
+    for inst in of_type("helm_release"):
         cni_carriers.helm_release(inst, single, facts)
     for type_ in ("null_resource", "terraform_data"):
-        for inst in _instances(tree, type_, facts):
+        for inst in of_type(type_):
             cni_carriers.local_exec(inst, single, facts)
     for type_ in ("kubectl_manifest", "kubernetes_manifest"):
-        for inst in _instances(tree, type_, facts):
+        for inst in of_type(type_):
             cni_carriers.manifest(inst, single, facts)
     return facts
 

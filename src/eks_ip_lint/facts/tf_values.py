@@ -8,8 +8,11 @@ from eks_ip_lint.values import Unknown, Value
 
 
 def computed_refs(inst: ResourceInstance, *computed: str) -> tuple[Value, ...]:
-    """The symbolic values other resources see when they reference this instance."""
-    return tuple(Unknown("computed at apply", f"{inst.address}.{attr}") for attr in computed)
+    """The values other resources see when they reference this instance: each attribute's symbolic
+    key, and its value where the instance knows it (a plan's existing subnet has its real ID)."""
+    symbolic = tuple(Unknown("computed at apply", f"{inst.address}.{attr}") for attr in computed)
+    known = tuple(v for attr in computed if isinstance(v := inst.values.get(attr), str) and v)
+    return symbolic + known
 
 
 def as_str(v: Value) -> str | Unknown:
