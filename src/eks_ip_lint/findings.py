@@ -32,6 +32,13 @@ class Finding:
     cluster: str | None = None
     # A concrete change that removes the finding, when the rule can compute one.
     fix: str | None = None
+    # Why the user accepted this finding, when they did (src/eks_ip_lint/suppression.py: an inline
+    # comment or CloudFormation Metadata; baseline.py: "in baseline"). A suppressed finding is
+    # still reported, marked, and never counts towards --fail-on.
+    suppressed: str | None = None
+    # How: "inSource" (a comment or Metadata in the user's file) or "external" (a baseline file),
+    # the SARIF suppression kinds. None when not suppressed.
+    suppression_kind: str | None = None
 
     @property
     def fingerprint(self) -> str:

@@ -55,7 +55,7 @@ def test_json_report_validates_against_the_published_schema(run_json: RunJson) -
 def test_clean_module_exits_zero(run_json: RunJson, tmp_path: Path) -> None:
     code, report = run_json(str(write(tmp_path, {"main.tf": CLUSTER})))
     assert code == 0
-    assert report["summary"] == {"error": 0, "warning": 0, "info": 0}
+    assert report["summary"] == {"error": 0, "warning": 0, "info": 0, "suppressed": 0}
     jsonschema.validate(report, SCHEMA)
 
 

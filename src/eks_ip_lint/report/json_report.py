@@ -51,6 +51,11 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "address": f.address,
         "cluster": f.cluster,
         "fingerprint": f.fingerprint,
+        "suppression": (
+            None
+            if f.suppressed is None
+            else {"kind": f.suppression_kind or "inSource", "justification": f.suppressed}
+        ),
     }
 
 
@@ -146,9 +151,9 @@ def _cluster(c: ClusterCapacity, findings: list[Finding]) -> dict[str, Any]:
 
 
 def render_json(result: LintResult, *, fail_on: str, pods_per_node: int | None) -> str:
-    counts = {"error": 0, "warning": 0, "info": 0}
+    counts = {"error": 0, "warning": 0, "info": 0, "suppressed": 0}
     for f in result.findings:
-        counts[f.severity.value] += 1
+        counts["suppressed" if f.suppressed is not None else f.severity.value] += 1
     doc = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "eks-ip-lint", "version": __version__},

@@ -169,6 +169,11 @@ def _cluster_block(unit: UnitResult, c: ClusterCapacity) -> str:
 
 def _finding_block(f: Finding) -> str:
     where = code(f"{repo_path(f.span.path)}:{f.span.line}")
+    if f.suppressed is not None:
+        return (
+            f"- 🔕 **{f.rule_id}** {f.severity.value} at {where}, *suppressed* "
+            f"({escape(f.suppressed)}): {escape(f.message)}\n"
+        )
     out = f"- {ICON[f.severity]} **{f.rule_id}** {f.severity.value} at {where}: {escape(f.message)}\n"
     if f.fix:
         out += f"  - **Fix:** {escape(f.fix)}\n"
@@ -197,7 +202,9 @@ def _blocks(result: LintResult) -> list[tuple[str, int]]:
 
 
 def _heading(result: LintResult) -> str:
-    counts = severity_counts(result.findings)
+    live = [f for f in result.findings if f.suppressed is None]
+    counts = severity_counts(live)
+    suppressed = len(result.findings) - len(live)
     units = len(result.units)
     clusters = sum(len(u.capacity.clusters) for u in result.units)
     if counts["error"]:
@@ -206,10 +213,12 @@ def _heading(result: LintResult) -> str:
         icon = ICON[Severity.WARNING]
     else:
         icon = "✅"
-    if result.findings:
+    if live:
         totals = f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info"
     else:
         totals = "no findings"
+    if suppressed:
+        totals += f", {suppressed} suppressed"
     return (
         f"{MARKER}\n## {icon} eks-ip-lint: {totals}\n\n"
         f"{units} module{'s' if units != 1 else ''} and {clusters} "

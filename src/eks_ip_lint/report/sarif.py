@@ -108,15 +108,15 @@ def artifact_uri(path: str, cwd: str | None = None) -> str:
 
 
 def _suppressions(f: Finding) -> list[dict[str, str]] | None:
-    """SARIF ``suppressions`` for a finding the user suppressed, or None.
+    """SARIF ``suppressions`` for a finding the user accepted, or None.
 
-    Hook for inline suppressions (issue 5, item 6): Finding has no suppression field yet, so no
-    result carries one. When it gains one, return
-    ``[{"kind": "inSource", "status": "accepted", "justification": reason}]`` for a finding
-    suppressed in the source and ``"kind": "external"`` for one accepted through a baseline file;
-    a suppressed finding is still reported, never dropped.
+    ``inSource`` for a comment or CloudFormation Metadata in the user's file, ``external`` for a
+    baseline file, with the reason as ``justification``. A suppressed result is still in the
+    log (code scanning shows it as closed/dismissed), never dropped.
     """
-    return None
+    if f.suppressed is None:
+        return None
+    return [{"kind": f.suppression_kind or "inSource", "status": "accepted", "justification": f.suppressed}]
 
 
 def _result(f: Finding, index: dict[str, int], fp: str, nth: int, cwd: str | None) -> dict[str, Any]:

@@ -84,7 +84,8 @@ def _cluster(c: ClusterCapacity) -> list[str]:
 
 
 def _finding(f: Finding) -> list[str]:
-    out = [f"{f.span}: {f.severity.value} {f.rule_id} {f.message}"]
+    mark = f"[suppressed: {f.suppressed}] " if f.suppressed is not None else ""
+    out = [f"{f.span}: {f.severity.value} {f.rule_id} {mark}{f.message}"]
     if f.fix:
         out.append(f"  fix: {f.fix}")
     return out
@@ -102,12 +103,13 @@ def render_text(result: LintResult) -> str:
         for f in unit.findings:
             lines += _finding(f)
         lines.append("")
-    counts = dict.fromkeys(("error", "warning", "info"), 0)
+    counts = dict.fromkeys(("error", "warning", "info", "suppressed"), 0)
     for f in result.findings:
-        counts[f.severity.value] += 1
+        counts["suppressed" if f.suppressed is not None else f.severity.value] += 1
     units = len(result.units)
     lines.append(
         f"{units} module{'s' if units != 1 else ''} checked: {counts['error']} error(s), "
         f"{counts['warning']} warning(s), {counts['info']} info"
+        + (f", {counts['suppressed']} suppressed" if counts["suppressed"] else "")
     )
     return "\n".join(lines) + "\n"
