@@ -8,13 +8,20 @@ One boundary maps outcomes to exit codes: 0 nothing reaches ``--fail-on``, 1 som
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from eks_ip_lint import __version__
 from eks_ip_lint.errors import UsageError
+
+if TYPE_CHECKING:
+    from eks_ip_lint.config import Config
+    from eks_ip_lint.engine import LintResult
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -38,7 +45,7 @@ def _lint_parser() -> _Parser:
     p = _Parser(
         prog="eks-ip-lint",
         description="Find EKS clusters that run out of VPC IP addresses before their node groups reach max size.",
-        epilog="Also: eks-ip-lint simulate INSTANCE_TYPE --help (what-if calculator for one node).",
+        epilog="Also: eks-ip-lint simulate INSTANCE_TYPE --help (what-if calculator for one node); eks-ip-lint checkov-dir (the checkov external checks directory).",
     )
     p.add_argument(
         "paths", nargs="*", metavar="PATH", help="Terraform module directories or files (default: .)"
@@ -73,7 +80,24 @@ def _lint_parser() -> _Parser:
         metavar="FILE",
         help="CloudFormation parameters as the AWS CLI or CodePipeline write them (JSON)",
     )
-    p.add_argument("--list-rules", action="store_true", help="list the rules and exit")
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help="configuration file (default: .eks-ip-lint.yaml or [tool.eks-ip-lint] in pyproject.toml, "
+        "in the current directory or a parent)",
+    )
+    p.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    p.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="a JSON report of accepted findings: those in it are reported as baselined and do not fail",
+    )
+    p.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="also write the JSON report to FILE, for --baseline; the run then exits 0",
+    )
+    p.add_argument("--list-rules", action="store_true", help="list the rules and exit (--format json too)")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     return p
 
@@ -115,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args and args[0] == "simulate":
             return _simulate(args[1:])
+        if args and args[0] == "checkov-dir":
+            return _checkov_dir(args[1:])
         return _lint(args)
     except UsageError as exc:
         print(f"eks-ip-lint: error: {exc}", file=sys.stderr)
@@ -152,31 +178,58 @@ def _lint(argv: list[str]) -> int:
     if ns.list_rules:
         from eks_ip_lint.rules import ALL_RULES  # noqa: PLC0415 -- keep --version fast
 
+        if ns.format == "json":
+            rules = [
+                {
+                    "id": r.meta.id,
+                    "name": r.meta.name,
+                    "severity": r.meta.severity.value,
+                    "summary": r.meta.summary,
+                    "docs": r.meta.docs_path,
+                }
+                for r in ALL_RULES
+            ]
+            print(json.dumps(rules, indent=2))
+            return EXIT_OK
         for rule in ALL_RULES:
             m = rule.meta
             print(f"{m.id}  {m.severity.value:<7}  {m.name}: {m.summary}")
         return EXIT_OK
 
+    from eks_ip_lint import config as cfg  # noqa: PLC0415
     from eks_ip_lint.capacity.analysis import Options  # noqa: PLC0415
     from eks_ip_lint.engine import LintRequest, lint  # noqa: PLC0415
     from eks_ip_lint.findings import Severity  # noqa: PLC0415
     from eks_ip_lint.terraform.variables import VariableInputs, parse_cli_vars  # noqa: PLC0415
 
+    if ns.config and ns.no_config:
+        raise UsageError("--config and --no-config exclude each other")
+    config = cfg.load_config(None if ns.no_config else (ns.config or cfg.find_config()))
+    pods_per_node = ns.pods_per_node if ns.pods_per_node is not None else config.pods_per_node
+    baseline = _load_baseline(ns.baseline)
     for f in ns.var_file:
         if not os.path.isfile(f):
             raise UsageError(f"--var-file {f}: no such file")
+    paths = ns.paths or ["."]
+    for p in paths:
+        if not os.path.exists(p):
+            raise UsageError(f"{p}: no such file or directory")
     request = LintRequest(
-        paths=tuple(ns.paths or ["."]),
+        paths=tuple(cfg.filter_paths(paths, config.exclude, config.base_dir)),
         variables=VariableInputs(var_files=tuple(ns.var_file), vars=parse_cli_vars(ns.var)),
-        options=Options(pods_per_node=ns.pods_per_node),
+        options=Options(pods_per_node=pods_per_node),
         workspace=ns.workspace,
         parameters=_parameters(ns.parameters_file, ns.parameter),
     )
-    result = lint(request)
+    result = _accepting(lint(request), config, baseline)
+    if ns.write_baseline:
+        from eks_ip_lint.report.json_report import render_json  # noqa: PLC0415
+
+        _write(render_json(result, fail_on=ns.fail_on, pods_per_node=pods_per_node), ns.write_baseline)
     if ns.format == "json":
         from eks_ip_lint.report.json_report import render_json  # noqa: PLC0415
 
-        _write(render_json(result, fail_on=ns.fail_on, pods_per_node=ns.pods_per_node), ns.output)
+        _write(render_json(result, fail_on=ns.fail_on, pods_per_node=pods_per_node), ns.output)
     elif ns.format == "sarif":
         from eks_ip_lint.report.sarif import render_sarif  # noqa: PLC0415
 
@@ -195,10 +248,50 @@ def _lint(argv: list[str]) -> int:
         from eks_ip_lint.report.text import render_text  # noqa: PLC0415
 
         _write(render_text(result), ns.output)
-    if ns.fail_on == "never":
+    if ns.fail_on == "never" or ns.write_baseline:
         return EXIT_OK
     threshold = Severity(ns.fail_on).rank
-    return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in result.findings) else EXIT_OK
+    failing = [f for f in result.findings if f.suppressed is None and f.severity.rank >= threshold]
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _load_baseline(path: str | None) -> set[tuple[str, str, str, str]] | None:
+    if path is None:
+        return None
+    from eks_ip_lint.baseline import load_baseline  # noqa: PLC0415
+
+    return load_baseline(path)
+
+
+def _accepting(
+    result: LintResult, config: Config, baseline: set[tuple[str, str, str, str]] | None
+) -> LintResult:
+    """The engine's result with the configuration's rule settings, the inline suppressions and
+    the baseline applied, in that order (a disabled rule's findings are gone; a suppressed or
+    baselined finding stays, marked)."""
+    from eks_ip_lint.baseline import apply_baseline  # noqa: PLC0415
+    from eks_ip_lint.config import apply_rule_config  # noqa: PLC0415
+    from eks_ip_lint.engine import LintResult  # noqa: PLC0415
+    from eks_ip_lint.suppression import apply_suppressions  # noqa: PLC0415
+
+    kinds = {u.path: u.kind for u in result.units}
+    units = []
+    for u in result.units:
+        findings = apply_suppressions(apply_rule_config(u.findings, config), kinds)
+        if baseline is not None:
+            findings = apply_baseline(findings, baseline)
+        units.append(dataclasses.replace(u, findings=tuple(findings)))
+    return LintResult(tuple(units))
+
+
+def _checkov_dir(argv: list[str]) -> int:
+    """``eks-ip-lint checkov-dir``: the installed directory of checkov external checks."""
+    if argv:
+        raise UsageError("checkov-dir takes no arguments")
+    from eks_ip_lint.integrations import checkov_checks_dir  # noqa: PLC0415
+
+    print(checkov_checks_dir())
+    return EXIT_OK
 
 
 def _parameters(files: list[str], items: list[str]) -> dict[str, str]:

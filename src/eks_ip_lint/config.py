@@ -1,0 +1,314 @@
+"""Project configuration: ``.eks-ip-lint.yaml`` or ``[tool.eks-ip-lint]`` in pyproject.toml.
+
+Found in the current directory or the nearest parent that has one (the search stops at a
+directory holding ``.git``, the repository's root), or named with ``--config FILE``. In one
+directory ``.eks-ip-lint.yaml`` (or ``.yml``) wins over pyproject.toml, and a pyproject.toml
+without a ``[tool.eks-ip-lint]`` table does not count. Validated against the JSON schema shipped
+in the package (``config_schema.json``); an invalid file is a usage error (exit 2) naming the
+file, the key and, for YAML, the line. docs/configuration.md describes every key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from eks_ip_lint.errors import UsageError
+from eks_ip_lint.findings import Finding, Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+YAML_NAMES = (".eks-ip-lint.yaml", ".eks-ip-lint.yml")
+PYPROJECT = "pyproject.toml"
+TOOL_KEY = "eks-ip-lint"
+# What discovery never enters anyway (sources/discover.py); not expanded when applying excludes.
+_SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "__pycache__", ".terragrunt-cache"})
+_SCANNED_SUFFIXES = (".tf", ".yaml", ".yml", ".json", ".template")
+_NOT_SCANNED = (".tfvars.json", ".tf.json", ".tfstate")
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    enabled: bool = True
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    # The file the configuration came from; None for the defaults (no file found).
+    source: str | None = None
+    pods_per_node: int | None = None
+    rules: Mapping[str, RuleConfig] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()
+
+    @property
+    def base_dir(self) -> str:
+        """Exclude globs are relative to the configuration file's directory."""
+        return os.path.dirname(os.path.abspath(self.source)) if self.source else os.getcwd()
+
+
+def schema() -> dict[str, Any]:
+    text = resources.files("eks_ip_lint").joinpath("config_schema.json").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+# --- finding and reading ------------------------------------------------------------------------
+
+
+def find_config(start: str | None = None) -> str | None:
+    """The configuration file that applies in ``start`` (default: the current directory)."""
+    d = os.path.abspath(start or os.getcwd())
+    while True:
+        for name in YAML_NAMES:
+            candidate = os.path.join(d, name)
+            if os.path.isfile(candidate):
+                return candidate
+        pyproject = os.path.join(d, PYPROJECT)
+        if os.path.isfile(pyproject) and _has_tool_table(pyproject):
+            return pyproject
+        parent = os.path.dirname(d)
+        if parent == d or os.path.exists(os.path.join(d, ".git")):
+            return None
+        d = parent
+
+
+def _has_tool_table(path: str) -> bool:
+    try:
+        data = _read_toml(path)
+    except UsageError:
+        return True  # a broken pyproject.toml is reported, not skipped
+    tool = data.get("tool")
+    return isinstance(tool, dict) and TOOL_KEY in tool
+
+
+def _read_toml(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise UsageError(f"config {path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"config {path}: invalid TOML: {exc}") from None
+
+
+def load_config(path: str | None) -> Config:
+    """Read and validate ``path``; ``None`` gives the defaults."""
+    if path is None:
+        return Config()
+    if not os.path.isfile(path):
+        raise UsageError(f"config {path}: no such file")
+    lines: dict[tuple[str | int, ...], int] = {}
+    if path.endswith(".toml"):
+        tool = _read_toml(path).get("tool", {})
+        data = tool.get(TOOL_KEY) if isinstance(tool, dict) else None
+        if data is None:
+            raise UsageError(f"config {path}: no [tool.{TOOL_KEY}] table")
+        prefix = f"tool.{TOOL_KEY}."
+    else:
+        data = _read_yaml(path, lines)
+        prefix = ""
+        if data is None:  # an empty file: the defaults
+            data = {}
+    _validate(path, data, prefix, lines)
+    return _build(path, data, prefix)
+
+
+def _read_yaml(path: str, lines: dict[tuple[str | int, ...], int]) -> Any:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except OSError as exc:
+        raise UsageError(f"config {path}: cannot read: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise UsageError(f"config {path}{where}: invalid YAML: {exc}") from None
+    if node is not None:
+        _record_lines(node, (), lines)
+    return data
+
+
+def _record_lines(
+    node: yaml.Node, path: tuple[str | int, ...], lines: dict[tuple[str | int, ...], int]
+) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            entry = (*path, str(key.value))
+            _record_lines(value, entry, lines)
+            lines[entry] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _record_lines(item, (*path, i), lines)
+
+
+def _validate(path: str, data: Any, prefix: str, lines: Mapping[tuple[str | int, ...], int]) -> None:
+    import jsonschema  # type: ignore[import-untyped]  # noqa: PLC0415 -- only when there is a file to validate
+
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        e = jsonschema.exceptions.best_match(errors) or errors[0]
+        key_path = tuple(e.absolute_path)
+        if e.validator == "additionalProperties" and isinstance(e.instance, dict):
+            allowed = set(e.schema.get("properties", {}))
+            extra = sorted(k for k in e.instance if k not in allowed)
+            if extra:
+                key_path = (*key_path, extra[0])
+        elif isinstance(e.instance, str) and e.instance in _at(data, key_path, {}):
+            key_path = (*key_path, e.instance)  # a bad key name (propertyNames)
+        raise UsageError(f"config {_where(path, key_path, lines)}: {_key(prefix, key_path)}: {e.message}")
+    if isinstance(data, dict):
+        _check_rule_ids(path, data, prefix, lines)
+
+
+def _at(data: Any, key_path: Sequence[str | int], default: Any) -> Any:
+    for k in key_path:
+        try:
+            data = data[k]
+        except (KeyError, IndexError, TypeError):
+            return default
+    return data if isinstance(data, dict) else default
+
+
+def _check_rule_ids(
+    path: str, data: Mapping[str, Any], prefix: str, lines: Mapping[tuple[str | int, ...], int]
+) -> None:
+    from eks_ip_lint.rules import BY_ID  # noqa: PLC0415
+
+    for rule_id in data.get("rules", {}):
+        if rule_id not in BY_ID:
+            key_path = ("rules", rule_id)
+            raise UsageError(
+                f"config {_where(path, key_path, lines)}: {_key(prefix, key_path)}: no such rule "
+                f"(eks-ip-lint --list-rules lists them)"
+            )
+
+
+def _where(path: str, key_path: tuple[str | int, ...], lines: Mapping[tuple[str | int, ...], int]) -> str:
+    for n in range(len(key_path), -1, -1):
+        line = lines.get(tuple(str(k) if isinstance(k, str) else k for k in key_path[:n]))
+        if line is not None:
+            return f"{path}:{line}"
+    return path
+
+
+def _key(prefix: str, key_path: Sequence[str | int]) -> str:
+    parts = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in key_path).lstrip(".")
+    return f"{prefix}{parts}" if parts else (prefix.rstrip(".") or "(top level)")
+
+
+def _build(path: str, data: Mapping[str, Any], prefix: str) -> Config:
+    rules = {
+        rule_id: RuleConfig(
+            enabled=bool(entry.get("enabled", True)),
+            severity=Severity(entry["severity"]) if "severity" in entry else None,
+        )
+        for rule_id, entry in data.get("rules", {}).items()
+    }
+    return Config(
+        source=path,
+        pods_per_node=data.get("pods_per_node"),
+        rules=rules,
+        exclude=tuple(data.get("exclude", ())),
+    )
+
+
+# --- applying -----------------------------------------------------------------------------------
+
+
+def apply_rule_config(findings: Iterable[Finding], config: Config) -> list[Finding]:
+    """Drop the findings of disabled rules and give the others their configured severity."""
+    out = []
+    for f in findings:
+        rc = config.rules.get(f.rule_id)
+        if rc is None:
+            out.append(f)
+        elif rc.enabled:
+            out.append(dataclasses.replace(f, severity=rc.severity) if rc.severity else f)
+    return out
+
+
+def is_excluded(path: str, patterns: Sequence[str], base_dir: str) -> bool:
+    """Whether ``path`` (or a directory above it, up to ``base_dir``) matches an exclude glob.
+
+    A glob without ``/`` matches any single file or directory name (``sandbox``, ``*.generated.yaml``);
+    one with ``/`` matches the path relative to ``base_dir`` (``envs/dev``, ``legacy/*``).
+    Paths outside ``base_dir`` are matched by name only.
+    """
+    if not patterns:
+        return False
+    full = os.path.abspath(path)
+    rel = os.path.relpath(full, base_dir).replace(os.sep, "/")
+    inside = rel != ".." and not rel.startswith("../")
+    parts = rel.split("/") if inside else [os.path.basename(full)]
+    for pattern in patterns:
+        p = pattern.strip("/")
+        if p.startswith("./"):
+            p = p[2:]
+        if "/" not in p:
+            if any(fnmatch.fnmatchcase(part, p) for part in parts if part not in (".", "")):
+                return True
+        elif inside:
+            for n in range(1, len(parts) + 1):
+                if fnmatch.fnmatchcase("/".join(parts[:n]), p):
+                    return True
+    return False
+
+
+def filter_paths(paths: Sequence[str], patterns: Sequence[str], base_dir: str) -> list[str]:
+    """The paths to scan once excluded ones are left out.
+
+    A directory with an excluded path somewhere below it is replaced by what it holds that
+    discovery would read (its ``.tf`` files, candidate YAML/JSON documents and subdirectories),
+    recursively, so discovery never sees the excluded ones. A directory of ``.tf`` files still
+    stands for its module (a ``.tf`` file names its directory), so module identity is unchanged.
+    """
+    if not patterns:
+        return list(paths)
+    out: list[str] = []
+    for p in paths:
+        out.extend(_expand(p, patterns, base_dir))
+    return out
+
+
+def _expand(path: str, patterns: Sequence[str], base_dir: str) -> Iterator[str]:
+    if is_excluded(path, patterns, base_dir):
+        return
+    if not os.path.isdir(path) or not _excluded_below(path, patterns, base_dir):
+        yield path
+        return
+    for e in sorted(os.scandir(path), key=lambda e: e.name):
+        if e.is_dir(follow_symlinks=False):
+            if e.name not in _SKIP_DIRS and not e.name.startswith("."):
+                yield from _expand(e.path, patterns, base_dir)
+        elif (
+            e.is_file()
+            and e.name.endswith(_SCANNED_SUFFIXES)
+            and not e.name.endswith(_NOT_SCANNED)
+            and not is_excluded(e.path, patterns, base_dir)
+        ):
+            yield e.path
+
+
+def _excluded_below(path: str, patterns: Sequence[str], base_dir: str) -> bool:
+    for d, dirs, files in os.walk(path):
+        dirs[:] = [x for x in dirs if x not in _SKIP_DIRS and not x.startswith(".")]
+        if any(is_excluded(os.path.join(d, x), patterns, base_dir) for x in (*dirs, *files)):
+            return True
+    return False

@@ -1,0 +1,136 @@
+"""Inline suppressions: the user accepts a finding where it is declared (docs/configuration.md).
+
+- Terraform: a comment ``# eks-ip-lint: ignore=EKSIP101 reason`` (or ``// ...``; several IDs
+  separated by commas) anywhere inside the top-level block (``resource``, ``module``, ``data``...)
+  that the finding's file and line point into, its opening line included. The block is found by
+  parsing the file (the parser gives each top-level block its first and last line); the comment
+  is looked for on the lines of that block. A comment outside the block (above it, say) applies
+  to nothing, as with checkov's ``checkov:skip``.
+- CloudFormation: the resource's ``Metadata``::
+
+      Metadata:
+        eks-ip-lint:
+          ignore:
+            - id: EKSIP101
+              reason: capacity is raised by a separate change
+
+A suppressed finding is kept and marked (``Finding.suppressed`` holds the reason), never dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+
+from eks_ip_lint.findings import Finding
+
+# "# eks-ip-lint: ignore=EKSIP101,EKSIP102 the reason" ("//" also starts a comment in HCL).
+_COMMENT = re.compile(
+    r"(?:#|//)\s*eks-ip-lint:\s*ignore\s*=\s*(?P<ids>EKSIP\d{3}(?:\s*,\s*EKSIP\d{3})*)(?P<reason>[^\n]*)"
+)
+NO_REASON = "suppressed in the source (no reason given)"
+TERRAFORM_SUFFIXES = (".tf",)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Ignore:
+    rule_id: str
+    reason: str
+    first_line: int
+    last_line: int
+
+
+def comment_ignores(text: str) -> list[tuple[int, str, str]]:
+    """(line, rule ID, reason) for every suppression comment of a Terraform text."""
+    out: list[tuple[int, str, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for m in _COMMENT.finditer(line):
+            reason = m.group("reason").strip() or NO_REASON
+            for rule_id in m.group("ids").split(","):
+                out.append((number, rule_id.strip(), reason))
+    return out
+
+
+def _terraform_ignores(path: str) -> list[_Ignore]:
+    from eks_ip_lint.errors import InputError  # noqa: PLC0415
+    from eks_ip_lint.sources.hcl import parse_file  # noqa: PLC0415
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError):
+        return []
+    comments = comment_ignores(text)
+    if not comments:
+        return []
+    try:
+        blocks = parse_file(path, text).body.blocks
+    except InputError:
+        return []  # a file that does not parse has EKSIP000 findings, which cannot be suppressed
+    out = []
+    for b in blocks:
+        for line, rule_id, reason in comments:
+            if b.line <= line <= b.end_line:
+                out.append(_Ignore(rule_id, reason, b.line, b.end_line))
+    return out
+
+
+def _cloudformation_ignores(path: str) -> dict[str, dict[str, str]]:
+    """logical ID -> rule ID -> reason, from ``Metadata.eks-ip-lint.ignore``."""
+    from eks_ip_lint.sources import cloudformation as cfn_source  # noqa: PLC0415
+    from eks_ip_lint.sources.lined import DecodeProblem  # noqa: PLC0415
+
+    decoded = cfn_source.decode(path)
+    if isinstance(decoded, DecodeProblem) or not isinstance(decoded.data, dict):
+        return {}
+    resources = decoded.data.get("Resources")
+    if not isinstance(resources, dict):
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for name, resource in resources.items():
+        meta = resource.get("Metadata") if isinstance(resource, dict) else None
+        ours = meta.get("eks-ip-lint") if isinstance(meta, dict) else None
+        items = ours.get("ignore") if isinstance(ours, dict) else None
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            if isinstance(item, str):
+                out.setdefault(name, {})[item] = NO_REASON
+            elif isinstance(item, dict) and isinstance(item.get("id"), str):
+                reason = item.get("reason")
+                text = str(reason).strip() if reason is not None else ""
+                out.setdefault(name, {})[item["id"]] = text or NO_REASON
+    return out
+
+
+def apply_suppressions(findings: Iterable[Finding], kinds: dict[str, str]) -> list[Finding]:
+    """The findings, with those the user suppressed in their files marked.
+
+    ``kinds`` maps a finding's file to its unit kind ("terraform", "cloudformation", "eksctl"),
+    so a template is read as a template whatever its name.
+    """
+    tf_cache: dict[str, list[_Ignore]] = {}
+    cfn_cache: dict[str, dict[str, dict[str, str]]] = {}
+    out = []
+    for f in findings:
+        reason: str | None = None
+        path = f.span.path
+        if f.suppressed is not None:
+            out.append(f)
+            continue
+        if path.endswith(TERRAFORM_SUFFIXES):
+            if path not in tf_cache:
+                tf_cache[path] = _terraform_ignores(path)
+            for ig in tf_cache[path]:
+                if ig.rule_id == f.rule_id and ig.first_line <= f.span.line <= ig.last_line:
+                    reason = ig.reason
+                    break
+        elif kinds.get(path) == "cloudformation" and f.address:
+            if path not in cfn_cache:
+                cfn_cache[path] = _cloudformation_ignores(path)
+            reason = cfn_cache[path].get(f.address, {}).get(f.rule_id)
+        out.append(
+            f if reason is None else dataclasses.replace(f, suppressed=reason, suppression_kind="inSource")
+        )
+    return out
