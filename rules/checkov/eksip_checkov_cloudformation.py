@@ -1,0 +1,66 @@
+"""eks-ip-lint as checkov checks for CloudFormation: ``CKV_EKSIP_<n>`` per rule on the resources
+eks-ip-lint reports about (docs/integrations/checkov.md). The template is analysed once by
+eks-ip-lint (a subprocess, see eksip_checkov_support.py); a resource FAILS when a finding of the
+rule has its logical ID.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import eksip_checkov_support as support
+
+from checkov.cloudformation.checks.resource.base_resource_check import BaseResourceCheck
+from checkov.common.bridgecrew.severities import Severities
+from checkov.common.models.enums import CheckCategories, CheckResult
+
+RESOURCES = (
+    "AWS::EKS::Nodegroup",
+    "AWS::EKS::Cluster",
+    "AWS::EKS::Addon",
+    "AWS::AutoScaling::AutoScalingGroup",
+    "AWS::EC2::LaunchTemplate",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::VPC",
+)
+
+
+class EksIpCloudFormationCheck(BaseResourceCheck):  # type: ignore[misc]
+    def __init__(self, rule: dict[str, str]) -> None:
+        self.rule = rule
+        self.base_name = f"{rule['id']} {rule['name']}: {rule['summary']}"
+        super().__init__(
+            name=self.base_name,
+            id=support.check_id(rule["id"]),
+            categories=[CheckCategories.GENERAL_SECURITY],
+            supported_resources=RESOURCES,
+            guideline=f"eks-ip-lint {rule['docs']}",
+        )
+        self.severity = Severities[support.SEVERITY[rule["severity"]]]
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        props = conf.get("Properties")
+        template = conf.get("__file__") or (props.get("__file__") if isinstance(props, dict) else None)
+        if not isinstance(template, str):
+            return CheckResult.UNKNOWN
+        template = os.path.abspath(template)
+        logical_id = self.entity_path.rsplit(":", 1)[-1]
+        if support.failed(template):
+            self.details.append("eks-ip-lint did not run: see the error above")
+            return CheckResult.UNKNOWN
+        matches = [
+            f
+            for f in support.findings(template)
+            if f["rule_id"] == self.rule["id"] and f.get("address") == logical_id and not f.get("suppression")
+        ]
+        if not matches:
+            self.name = self.base_name
+            return CheckResult.PASSED
+        self.details.extend(support.describe(matches))
+        self.name = f"{self.rule['id']} {self.rule['name']}: {matches[0]['message']}"
+        return CheckResult.FAILED
+
+
+for _rule in support.rules():
+    EksIpCloudFormationCheck(_rule)

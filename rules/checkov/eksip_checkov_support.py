@@ -1,0 +1,161 @@
+"""What the eks-ip-lint checkov checks share (docs/integrations/checkov.md).
+
+This directory is loaded by checkov (``--external-checks-dir "$(eks-ip-lint checkov-dir)"``) in
+checkov's own Python environment, where eks-ip-lint is *not* installed: eks-ip-lint needs
+python-hcl2 and checkov needs bc-python-hcl2, and both install a top-level ``hcl2`` module, so
+one environment cannot hold both. These files therefore import only the standard library and
+checkov. The analysis runs in eks-ip-lint's own environment, as a subprocess
+(``eks-ip-lint ROOT --format json``), once per scanned directory, and its findings are mapped
+back to the resources checkov asks about by file and address. No capacity logic lives here.
+
+The eks-ip-lint program is, in this order: ``$EKS_IP_LINT`` (a path), the ``eks-ip-lint`` of the
+environment this directory is installed in (found from this file's location, so a pipx or venv
+install needs no PATH set-up), or ``eks-ip-lint`` on PATH.
+
+checkov executes every ``.py`` file of the directory; this one registers no check.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ENV_EXECUTABLE = "EKS_IP_LINT"
+# How far above this file to look for the environment's bin/ (site-packages is 4-5 levels down).
+_MAX_LEVELS = 7
+# eks-ip-lint severity -> checkov severity name.
+SEVERITY = {"error": "HIGH", "warning": "MEDIUM", "info": "LOW"}
+
+_cache: dict[str, Any] = {}
+
+
+def executable() -> str:
+    explicit = os.environ.get(ENV_EXECUTABLE)
+    if explicit:
+        return explicit
+    here = Path(__file__).resolve()
+    for parent in list(here.parents)[:_MAX_LEVELS]:
+        for candidate in (parent / "bin" / "eks-ip-lint", parent / "Scripts" / "eks-ip-lint.exe"):
+            if candidate.is_file() and os.access(candidate, os.X_OK):
+                return str(candidate)
+    found = shutil.which("eks-ip-lint")
+    if found:
+        return found
+    raise RuntimeError(
+        "eks-ip-lint checkov checks: the eks-ip-lint program was not found; install it in its own "
+        "environment (pipx install eks-ip-lint) or set EKS_IP_LINT to its path"
+    )
+
+
+def _run(args: list[str], cwd: str | None = None) -> str:
+    proc = subprocess.run(
+        [executable(), *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=600
+    )
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"eks-ip-lint {' '.join(args)} exited {proc.returncode}: {proc.stderr.strip()}")
+    return proc.stdout
+
+
+def rules() -> list[dict[str, str]]:
+    """The rule registry of the installed eks-ip-lint (id, name, severity, summary, docs)."""
+    if "rules" not in _cache:
+        _cache["rules"] = json.loads(_run(["--list-rules", "--format", "json"]))
+    loaded: list[dict[str, str]] = _cache["rules"]
+    return loaded
+
+
+def check_id(rule_id: str) -> str:
+    """EKSIP101 -> CKV_EKSIP_101."""
+    return "CKV_EKSIP_" + rule_id[len("EKSIP") :]
+
+
+def findings(target: str) -> list[dict[str, Any]]:
+    """The findings of ``eks-ip-lint TARGET`` (a directory or a template), computed once.
+
+    Run from ``target``'s directory, so the project's configuration file applies as it does on the
+    command line; the paths in the findings are absolute.
+    """
+    key = os.path.realpath(target)
+    if key not in _cache:
+        cwd = key if os.path.isdir(key) else os.path.dirname(key)
+        try:
+            doc = json.loads(_run([key, "--format", "json", "--fail-on", "never"], cwd=cwd))
+            _cache[key] = doc["findings"]
+        except (RuntimeError, OSError, ValueError, KeyError, subprocess.TimeoutExpired) as exc:
+            print(f"eks-ip-lint checkov checks: {exc}", file=sys.stderr)
+            _cache[key] = None
+    result: list[dict[str, Any]] = _cache[key] if _cache[key] is not None else []
+    return result
+
+
+def failed(target: str) -> bool:
+    """Whether running eks-ip-lint on ``target`` failed (the checks then answer UNKNOWN)."""
+    findings(target)
+    return _cache.get(os.path.realpath(target)) is None
+
+
+def same_file(a: str, b: str) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def graph_vertices(graph: Any) -> list[dict[str, Any]]:
+    """The attribute dicts of checkov's resource graph: networkx (``CHECKOV_GRAPH_FRAMEWORK=NETWORKX``)
+    or rustworkx (the default), whose vertex payloads are ``(id, attributes)``."""
+    if graph is None:
+        return []
+    out: list[dict[str, Any]] = []
+    try:
+        if hasattr(graph, "adj"):  # networkx.DiGraph
+            out = [attrs for _, attrs in graph.nodes(data=True) if isinstance(attrs, dict)]
+        else:  # rustworkx.PyDiGraph
+            for payload in graph.nodes():
+                if isinstance(payload, tuple) and len(payload) == 2 and isinstance(payload[1], dict):
+                    out.append(payload[1])
+                elif isinstance(payload, dict):
+                    out.append(payload)
+    except Exception:  # an internal API: degrade to "not found", never crash checkov
+        return []
+    return out
+
+
+def entity_file(graph: Any, block_type: str, address: str, scanned_file: str) -> str | None:
+    """The absolute file of the graph vertex ``address``, or the scanned file under a ``-d``
+    directory of checkov's command line."""
+    for attrs in graph_vertices(graph):
+        if attrs.get("block_type_") != block_type:
+            continue
+        if attrs.get("__address__") == address or attrs.get("block_name_") == address:
+            path = attrs.get("file_path_")
+            if isinstance(path, str) and path.endswith(scanned_file):
+                return path
+    for i, arg in enumerate(sys.argv):
+        if arg in ("-d", "--directory") and i + 1 < len(sys.argv):
+            candidate = os.path.join(os.path.abspath(sys.argv[i + 1]), scanned_file.lstrip("/"))
+            if os.path.isfile(candidate):
+                return candidate
+    return None
+
+
+def scan_root(entity_path: str, entity_type: str, absolute_file: str) -> str:
+    """The directory checkov was pointed at: the absolute file minus the entity's scanned file
+    (relative to that directory, with a leading ``/``)."""
+    scanned = entity_path[: entity_path.rfind(f":{entity_type}:")]
+    if scanned and absolute_file.endswith(scanned):
+        return absolute_file[: len(absolute_file) - len(scanned)] or "/"
+    return os.path.dirname(absolute_file)
+
+
+def describe(matches: list[dict[str, Any]]) -> list[str]:
+    """checkov ``details`` lines: our message and fix, with the numbers."""
+    out = []
+    for f in matches:
+        text = f"{f['rule_id']} {f['severity']} at line {f['line']}: {f['message']}"
+        if f.get("fix"):
+            text += f" Fix: {f['fix']}"
+        out.append(text)
+    return out
