@@ -27,7 +27,7 @@ from testlib import REPO, SEED
 
 SEED_MESSAGE = (
     "node group aws_eks_node_group.workers (m5.4xlarge, max 80 nodes): the warm pool alone holds 60 IPs "
-    "per node (1 pod, WARM_ENI_TARGET=1), so at max size aws_subnet.private[0] (10.0.0.0/22, 1,019 usable "
+    "per node at 1 pod (WARM_ENI_TARGET=1), so at max size aws_subnet.private[0] (10.0.0.0/22, 1,019 usable "
     "IPs) needs 1,620; aws_subnet.private[1] (10.0.4.0/22, 1,019 usable IPs) needs 1,620; "
     "aws_subnet.private[2] (10.0.8.0/22, 1,019 usable IPs) needs 1,560; these subnets hold only 48 nodes"
 )
@@ -147,3 +147,16 @@ def test_a_command_in_a_terraform_string_stays_inside_the_message(
     parsed = [_parse(line) for line in lines[:-1]]  # each line is one whole command
     assert not any(name == "add-mask" for name, _, _ in parsed)
     assert any("m5.4x" in data and "::add-mask::x" in data for _, _, data in parsed), lines
+
+
+def test_suppressed_findings_get_no_annotation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    work = tmp_path / "seed"
+    shutil.copytree(SEED, work)
+    main_tf = work / "main.tf"
+    text = main_tf.read_text()
+    marker = 'node_group_name = "workers"'
+    main_tf.write_text(text.replace(marker, marker + "\n  # eks-ip-lint: ignore=EKSIP101 capacity reviewed"))
+    assert main([str(work), "--format", "github"]) == 0
+    out = capsys.readouterr().out
+    assert "::error" not in out
+    assert out.rstrip().endswith(", 1 suppressed")

@@ -44,12 +44,17 @@ def annotation(f: Finding, cwd: str | None = None) -> str:
 
 
 def render_github(result: LintResult, cwd: str | None = None) -> str:
-    lines = [annotation(f, cwd) for f in result.findings]
-    counts = severity_counts(result.findings)
+    # A suppressed or baselined finding was accepted by the user: no annotation, and it is counted
+    # apart, as in the other reports.
+    live = [f for f in result.findings if f.suppressed is None]
+    lines = [annotation(f, cwd) for f in live]
+    counts = severity_counts(live)
+    suppressed = len(result.findings) - len(live)
     units = len(result.units)
     # A plain line (not a command) for the log, in the words of the text report's last line.
     lines.append(
         f"eks-ip-lint: {units} module{'s' if units != 1 else ''} checked: {counts['error']} error(s), "
         f"{counts['warning']} warning(s), {counts['info']} info"
+        + (f", {suppressed} suppressed" if suppressed else "")
     )
     return "\n".join(lines) + "\n"

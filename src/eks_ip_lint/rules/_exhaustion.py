@@ -89,7 +89,7 @@ def suggest_fix(unit: UnitCapacity, ex: Exhaustion, density: Density, options: O
         exhausted, after = _still_exhausted(unit, trial, ex, density)
         if not exhausted and after is not None:
             new_node = node_at(after, density)
-            per_node = new_node.node_subnet_ips if new_node is not None else 0
+            per_node = new_node.total_ips if new_node is not None else 0
             supported = after.supported_floor if density == "floor" else after.supported_configured
             where = (
                 "the vpc-cni add-on's configuration_values env"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from eks_ip_lint.capacity.cni import NodeIps
 from eks_ip_lint.values import Unknown
 
 
@@ -20,3 +21,13 @@ def smallest_prefix_for(ips: int) -> int:
     while p > 0 and (1 << (32 - p)) - 5 < ips:
         p -= 1
     return p
+
+
+def per_node(node: NodeIps, unit: str = "IPs") -> str:
+    """'60 IPs', or with custom networking '21 IPs (1 in its own subnet, 20 in its ENIConfig subnet)'."""
+    if node.eniconfig_subnet_ips == 0:
+        return f"{node.node_subnet_ips:,} {unit}"
+    return (
+        f"{node.total_ips:,} {unit} ({node.node_subnet_ips:,} in its own subnet, "
+        f"{node.eniconfig_subnet_ips:,} in its ENIConfig subnet)"
+    )

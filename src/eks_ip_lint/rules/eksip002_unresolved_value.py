@@ -28,6 +28,7 @@ def how_to_supply(reason: str) -> str:
         ("is not on disk", "run terraform init so the module is under .terraform/modules, or pass its outputs in through variables"),
         ("data.", "eks-ip-lint runs without provider credentials, so data sources are unknown to it: write the value (or a variable holding it) in place of the data source where the capacity depends on it"),
         ("not declared in this", "these subnets are created outside this configuration, so their CIDRs cannot be read from it: declare them here as aws_subnet resources to have this node group checked"),
+        ("ENIConfig", "declare that AZ's ENIConfig (and its subnet) in the analysed configuration, or check ENI_CONFIG_LABEL_DEF: ENIConfigs are matched to AZs by name"),
         ("eksctl", "set the value explicitly in the ClusterConfig (for example vpc.subnets with cidr and az)"),
     )  # fmt: skip
     for needle, hint in hints:

@@ -8,7 +8,7 @@ from eks_ip_lint.capacity.analysis import UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
 from eks_ip_lint.rules._exhaustion import describe_subnets, exhaustions, suggest_fix
-from eks_ip_lint.rules._format import n
+from eks_ip_lint.rules._format import n, per_node
 
 META = RuleMeta(
     id="EKSIP101",
@@ -23,7 +23,7 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
         g = ex.group
         message = (
             f"node group {g.fact.address} ({g.instance_type}, max {n(g.max_size)} nodes): the warm pool "
-            f"alone holds {n(ex.node.node_subnet_ips)} IPs per node (1 pod, {ex.cluster.cni.settings.describe()}), "
+            f"alone holds {per_node(ex.node, 'IPs per node')} at 1 pod ({ex.cluster.cni.settings.describe()}), "
             f"so at max size {describe_subnets(ex, 'floor')}; these subnets hold only {n(ex.supported)} nodes"
         )
         fix = suggest_fix(unit, ex, "floor", ctx.options)

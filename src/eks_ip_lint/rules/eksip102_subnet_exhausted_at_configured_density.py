@@ -8,7 +8,7 @@ from eks_ip_lint.capacity.analysis import UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
 from eks_ip_lint.rules._exhaustion import describe_subnets, exhaustions, suggest_fix
-from eks_ip_lint.rules._format import n
+from eks_ip_lint.rules._format import n, per_node
 
 META = RuleMeta(
     id="EKSIP102",
@@ -33,7 +33,7 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
         message = (
             f"node group {g.fact.address} ({g.instance_type}, max {n(g.max_size)} nodes): with "
             f"{n(g.pods_configured)} pods per node ({density}; max pods {n(g.max_pods)}) a node holds "
-            f"{n(ex.node.node_subnet_ips)} IPs, so at max size {describe_subnets(ex, 'configured')}; "
+            f"{per_node(ex.node)}, so at max size {describe_subnets(ex, 'configured')}; "
             f"these subnets hold {n(ex.supported)} such nodes"
         )
         fix = suggest_fix(unit, ex, "configured", ctx.options)

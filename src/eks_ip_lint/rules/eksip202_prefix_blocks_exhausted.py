@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from eks_ip_lint.capacity import subnets
-from eks_ip_lint.capacity.analysis import UnitCapacity
-from eks_ip_lint.capacity.cni import IpMode
+from eks_ip_lint.capacity.analysis import NodeGroupCapacity, UnitCapacity, spread
+from eks_ip_lint.capacity.cni import IPS_PER_PREFIX, IpMode
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
 from eks_ip_lint.rules._format import n, smallest_prefix_for
@@ -19,9 +19,35 @@ META = RuleMeta(
 )
 
 
+def _charges(g: NodeGroupCapacity, addr: str) -> tuple[int, int]:
+    """(/28 prefixes, individually assigned /32s) that group ``g`` at max size puts into subnet
+    ``addr``: its nodes placed there, and, with custom networking, the pod ENIs of the nodes whose
+    ENIConfig subnet it is. Every subnet IP that is not inside a prefix is a /32 (node IPs, ENI
+    primaries)."""
+    node = g.configured if g.configured is not None else g.floor
+    if (
+        node is None
+        or node.mode is not IpMode.PREFIX
+        or node.prefixes is None
+        or not isinstance(g.max_size, int)
+    ):
+        return 0, 0
+    placed = spread(g.max_size, g.subnets)
+    prefix_ips = IPS_PER_PREFIX * node.prefixes
+    if node.eniconfig_subnet_ips > 0:  # custom networking: the prefixes live in the ENIConfig subnet
+        own = placed.get(addr, 0)
+        pods_here = sum(k for a, k in placed.items() if g.pod_subnets.get(a) == addr)
+        return pods_here * node.prefixes, own * node.node_subnet_ips + pods_here * (
+            node.eniconfig_subnet_ips - prefix_ips
+        )
+    here = placed.get(addr, 0)
+    return here * node.prefixes, here * (node.node_subnet_ips - prefix_ips)
+
+
 def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
+    every_group = [g for c in unit.clusters for g in c.node_groups if g.analysed]
     for cluster in unit.clusters:
-        groups = {g.fact.address: g for g in cluster.node_groups}
+        groups = {g.fact.address: g for g in every_group}
         for s in cluster.subnets:
             if s.prefixlen is None or not s.contributors:
                 continue
@@ -34,18 +60,15 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
             )
             use_floor = False
             culprits = []
-            for addr, nodes, _, _ in s.contributors:
-                g = groups.get(addr)
-                if g is None:
+            for g in every_group:
+                p, single = _charges(g, s.fact.address)
+                if p == 0 and single == 0:
                     continue
-                node = g.configured if g.configured is not None else g.floor
-                if g.configured is None:
-                    use_floor = True
-                if node is None or node.mode is not IpMode.PREFIX or node.prefixes is None:
-                    continue
-                prefixes += nodes * node.prefixes
-                singles += nodes * node.enis_total
-                culprits.append(addr)
+                prefixes += p
+                singles += single
+                if p > 0:
+                    culprits.append(g.fact.address)
+                    use_floor = use_floor or g.configured is None
             if not culprits:
                 continue
             available = subnets.prefixes_available(s.prefixlen, singles)
