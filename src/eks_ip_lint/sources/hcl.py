@@ -32,7 +32,10 @@ MAX_DEPTH = 200
 def parse_file(path: str, text: str) -> ast.HclFile:
     """Parse one ``.tf``/``.tfvars`` text. Raises InputError with the file and line on bad syntax."""
     tree = _parse_tree(path, text)
-    body = _Converter(path).body(tree.children[0])
+    try:
+        body = _Converter(path).body(tree.children[0])
+    except RecursionError:  # a last resort: MAX_DEPTH keeps the converter well inside the limit
+        raise InputError("HCL nesting is too deep to analyse", path, 1) from None
     return ast.HclFile(path=path, body=body)
 
 
@@ -119,6 +122,17 @@ class _Converter:
     # --- structure ---------------------------------------------------------------------------
 
     def body(self, node: Any) -> ast.Body:
+        # Nested blocks share the expression depth budget: `a { a { ... } }` 10,000 deep is
+        # reported like a deep expression, never a RecursionError.
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise InputError(f"blocks nested deeper than {MAX_DEPTH} levels", self.path, self._line(node))
+            return self._body(node)
+        finally:
+            self.depth -= 1
+
+    def _body(self, node: Any) -> ast.Body:
         attributes: dict[str, ast.Attribute] = {}
         blocks: list[ast.Block] = []
         for child in self._significant(node):
@@ -370,3 +384,9 @@ def _unescape(text: str) -> str:
         return _ESCAPES.get(esc, "\\" + esc)
 
     return _ESCAPE_RE.sub(repl, text)
+
+
+def parse_template(text: str, path: str, line: int = 1) -> ast.Expr:
+    """A template file's text (what ``templatefile()`` reads) as a template expression: literal
+    text and ``${...}`` interpolations, the same splitting as a heredoc body."""
+    return _template(list(_Converter(path)._split_template(text, line)), line)

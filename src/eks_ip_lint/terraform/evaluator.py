@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Protocol, TypeAlias, Union
 
 from eks_ip_lint.sources import hcl_ast as ast
-from eks_ip_lint.terraform import convert, functions
+from eks_ip_lint.terraform import convert, files, functions
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.symbolic import SymbolicMap, symbolic_keys_problem, symbolic_map
 from eks_ip_lint.values import Unknown, Value, first_unknown
@@ -226,9 +226,10 @@ class Evaluator:
             except EvalError:
                 return False
             return Unknown(f"can() of an unknown value: {v.reason}") if isinstance(v, Unknown) else True
-        if e.name in ("file", "templatefile", "fileexists", "filebase64", "fileset"):
-            # Reading files from the user's tree is a later feature; say so rather than guess.
-            return Unknown(f"{e.name}() is not evaluated statically yet")
+        if e.name in ("file", "templatefile"):
+            return self._read_file(e, env)
+        if e.name in ("fileexists", "filebase64", "fileset"):
+            return Unknown(f"{e.name}() is not evaluated statically")
         args = [self.eval(a, env) for a in e.args]
         if e.expand_last:
             if not args:
@@ -240,6 +241,27 @@ class Evaluator:
                 raise EvalError("the last argument before ... must be a list")
             args.extend(last)
         return functions.call_function(e.name, args)
+
+    def _read_file(self, e: ast.Call, env: Mapping[str, Value]) -> Value:
+        """file(path) and templatefile(path, vars), reading only inside the module (files.py)."""
+        if (
+            not e.args
+            or (e.name == "file" and len(e.args) != 1)
+            or (e.name == "templatefile" and len(e.args) != 2)
+        ):
+            raise EvalError(f"{e.name}() takes {'1 argument' if e.name == 'file' else '2 arguments'}")
+        path = self.eval(e.args[0], env)
+        if isinstance(path, Unknown):
+            return Unknown(f"{e.name}() of an unknown path: {path.reason}")
+        text = files.read_module_file(getattr(self.scope, "file_roots", None), convert.to_string(path))
+        if isinstance(text, Unknown) or e.name == "file":
+            return text
+        variables = self.eval(e.args[1], env)
+        if first_unknown(variables) is not None and not isinstance(variables, dict):
+            return Unknown("templatefile() vars are unknown")
+        template = files.template_expression(text, convert.to_string(path))
+        # A template sees only its vars (and functions): no var., local. or resources.
+        return Evaluator(_TemplateScope()).eval(template, files.template_vars(variables))
 
     def _try(self, e: ast.Call, env: Mapping[str, Value]) -> Value:
         if not e.args:
@@ -382,6 +404,11 @@ class Evaluator:
                 return Unknown(f"for-expression key is unknown: {first.reason}")
             return symbolic_map(symbolic, "for-expression with unknown keys")
         return tuple_out if e.key is None else obj_out
+
+
+class _TemplateScope:
+    def resolve(self, name: str, line: int) -> Resolved:
+        raise EvalError(f'template refers to "{name}", which is not one of the vars templatefile() gave it')
 
 
 def _norm(n: int | float) -> int | float:

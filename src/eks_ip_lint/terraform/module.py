@@ -178,6 +178,12 @@ class ModuleEvaluation:
         self.root_dir = source.dir
         self.module_key = ""  # "eks.node_groups": the key of this module in modules.json
 
+    @property
+    def file_roots(self) -> tuple[str, tuple[str, ...]]:
+        """Where relative file() paths start (Terraform's working directory: the root module) and
+        the directory trees file()/templatefile() may read: the root module's and this module's."""
+        return self.root_dir, (self.root_dir, self.source.dir)
+
     # --- Scope ---------------------------------------------------------------------------------
 
     def resolve(self, name: str, line: int) -> Resolved:

@@ -1,0 +1,58 @@
+"""file() and templatefile(): reading files of the user's module, and only those.
+
+A path is read only when it resolves (symlinks followed) to a regular file inside the calling
+module's own directory tree: a configuration must not make the linter read ``/etc/passwd`` or a
+secret beside the repository. Anything else is an Unknown that says why, which EKSIP002 reports.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from eks_ip_lint.errors import InputError
+from eks_ip_lint.sources import hcl
+from eks_ip_lint.sources import hcl_ast as ast
+from eks_ip_lint.terraform.eval_errors import EvalError
+from eks_ip_lint.values import Unknown, Value
+
+# Same ceiling as for .tf files: a template larger than this is not configuration.
+MAX_TEMPLATE_BYTES = 1024 * 1024
+
+
+def read_module_file(roots: tuple[str, tuple[str, ...]] | None, path: str) -> str | Unknown:
+    """The text of ``path``, or an Unknown with the reason. ``roots`` is (the directory relative
+    paths start from: Terraform's working directory, the root module; the directory trees that
+    may be read); ``path.module`` in the expression already makes paths module-relative."""
+    if roots is None:
+        return Unknown(f"file {path!r} is not read here")
+    base, allowed = roots
+    full = os.path.realpath(path if os.path.isabs(path) else os.path.join(base, path))
+    if not any(os.path.commonpath([os.path.realpath(a), full]) == os.path.realpath(a) for a in allowed):
+        return Unknown(f"file {path!r} is outside the module's directory, so eks-ip-lint does not read it")
+    if not os.path.isfile(full):
+        raise EvalError(f'no file exists at "{path}"')
+    if os.path.getsize(full) > MAX_TEMPLATE_BYTES:
+        return Unknown(f"file {path!r} is larger than 1 MiB and is not read")
+    try:
+        with open(full, "rb") as fh:
+            raw = fh.read()
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise EvalError(f'contents of "{path}" are not valid UTF-8') from None
+    except OSError as exc:
+        return Unknown(f"file {path!r} cannot be read: {exc.strerror or exc}")
+
+
+def template_expression(text: str, path: str) -> ast.Expr:
+    """Parse a template file; InputError becomes EvalError (Terraform rejects a bad template too)."""
+    try:
+        return hcl.parse_template(text, path)
+    except InputError as exc:
+        raise EvalError(f"invalid template {path!r}: {exc.message}") from None
+
+
+def template_vars(value: Value) -> Mapping[str, Value]:
+    if not isinstance(value, dict):
+        raise EvalError("templatefile() vars must be an object")
+    return value
