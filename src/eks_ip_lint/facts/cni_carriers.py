@@ -6,7 +6,9 @@
   ``null_resource``/``terraform_data`` (the Blueprints v4 custom-networking example): recovered
   by pattern, since it is shell;
 * ``kubectl_manifest``/``kubernetes_manifest``: an ``ENIConfig`` (custom networking: the subnet
-  paying for pod IPs in the AZ it is named after) or the ``aws-node`` DaemonSet's container env.
+  paying for pod IPs in the AZ it is named after) or the ``aws-node`` DaemonSet's container env;
+* ``kubernetes_daemonset``/``kubernetes_daemon_set_v1`` named ``aws-node``: the same env, written
+  as the Kubernetes provider's nested blocks.
 
 None of these names its cluster (the provider configuration does), so a carrier is linked to
 the unit's only cluster; with several clusters it is reported as unresolved rather than guessed.
@@ -144,6 +146,30 @@ def manifest(inst: ResourceInstance, cluster_ref: Value, facts: Facts) -> None:
                     f"{inst.address} aws-node DaemonSet",
                 )
             )
+
+
+def daemonset_resource(inst: ResourceInstance, cluster_ref: Value, facts: Facts) -> None:
+    """The Kubernetes provider's DaemonSet resource: metadata/spec/template/spec/container/env
+    blocks (each a list of one or more objects), read as the manifest form."""
+    meta = _first(inst.values.get("metadata"))
+    if meta.get("name") != "aws-node" or not _link(inst, cluster_ref, facts, "the aws-node DaemonSet"):
+        return
+    pod_spec = _first(_first(_first(inst.values.get("spec")).get("template")).get("spec"))
+    containers = pod_spec.get("container")
+    doc: dict[str, Value] = {
+        "spec": {"template": {"spec": {"containers": containers if isinstance(containers, list) else []}}}
+    }
+    facts.cni_sources.append(
+        CniSource(
+            inst.address, cluster_ref, _daemonset_env(doc), inst.span, f"{inst.address} aws-node DaemonSet"
+        )
+    )
+
+
+def _first(blocks: Value) -> dict[str, Value]:
+    if isinstance(blocks, list) and blocks and isinstance(blocks[0], dict):
+        return blocks[0]
+    return blocks if isinstance(blocks, dict) else {}
 
 
 def _documents(inst: ResourceInstance) -> list[Value]:

@@ -98,6 +98,9 @@ def from_instances(facts: Facts, of_type: Callable[[str], list[ResourceInstance]
     for type_ in ("kubectl_manifest", "kubernetes_manifest"):
         for inst in of_type(type_):
             cni_carriers.manifest(inst, single, facts)
+    for type_ in ("kubernetes_daemonset", "kubernetes_daemon_set_v1"):
+        for inst in of_type(type_):
+            cni_carriers.daemonset_resource(inst, single, facts)
     return facts
 
 
