@@ -95,7 +95,12 @@ def _template_and_overrides(
     if not lt_block:
         lt_block = first_block(inst, "launch_template")
     if lt_block:
-        ref = {"id": lt_block.get("id"), "name": lt_block.get("name")}
+        # An ASG's launch_template block says id/name; a mixed_instances_policy's
+        # launch_template_specification says launch_template_id/launch_template_name.
+        ref = {
+            "id": lt_block.get("id", lt_block.get("launch_template_id")),
+            "name": lt_block.get("name", lt_block.get("launch_template_name")),
+        }
         return find_launch_template(ref, templates), overrides
     config = inst.values.get("launch_configuration")
     if config is not None:
