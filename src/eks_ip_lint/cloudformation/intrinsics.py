@@ -45,6 +45,10 @@ PSEUDO_PARAMETERS = frozenset(
     }
 )
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
+# Deepest intrinsic-function nesting evaluated, Mappings/GetAtt indirections included: a
+# FindInMap whose Mappings entry is itself a FindInMap of the same entry must end as an Unknown,
+# never a RecursionError. Real templates nest a handful of levels.
+MAX_EVAL_DEPTH = 100
 
 
 def parameter_value(decl: object, given: str | None) -> Value:
@@ -76,6 +80,7 @@ class Evaluator:
         self._resources = _section(template, "Resources")
         self._condition_cache: dict[str, bool | None] = {}
         self._active: set[str] = set()  # GetAtt/Condition evaluation in progress (cycle guard)
+        self._depth = 0
 
     # --- public ---------------------------------------------------------------------------------
 
@@ -110,6 +115,15 @@ class Evaluator:
     # --- evaluation -----------------------------------------------------------------------------
 
     def _eval(self, node: object, lenient: bool = False) -> Result:
+        self._depth += 1
+        try:
+            if self._depth > MAX_EVAL_DEPTH:
+                return Unknown(f"intrinsic functions nested deeper than {MAX_EVAL_DEPTH} levels")
+            return self._eval_node(node, lenient)
+        finally:
+            self._depth -= 1
+
+    def _eval_node(self, node: object, lenient: bool) -> Result:
         if isinstance(node, dict):
             if len(node) == 1:
                 ((key, arg),) = node.items()
@@ -350,7 +364,9 @@ class Evaluator:
         u = first_unknown(value if not isinstance(value, _NoValue) else None)
         if u is not None:
             return Unknown(f"Fn::ToJsonString: {u.reason}")
-        return json.dumps(value, separators=(",", ":"))
+        if isinstance(value, _NoValue):
+            return Unknown("Fn::ToJsonString of AWS::NoValue")
+        return json.dumps(value, separators=(",", ":"), default=str)
 
     def _length(self, arg: object, lenient: bool) -> Result:
         value = self._eval(arg, lenient)
@@ -370,6 +386,13 @@ class Evaluator:
     # --- conditions -----------------------------------------------------------------------------
 
     def _cond(self, node: object) -> bool | None:
+        self._depth += 1
+        try:
+            return None if self._depth > MAX_EVAL_DEPTH else self._cond_node(node)
+        finally:
+            self._depth -= 1
+
+    def _cond_node(self, node: object) -> bool | None:
         if not (isinstance(node, dict) and len(node) == 1):
             return None
         ((key, arg),) = node.items()
@@ -431,7 +454,10 @@ def _as_int(v: Result) -> int | Unknown:
     if isinstance(v, int) and not isinstance(v, bool):
         return v
     if isinstance(v, str) and v.strip().isdigit():
-        return int(v)
+        try:
+            return int(v)
+        except ValueError:  # "²".isdigit() is true, but it is not a number
+            pass
     return Unknown(f"expected a whole number, found {v!r}")
 
 

@@ -31,7 +31,7 @@ from eks_ip_lint.facts.model import (
     same_ref,
 )
 from eks_ip_lint.sources import cloudformation as cfn_source
-from eks_ip_lint.sources.lined import DecodeProblem, LinedDocument
+from eks_ip_lint.sources.lined import MAX_DOCUMENT_BYTES, DecodeProblem, LinedDocument
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.values import Unknown, Value
 
@@ -57,6 +57,10 @@ def looks_like_template(data: object) -> bool:
 
 def load_cloudformation(path: str, parameters: Mapping[str, str] | None = None) -> Facts | None:
     """Facts of one template; None when the file is not a CloudFormation template."""
+    if not _text_may_be_template(path):
+        # A template names an AWS:: type or its format version; anything else (Kubernetes
+        # manifests, package.json, workflows) is not decoded at all.
+        return None
     decoded = cfn_source.decode(path)
     if isinstance(decoded, DecodeProblem):
         if not _text_looks_like_template(path):
@@ -71,6 +75,15 @@ def load_cloudformation(path: str, parameters: Mapping[str, str] | None = None) 
     if not looks_like_template(decoded.data):
         return None
     return _Extraction(decoded, parameters or {}).run()
+
+
+def _text_may_be_template(path: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(MAX_DOCUMENT_BYTES)
+    except OSError:
+        return True  # unreadable: decode() says why
+    return b"AWS::" in head or b"AWSTemplateFormatVersion" in head
 
 
 def _text_looks_like_template(path: str) -> bool:

@@ -32,7 +32,7 @@ from eks_ip_lint.facts.model import (
     VpcFact,
 )
 from eks_ip_lint.sources import yaml_lines
-from eks_ip_lint.sources.lined import DecodeProblem, LinedDocument
+from eks_ip_lint.sources.lined import MAX_DOCUMENT_BYTES, DecodeProblem, LinedDocument
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.values import Unknown, Value
 
@@ -53,10 +53,12 @@ def is_cluster_config(data: object) -> bool:
 
 def load_eksctl(path: str) -> Facts | None:
     """Facts of one ClusterConfig; None when the file is not one."""
+    if not _text_looks_like_config(path):
+        # Most YAML/JSON in a repository (manifests, workflows, templates) is not a ClusterConfig:
+        # a text check spares the pure-Python YAML parse. A config always spells its apiVersion.
+        return None
     doc = yaml_lines.load(path)
     if isinstance(doc, DecodeProblem):
-        if not _text_looks_like_config(path):
-            return None
         facts = Facts(unit=path)
         facts.problems.append(
             InputProblem(f"eksctl config cannot be parsed: {doc.message}", SourceSpan(path, doc.line))
@@ -70,7 +72,7 @@ def load_eksctl(path: str) -> Facts | None:
 def _text_looks_like_config(path: str) -> bool:
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
-            text = f.read(1_000_000)
+            text = f.read(MAX_DOCUMENT_BYTES)
     except OSError:
         return False
     return bool(_CLUSTER_TEXT.search(text)) and "ClusterConfig" in text

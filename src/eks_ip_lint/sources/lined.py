@@ -6,7 +6,17 @@ layer walks ordinary dicts and lists (typed, no parser classes) and asks for lin
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+
+# Larger YAML/JSON files are not decoded: no CloudFormation template may exceed 1 MB (a CDK
+# synth is well under this), no ClusterConfig comes close, and a pure-Python YAML parse of a
+# 50 MB file would take minutes. Such a file is reported and skipped.
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+# Deepest nesting of mappings/lists we decode; deeper input is reported, not a RecursionError.
+MAX_DEPTH = 200
+# Most nodes (mappings, lists, scalars) a decoded document may have once YAML aliases are expanded.
+MAX_NODES = 1_000_000
 
 # A document node: what json.loads would return.
 Data = object
@@ -36,3 +46,25 @@ class DecodeProblem:
 
     message: str
     line: int
+
+
+def read_document_bytes(path: str) -> bytes | DecodeProblem:
+    """The bytes of a YAML/JSON document, or why it is skipped (unreadable, too large, binary)."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_DOCUMENT_BYTES:
+            return DecodeProblem(f"file is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB; skipped", 1)
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError as exc:
+        return DecodeProblem(f"cannot read: {exc.strerror or exc}", 1)
+    if b"\x00" in raw:
+        return DecodeProblem("binary file (contains NUL bytes); skipped", 1)
+    return raw
+
+
+def clamp_line(line: int, text: str) -> int:
+    """``line`` moved into the file: parsers report an error at end of input on the line after
+    the last one (or at line 0); a finding must point at a line the file has."""
+    last = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+    return max(1, min(line, last))
