@@ -1,0 +1,160 @@
+"""A content-addressed cache of parsed HCL files, in the user's cache directory.
+
+python-hcl2's parser is the slowest stage of a run (about 100-200 kB/s of ``.tf`` text, see
+``benchmarks/RESULTS.md``), and in a monorepo almost every file is unchanged between two runs.
+:func:`cached_parse` keys a file's parse result, or its syntax error, by the sha256 of its text
+plus everything that shapes the result (this package's version, python-hcl2's version and the
+source of the two modules that build the AST), so a stale entry can never be served: any change
+makes a different key. Where the file lives is not part of the key; the stored tree is
+re-labelled with the path being parsed.
+
+Location: ``$XDG_CACHE_HOME/eks-ip-lint`` (else ``~/.cache/eks-ip-lint``; ``~/Library/Caches``
+on macOS, ``%LOCALAPPDATA%`` on Windows), overridden by ``EKS_IP_LINT_CACHE_DIR``. Opt out with
+``EKS_IP_LINT_NO_CACHE=1`` (or the CLI flag the engine maps to it). A cache that cannot be
+read or written (read-only home, full disk, a corrupt entry) is silently bypassed: the cache only
+ever saves time, it never changes a result or fails a run.
+
+Entries are pickles of this package's own frozen AST records. The directory is the user's own;
+as with any cache of executable state, do not point ``EKS_IP_LINT_CACHE_DIR`` at a directory other
+users can write to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from eks_ip_lint import __version__
+from eks_ip_lint.errors import InputError
+from eks_ip_lint.sources import hcl_ast as ast
+
+# Bump when the pickled layout changes in a way the source hash below would not catch.
+FORMAT = 1
+ENV_DISABLE = "EKS_IP_LINT_NO_CACHE"
+ENV_DIR = "EKS_IP_LINT_CACHE_DIR"
+
+Parse = Callable[[str, str], ast.HclFile]
+
+_salt: bytes | None = None
+
+
+def enabled() -> bool:
+    return os.environ.get(ENV_DISABLE, "").strip().lower() not in ("1", "true", "yes", "on")
+
+
+def cache_dir() -> Path:
+    """Where entries live (the directory need not exist yet)."""
+    override = os.environ.get(ENV_DIR)
+    if override:
+        return Path(override)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        base = Path(xdg)
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    elif sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        base = Path(os.environ["LOCALAPPDATA"])
+    else:
+        base = Path.home() / ".cache"
+    return base / "eks-ip-lint"
+
+
+def _version_salt() -> bytes:
+    """Everything besides the text that decides a parse result; computed once per process."""
+    global _salt  # noqa: PLW0603 -- a per-process memo
+    if _salt is None:
+        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+        try:
+            hcl2_version = version("python-hcl2")
+        except PackageNotFoundError:
+            hcl2_version = "unknown"
+        h = hashlib.sha256(f"eks-ip-lint-parse-cache\0{FORMAT}\0{__version__}\0{hcl2_version}\0".encode())
+        here = Path(__file__).resolve().parent
+        for name in ("hcl.py", "hcl_ast.py"):
+            try:
+                h.update((here / name).read_bytes())
+            except OSError:
+                h.update(name.encode())
+        _salt = h.digest()
+    return _salt
+
+
+def cache_key(text: str) -> str:
+    return hashlib.sha256(_version_salt() + text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _entry(key: str, root: Path | None = None) -> Path:
+    return (root or cache_dir()) / f"v{FORMAT}" / key[:2] / f"{key}.pickle"
+
+
+def cached_parse(path: str, text: str, parse: Parse, *, use_cache: bool | None = None) -> ast.HclFile:
+    """``parse(path, text)``, or the stored result of parsing the same text before.
+
+    A syntax error is cached too and raised again as an :class:`InputError` naming ``path``.
+    ``use_cache=False`` (or ``EKS_IP_LINT_NO_CACHE=1`` when ``use_cache`` is None) parses directly.
+    """
+    if not (enabled() if use_cache is None else use_cache):
+        return parse(path, text)
+    entry = _entry(cache_key(text))
+    stored = _load(entry)
+    if isinstance(stored, ast.HclFile):
+        return dataclasses.replace(stored, path=path) if stored.path != path else stored
+    if isinstance(stored, tuple) and len(stored) == 2:
+        message, line = stored
+        raise InputError(str(message), path, int(line))
+    try:
+        result = parse(path, text)
+    except InputError as exc:
+        _store(entry, (exc.message, exc.line))
+        raise
+    _store(entry, result)
+    return result
+
+
+def _load(entry: Path) -> object:
+    try:
+        with entry.open("rb") as fh:
+            return pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a corrupt, truncated or incompatible entry: parse again and overwrite it
+        return None
+
+
+def _store(entry: Path, value: object) -> None:
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".pickle")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, entry)  # atomic: concurrent runs never see half an entry
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except (OSError, pickle.PicklingError, RecursionError):
+        pass  # read-only or full cache directory: run uncached
+
+
+def clear() -> int:
+    """Delete every entry of this format; returns how many files were removed."""
+    removed = 0
+    root = cache_dir() / f"v{FORMAT}"
+    if not root.is_dir():
+        return 0
+    for p in root.rglob("*.pickle"):
+        try:
+            p.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed

@@ -1,0 +1,145 @@
+"""sources/parse_cache: a content-hash cache of parse results that never changes a result."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from eks_ip_lint.errors import InputError
+from eks_ip_lint.sources import hcl, parse_cache
+from eks_ip_lint.sources import hcl_ast as ast
+
+TEXT = 'resource "aws_subnet" "a" {\n  cidr_block = "10.0.0.0/24"\n}\n'
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv(parse_cache.ENV_DIR, raising=False)
+    monkeypatch.delenv(parse_cache.ENV_DISABLE, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    return tmp_path / "xdg" / "eks-ip-lint"
+
+
+class CountingParser:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, path: str, text: str) -> ast.HclFile:
+        self.calls += 1
+        return hcl.parse_file(path, text)
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.pickle")) if root.exists() else []
+
+
+def test_second_parse_of_the_same_text_is_served_from_the_cache(cache_home: Path) -> None:
+    parse = CountingParser()
+    first = parse_cache.cached_parse("a/main.tf", TEXT, parse)
+    second = parse_cache.cached_parse("a/main.tf", TEXT, parse)
+    assert parse.calls == 1
+    assert first == second == hcl.parse_file("a/main.tf", TEXT)
+    assert len(entries(cache_home)) == 1
+
+
+def test_the_same_text_at_another_path_is_relabelled(cache_home: Path) -> None:
+    parse = CountingParser()
+    parse_cache.cached_parse("a/main.tf", TEXT, parse)
+    moved = parse_cache.cached_parse("b/other.tf", TEXT, parse)
+    assert parse.calls == 1
+    assert moved.path == "b/other.tf"
+    assert moved == hcl.parse_file("b/other.tf", TEXT)
+
+
+def test_a_changed_text_is_parsed_again() -> None:
+    parse = CountingParser()
+    parse_cache.cached_parse("main.tf", TEXT, parse)
+    parse_cache.cached_parse("main.tf", TEXT.replace("24", "25"), parse)
+    assert parse.calls == 2
+
+
+def test_syntax_errors_are_cached_and_name_the_new_path() -> None:
+    parse = CountingParser()
+    for path in ("x/main.tf", "y/main.tf"):
+        with pytest.raises(InputError) as err:
+            parse_cache.cached_parse(path, 'locals {\n  a = "\n}\n', parse)
+        assert err.value.path == path
+        assert err.value.line >= 1
+    assert parse.calls == 1
+
+
+def test_xdg_cache_home_is_honoured(cache_home: Path) -> None:
+    assert parse_cache.cache_dir() == cache_home
+
+
+def test_cache_dir_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parse_cache.ENV_DIR, str(tmp_path / "mine"))
+    parse_cache.cached_parse("main.tf", TEXT, CountingParser())
+    assert entries(tmp_path / "mine")
+
+
+def test_default_is_under_the_home_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert parse_cache.cache_dir().name == "eks-ip-lint"
+    assert str(parse_cache.cache_dir()).startswith(str(Path.home()))
+
+
+@pytest.mark.parametrize("value", ["1", "true", "yes"])
+def test_opt_out_by_environment(cache_home: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv(parse_cache.ENV_DISABLE, value)
+    parse = CountingParser()
+    parse_cache.cached_parse("main.tf", TEXT, parse)
+    parse_cache.cached_parse("main.tf", TEXT, parse)
+    assert parse.calls == 2
+    assert entries(cache_home) == []
+
+
+def test_opt_out_by_argument(cache_home: Path) -> None:
+    parse = CountingParser()
+    parse_cache.cached_parse("main.tf", TEXT, parse, use_cache=False)
+    assert entries(cache_home) == []
+
+
+def test_a_corrupt_entry_is_reparsed_and_overwritten(cache_home: Path) -> None:
+    parse = CountingParser()
+    parse_cache.cached_parse("main.tf", TEXT, parse)
+    (entry,) = entries(cache_home)
+    entry.write_bytes(b"not a pickle")
+    assert parse_cache.cached_parse("main.tf", TEXT, parse) == hcl.parse_file("main.tf", TEXT)
+    assert parse.calls == 2
+    assert isinstance(pickle.loads(entry.read_bytes()), ast.HclFile)
+
+
+def test_an_unwritable_cache_is_bypassed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache directory should be")
+    monkeypatch.setenv(parse_cache.ENV_DIR, str(blocker))
+    parse = CountingParser()
+    assert parse_cache.cached_parse("main.tf", TEXT, parse) == hcl.parse_file("main.tf", TEXT)
+    assert parse_cache.cached_parse("main.tf", TEXT, parse) == hcl.parse_file("main.tf", TEXT)
+    assert parse.calls == 2
+
+
+def test_key_depends_on_text_and_versions(monkeypatch: pytest.MonkeyPatch) -> None:
+    key = parse_cache.cache_key(TEXT)
+    assert key == parse_cache.cache_key(TEXT)
+    assert key != parse_cache.cache_key(TEXT + " ")
+    monkeypatch.setattr(parse_cache, "_salt", b"another parser version")
+    assert key != parse_cache.cache_key(TEXT)
+
+
+def test_clear_removes_entries(cache_home: Path) -> None:
+    parse_cache.cached_parse("main.tf", TEXT, CountingParser())
+    assert parse_cache.clear() == 1
+    assert entries(cache_home) == []
+    assert parse_cache.clear() == 0
+
+
+def test_no_temporary_files_are_left_behind(cache_home: Path) -> None:
+    parse_cache.cached_parse("main.tf", TEXT, CountingParser())
+    leftovers = [p for p in cache_home.rglob("*") if p.is_file() and p.name.startswith(".tmp-")]
+    assert leftovers == []
+    assert os.listdir(cache_home)
