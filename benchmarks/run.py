@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""Measure eks-ip-lint against the issue-6 targets, side by side with checkov and a plain read.
+
+    python benchmarks/run.py                      # generate the trees, measure, print a table
+    python benchmarks/run.py --write              # ...and rewrite benchmarks/RESULTS.md's table
+    python benchmarks/run.py --checkov /path/to/venv/bin/checkov
+    python benchmarks/run.py --make-checkov-venv /tmp/checkov-venv   # pip install checkov==3.3.*
+
+Every command runs ``--repeat`` times (default 5) in a subprocess under ``/usr/bin/time`` (peak
+RSS; else ``resource.getrusage(RUSAGE_CHILDREN)``); the table shows the median wall time and the
+largest peak RSS. checkov must live in its own virtual environment: its bc-python-hcl2 clashes
+with python-hcl2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import gen_monorepo  # noqa: E402
+
+TIME = shutil.which("time", path="/usr/bin:/bin") if os.path.exists("/usr/bin/time") else None
+FLOOR = (
+    "import os,sys\n"
+    "n=0\n"
+    "for d,ds,fs in os.walk(sys.argv[1]):\n"
+    "    ds[:]=[x for x in ds if not x.startswith('.')]\n"
+    "    for f in fs:\n"
+    "        with open(os.path.join(d,f),'rb') as h: n+=len(h.read())\n"
+    "print(n)\n"
+)
+# Runs the CLI with sources/parse_cache wired into the module loader (what the lead will wire).
+WITH_CACHE = (
+    "import sys\n"
+    "from eks_ip_lint.sources import hcl, parse_cache\n"
+    "from eks_ip_lint.terraform import module\n"
+    "_parse = hcl.parse_file\n"
+    "module.hcl = type('H', (), {'parse_file': staticmethod(lambda p, t: parse_cache.cached_parse(p, t, _parse))})\n"
+    "from eks_ip_lint.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+@dataclass
+class Sample:
+    wall: float
+    rss_mb: float
+    code: int
+
+
+def measure(cmd: list[str], env: dict[str, str], repeat: int, ok: tuple[int, ...] = (0, 1)) -> list[Sample]:
+    out: list[Sample] = []
+    for _ in range(repeat):
+        with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
+            full = [TIME, "-f", "%M", "-o", tf.name, *cmd] if TIME else cmd
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            t0 = time.perf_counter()
+            proc = subprocess.run(
+                full, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+            )
+            wall = time.perf_counter() - t0
+            if TIME:
+                kb = int((tf.read().strip().splitlines() or ["0"])[-1] or 0)
+            else:
+                kb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        if proc.returncode not in ok:
+            raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stderr.decode()[-2000:]}")
+        out.append(Sample(wall, kb / 1024, proc.returncode))
+    return out
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        m = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
+        cpu = m.group(1).strip() if m else cpu
+    except OSError:
+        pass
+    mem = "unknown"
+    try:
+        m = re.search(r"^MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
+        mem = f"{int(m.group(1)) / 1024 / 1024:.1f} GiB" if m else mem
+    except OSError:
+        pass
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    return {
+        "cpu": cpu,
+        "nproc": str(os.cpu_count()),
+        "memory": mem,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "load average at start": load,
+    }
+
+
+def version_of(cmd: list[str]) -> str:
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, check=False).stdout.strip().splitlines()[0]
+    except (OSError, IndexError):
+        return "unavailable"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "eks-ip-lint-bench")
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument(
+        "--python", default=sys.executable, help="python of the environment eks-ip-lint is installed in"
+    )
+    p.add_argument("--checkov", help="checkov executable (in its own venv)")
+    p.add_argument("--make-checkov-venv", type=Path, help="create this venv with checkov==3.3.* and use it")
+    p.add_argument("--seed", type=int, default=6)
+    p.add_argument("--write", action="store_true", help="rewrite the measured table in benchmarks/RESULTS.md")
+    ns = p.parse_args(argv)
+
+    checkov = ns.checkov
+    if ns.make_checkov_venv:
+        venv = ns.make_checkov_venv
+        if not (venv / "bin" / "checkov").exists():
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "checkov==3.3.*"], check=True)
+        checkov = str(venv / "bin" / "checkov")
+
+    module20 = ns.workdir / "module20"
+    mono = ns.workdir / "monorepo2000"
+    gen_monorepo.generate(module20, 20, ns.seed, single_module=True)
+    gen_monorepo.generate(mono, 2000, ns.seed)
+    n_files = sum(1 for _ in mono.rglob("*") if _.is_file())
+    n_bytes = sum(f.stat().st_size for f in mono.rglob("*") if f.is_file())
+
+    cache_dir = ns.workdir / "parse-cache"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    env = {**os.environ, "EKS_IP_LINT_NO_PROGRESS": "1", "EKS_IP_LINT_CACHE_DIR": str(cache_dir)}
+    cli = [ns.python, "-m", "eks_ip_lint"]
+    rows: list[tuple[str, str, list[Sample]]] = []
+
+    def run(
+        label: str, cmd: list[str], ok: tuple[int, ...] = (0, 1), repeat: int | None = None
+    ) -> list[Sample]:
+        print(f"-- {label}: {' '.join(cmd)}", file=sys.stderr, flush=True)
+        s = measure(cmd, env, repeat or ns.repeat, ok)
+        rows.append((label, " ".join(cmd), s))
+        return s
+
+    startup = run("startup: eks-ip-lint --version", [*cli, "--version"])
+    m20 = run("20-file root module", [*cli, str(module20), "--fail-on", "never"])
+    run("floor: read every file (python)", [ns.python, "-c", FLOOR, str(mono)])
+    run("2,000-file monorepo", [*cli, str(mono), "--fail-on", "never"])
+    # Parse cache (sources/parse_cache.py, wired by a shim until the engine calls it): the first
+    # run fills it, the measured ones are warm.
+    measure([ns.python, "-c", WITH_CACHE, str(mono), "--fail-on", "never"], env, 1, (0, 1))
+    run(
+        "2,000-file monorepo, parse cache warm (prototype wiring)",
+        [ns.python, "-c", WITH_CACHE, str(mono), "--fail-on", "never"],
+    )
+    ck: list[Sample] | None = None
+    if checkov:
+        ck = run(
+            "checkov -d, one check",
+            [
+                checkov,
+                "-d",
+                str(mono),
+                "--check",
+                "CKV_AWS_39",
+                "--framework",
+                "terraform",
+                "--quiet",
+                "--compact",
+            ],
+            ok=(0, 1),
+            repeat=max(1, min(ns.repeat, 3)),
+        )
+
+    med = {label: statistics.median(x.wall for x in s) for label, _, s in rows}
+    eks_peak = max(
+        x.rss_mb for label, _, s in rows for x in s if "checkov" not in label and "floor" not in label
+    )
+
+    def ms(v: float) -> str:
+        return f"{v * 1000:,.0f} ms" if v < 1 else f"{v:,.2f} s"
+
+    table = ["| command | median wall | peak RSS | runs |", "|---|---:|---:|---:|"]
+    for label, _, s in rows:
+        table.append(
+            f"| {label} | {ms(statistics.median(x.wall for x in s))} | {max(x.rss_mb for x in s):,.0f} MB | {len(s)} |"
+        )
+    mono_t = med["2,000-file monorepo"]
+    floor_t = med["floor: read every file (python)"]
+    targets = [
+        (
+            "startup (`--version`) < 150 ms",
+            ms(statistics.median(x.wall for x in startup)),
+            statistics.median(x.wall for x in startup) < 0.150,
+        ),
+        (
+            "20-file root module < 0.5 s",
+            ms(statistics.median(x.wall for x in m20)),
+            statistics.median(x.wall for x in m20) < 0.5,
+        ),
+        (
+            "2,000 files: >= 10x faster than checkov (one check)",
+            f"{med['checkov -d, one check'] / mono_t:.1f}x" if ck else "checkov not run",
+            bool(ck) and med["checkov -d, one check"] / mono_t >= 10,
+        ),
+        (
+            "2,000 files: <= 5x the plain-read floor",
+            f"{mono_t / floor_t:.1f}x ({ms(mono_t)} vs {ms(floor_t)})",
+            mono_t / floor_t <= 5,
+        ),
+        (
+            "2,000 files, warm parse cache: <= 5x the floor",
+            f"{med[rows[4][0]] / floor_t:.1f}x",
+            med[rows[4][0]] / floor_t <= 5,
+        ),
+        ("peak memory < 300 MB", f"{eks_peak:,.0f} MB", eks_peak < 300),
+    ]
+    ttable = ["| target (issue 6) | measured | met |", "|---|---:|:---:|"]
+    ttable += [f"| {t} | {v} | {'met' if ok else '**not met**'} |" for t, v, ok in targets]
+
+    info = machine()
+    info["eks-ip-lint"] = version_of([*cli, "--version"])
+    info["python-hcl2"] = version_of(
+        [ns.python, "-c", "import importlib.metadata as m; print(m.version('python-hcl2'))"]
+    )
+    info["checkov"] = version_of([checkov, "--version"]) if checkov else "not run"
+    info["monorepo"] = f"{n_files:,} files, {n_bytes / 1e6:.1f} MB (seed {ns.seed})"
+    head = "\n".join(f"- {k}: {v}" for k, v in info.items())
+    report = f"{head}\n\n" + "\n".join(ttable) + "\n\n" + "\n".join(table) + "\n"
+    print(report)
+    if ns.write:
+        results = HERE / "RESULTS.md"
+        text = results.read_text() if results.exists() else "<!-- measured -->\n<!-- /measured -->\n"
+        new = re.sub(
+            r"<!-- measured -->.*<!-- /measured -->",
+            lambda _m: f"<!-- measured -->\n{report}<!-- /measured -->",
+            text,
+            flags=re.S,
+        )
+        results.write_text(new)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
