@@ -185,11 +185,6 @@ def test_for_expression_over_range_of_a_million(tmp_path: Path) -> None:
     assert "more than 1024 values" in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="terraform/evaluator.py has no budget on nested for-expressions (1000^3 values): reported to the lead",
-)
 def test_nested_for_expressions_hit_a_limit(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(
         "locals {\n  r = range(1000)\n  x = [for a in local.r : [for b in local.r : [for c in local.r : c]]]\n}\n"
@@ -257,17 +252,17 @@ def test_symlinked_directory_loop_does_not_hang(tmp_path: Path) -> None:
     assert "1 module checked" in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sources/discover.py: DirEntry.is_file() raises ELOOP on a symlink loop (internal error): reported to the lead",
-)
 @pytest.mark.parametrize("suffix", [".tf", ".yaml"])
 def test_symlinked_file_loop_is_reported_and_skipped(tmp_path: Path, suffix: str) -> None:
     (tmp_path / "main.tf").write_text((SEED / "main.tf").read_text())
     (tmp_path / f"a{suffix}").symlink_to(f"b{suffix}")
     (tmp_path / f"b{suffix}").symlink_to(f"a{suffix}")
-    _, out, _ = run(tmp_path, timeout=20)
-    assert "1 module checked" in out
+    code, out, err = run(tmp_path, timeout=20)
+    # Each looping link is an EKSIP000 naming it (a .yaml link is its own unit), the module is
+    # still analysed, and nothing is an internal error.
+    assert code == 0 and "Traceback" not in err and "internal error" not in err  # --fail-on never
+    assert out.count("Too many levels of symbolic links") == 2
+    assert "cluster seed" in out
 
 
 def test_unreadable_file_is_reported_and_skipped(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ class Unit:
 def _walk(root: str) -> Iterator[str]:
     """Directories below ``root`` (itself included) that contain .tf files."""
     for d, entries in _dirs(root):
-        if any(e.name.endswith(".tf") and e.is_file() for e in entries):
+        if any(e.name.endswith(".tf") and _is_file(e) for e in entries):
             yield d
 
 
@@ -80,6 +80,15 @@ def root_units(dirs: list[str], called: set[str]) -> list[Unit]:
     return [Unit("terraform", d) for d in dirs if os.path.realpath(d) not in called]
 
 
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """A file, or a link that cannot be resolved (a symlink loop raises ELOOP): the reader then
+    reports it with its name instead of the scan stopping."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return entry.is_symlink()
+
+
 def _is_document(name: str) -> bool:
     return name.endswith(DOCUMENT_SUFFIXES) and not name.endswith(NOT_DOCUMENTS)
 
@@ -98,5 +107,5 @@ def document_files(paths: Iterable[str]) -> list[str]:
         if not os.path.isdir(p):
             continue
         for _, entries in _dirs(p):
-            out.extend(e.path for e in entries if e.is_file() and _is_document(e.name) and e.path not in out)
+            out.extend(e.path for e in entries if _is_file(e) and _is_document(e.name) and e.path not in out)
     return out

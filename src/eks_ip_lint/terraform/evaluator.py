@@ -25,6 +25,9 @@ from eks_ip_lint.values import Unknown, Value, first_unknown
 
 # Terraform itself has no depth limit, but a linter must not die of RecursionError on hostile input.
 MAX_EVAL_DEPTH = 150
+# Nested for-expressions can ask for 1000^3 values; far beyond any real configuration, this many
+# iterations in one top-level evaluation is reported instead of hanging the pre-commit hook.
+MAX_FOR_ITERATIONS = 1_000_000
 
 
 class Lazy(abc.ABC):
@@ -112,9 +115,12 @@ class Evaluator:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self.depth = 0
+        self.iterations = 0
 
     def eval(self, expr: ast.Expr, env: Mapping[str, Value] | None = None) -> Value:
         """Evaluate fully; EvalError propagates to the caller."""
+        if self.depth == 0:
+            self.iterations = 0  # the budget is per top-level evaluation
         return materialize(self._eval(expr, env or {}))
 
     def eval_or_unknown(self, expr: ast.Expr, env: Mapping[str, Value] | None = None) -> Value:
@@ -368,6 +374,11 @@ class Evaluator:
         # Entries under symbolic keys (AZ names from a data source): a SymbolicMap, see symbolic.py.
         symbolic: list[tuple[Value, Value]] = []
         for k, v in pairs:
+            self.iterations += 1
+            if self.iterations > MAX_FOR_ITERATIONS:
+                raise EvalError(
+                    f"for-expressions iterate more than {MAX_FOR_ITERATIONS:,} times; not evaluated"
+                )
             local = dict(env)
             local[e.value_var] = v
             if e.key_var is not None:
