@@ -97,6 +97,11 @@ def _lint_parser() -> _Parser:
         metavar="FILE",
         help="also write the JSON report to FILE, for --baseline; the run then exits 0",
     )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the parse cache ($XDG_CACHE_HOME/eks-ip-lint; EKS_IP_LINT_NO_CACHE=1)",
+    )
     p.add_argument("--list-rules", action="store_true", help="list the rules and exit (--format json too)")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     return p
@@ -207,6 +212,8 @@ def _lint(argv: list[str]) -> int:
     config = cfg.load_config(None if ns.no_config else (ns.config or cfg.find_config()))
     pods_per_node = ns.pods_per_node if ns.pods_per_node is not None else config.pods_per_node
     baseline = _load_baseline(ns.baseline)
+    if ns.no_cache:
+        os.environ["EKS_IP_LINT_NO_CACHE"] = "1"  # read by sources/parse_cache.enabled()
     for f in ns.var_file:
         if not os.path.isfile(f):
             raise UsageError(f"--var-file {f}: no such file")

@@ -17,10 +17,11 @@ from eks_ip_lint.facts.eksctl import load_eksctl
 from eks_ip_lint.facts.model import Facts, InputProblem, Unresolved, same_ref
 from eks_ip_lint.facts.plan import load_plan
 from eks_ip_lint.findings import Finding, Severity
+from eks_ip_lint.progress import Progress
 from eks_ip_lint.rules import ALL_RULES, RuleContext
 from eks_ip_lint.sources import discover
 from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.terraform.module import ModuleEvaluation, ModuleSource, read_module
+from eks_ip_lint.terraform.module import ModuleEvaluation, ModuleSource, may_hold_capacity_facts, read_module
 from eks_ip_lint.terraform.variables import VariableInputs, resolve_variables
 
 
@@ -53,7 +54,11 @@ class LintResult:
 
 def lint(request: LintRequest) -> LintResult:
     dirs = discover.module_dirs(request.paths)
-    sources = {d: read_module(d) for d in dirs}
+    sources: dict[str, ModuleSource] = {}
+    with Progress(total=len(dirs)) as progress:
+        for d in dirs:
+            sources[d] = read_module(d) if may_hold_capacity_facts(d) else ModuleSource(dir=d)
+            progress.step(d)
     called = _local_module_targets(sources)
     units: list[tuple[str, str, Facts]] = []
     for unit in discover.root_units(dirs, called):

@@ -198,3 +198,19 @@ def _parse(text: str):  # type: ignore[no-untyped-def]
     from eks_ip_lint.sources.hcl import parse_expression
 
     return parse_expression(text)
+
+
+def test_modules_naming_nothing_eks_or_vpc_related_are_not_parsed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from eks_ip_lint.terraform.module import may_hold_capacity_facts
+
+    (tmp_path / "s3").mkdir()
+    (tmp_path / "s3" / "main.tf").write_text('resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n')
+    (tmp_path / "net").mkdir()
+    (tmp_path / "net" / "main.tf").write_text(
+        'resource "aws_subnet" "a" {\n  cidr_block = "10.0.0.0/24"\n}\n'
+    )
+    (tmp_path / "wrap").mkdir()
+    (tmp_path / "wrap" / "main.tf").write_text('module "x" {\n  source = "git::https://example.com/x"\n}\n')
+    assert not may_hold_capacity_facts(str(tmp_path / "s3"))
+    assert may_hold_capacity_facts(str(tmp_path / "net"))
+    assert may_hold_capacity_facts(str(tmp_path / "wrap"))  # a module call may hide a cluster

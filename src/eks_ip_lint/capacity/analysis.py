@@ -23,6 +23,7 @@ unknown rather than computed without them.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -304,10 +305,15 @@ def az_label(subnet: SubnetFact) -> str:
 
 
 def prefixlen(subnet: SubnetFact) -> int | None:
-    if isinstance(subnet.cidr, Unknown):
-        return None
+    return None if isinstance(subnet.cidr, Unknown) else _ipv4_prefixlen(subnet.cidr)
+
+
+@functools.lru_cache(maxsize=4096)
+def _ipv4_prefixlen(cidr: str) -> int | None:
+    # Memoised: spread() sorts by usable space on every node-count step, and parsing the CIDR each
+    # time was a third of a monorepo run (benchmarks/RESULTS.md).
     try:
-        net = ipaddress.ip_network(subnet.cidr, strict=False)
+        net = ipaddress.ip_network(cidr, strict=False)
     except ValueError:
         return None
     return net.prefixlen if net.version == 4 else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from eks_ip_lint.errors import InputError
 from eks_ip_lint.sources import hcl
 from eks_ip_lint.sources import hcl_ast as ast
+from eks_ip_lint.sources.parse_cache import cached_parse
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform import convert
 from eks_ip_lint.terraform.eval_errors import EvalError
@@ -87,11 +89,33 @@ def tf_files(directory: str) -> list[str]:
     return [os.path.join(directory, n) for n in names if n.endswith(".tf") and not n.startswith(".")]
 
 
+# Text without any of these cannot declare a cluster, subnet, node group or CNI carrier, nor call a
+# module that might (any module call matches): such a directory is not parsed at all. In a
+# monorepo most modules are S3/IAM/RDS, and parsing was most of the run (benchmarks/RESULTS.md).
+_CAPACITY_TEXT = re.compile(
+    r"eks|aws_subnet|aws_vpc|aws_autoscaling_group|aws_launch_|helm_release|kubernetes_|kubectl_|"
+    r"null_resource|terraform_data|\bmodule\s"
+)
+
+
+def may_hold_capacity_facts(directory: str) -> bool:
+    """False only when every .tf file of ``directory`` is readable text naming nothing EKS-, VPC-
+    or module-related; then the module cannot change any finding and is not parsed."""
+    for path in tf_files(directory):
+        try:
+            text = read_text(path)
+        except InputError:
+            return True  # let read_module report it
+        if _CAPACITY_TEXT.search(text):
+            return True
+    return False
+
+
 def read_module(directory: str) -> ModuleSource:
     src = ModuleSource(dir=directory)
     for path in tf_files(directory):
         try:
-            parsed = hcl.parse_file(path, read_text(path))
+            parsed = cached_parse(path, read_text(path), hcl.parse_file)
         except InputError as exc:
             src.errors.append(exc)
             continue
