@@ -39,6 +39,8 @@ from testlib import REPO, SEED
 
 DOC = REPO / "docs" / "integrations" / "pre-commit.md"
 HOOK_ID = "eks-ip-lint"
+CFN_HOOK_ID = "eks-ip-lint-cloudformation"
+CFN_SEED = REPO / "tests" / "fixtures" / "cloudformation" / "templates" / "seed-cluster.yaml"
 # pre-commit's result line for a hook: "eks-ip-lint (EKS VPC ...)....Failed".
 RESULT = re.compile(r"^eks-ip-lint \(EKS VPC IP capacity, Terraform\)\.+(Passed|Failed)$", re.MULTILINE)
 
@@ -146,8 +148,9 @@ def doc_config(hook_repo: HookRepo) -> Iterator[dict[str, object]]:
 def test_manifest_declares_the_terraform_hook() -> None:
     from pre_commit.clientlib import load_manifest
 
-    (hook,) = load_manifest(str(REPO / ".pre-commit-hooks.yaml"))
-    assert hook["id"] == HOOK_ID
+    hooks = {h["id"]: h for h in load_manifest(str(REPO / ".pre-commit-hooks.yaml"))}
+    assert set(hooks) == {HOOK_ID, CFN_HOOK_ID}
+    hook = hooks[HOOK_ID]
     assert hook["entry"] == "eks-ip-lint"
     assert hook["language"] == "python"
     assert hook["require_serial"] is True
@@ -231,3 +234,39 @@ def test_try_repo_runs_the_hook_of_the_working_tree(hook_repo: HookRepo, tmp_pat
     assert RESULT.findall(out) == ["Failed"], out
     assert "error EKSIP101" in out, out
     print(f"pre-commit try-repo (one environment build): {time.monotonic() - start:.1f}s")
+
+
+def test_manifest_declares_the_cloudformation_hook() -> None:
+    from pre_commit.clientlib import load_manifest
+
+    hook = {h["id"]: h for h in load_manifest(str(REPO / ".pre-commit-hooks.yaml"))}[CFN_HOOK_ID]
+    assert (hook["entry"], hook["language"], hook["pass_filenames"]) == ("eks-ip-lint", "python", True)
+    files, exclude = re.compile(hook["files"]), re.compile(hook["exclude"])
+    for name in ("eks.yaml", "stacks/vpc.yml", "cdk.out/App.template.json", "cluster.template"):
+        assert files.search(name) and not exclude.search(name), name
+    for name in (
+        "terraform.tfvars.json",
+        "x/main.tf.json",
+        "node_modules/a/package.json",
+        ".terraform/m.json",
+    ):
+        assert exclude.search(name) or not files.search(name), name
+
+
+@requires_pre_commit
+def test_cloudformation_hook_fails_on_the_seed_template_and_skips_other_yaml(
+    hook_repo: HookRepo, tmp_path: Path
+) -> None:
+    work = tmp_path / "cfn"
+    work.mkdir()
+    shutil.copy(CFN_SEED, work / "eks.yaml")
+    (work / "docker-compose.yml").write_text("services:\n  web:\n    image: nginx\n")
+    _git(work, "init", "-q")
+    _git(work, "add", "-A")
+    _git(work, "commit", "-q", "--no-verify", "-m", "fixture")
+    base = ("try-repo", str(hook_repo.path), CFN_HOOK_ID, "--ref", hook_repo.sha, "--color", "never")
+    failing = _pre_commit(work, hook_repo.home, *base, "--files", "eks.yaml", "docker-compose.yml")
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert "EKSIP101" in failing.stdout
+    clean = _pre_commit(work, hook_repo.home, *base, "--files", "docker-compose.yml")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
