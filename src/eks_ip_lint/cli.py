@@ -224,7 +224,7 @@ def _lint(argv: list[str]) -> int:
     request = LintRequest(
         paths=tuple(cfg.filter_paths(paths, config.exclude, config.base_dir)),
         variables=VariableInputs(var_files=tuple(ns.var_file), vars=parse_cli_vars(ns.var)),
-        options=Options(pods_per_node=pods_per_node),
+        options=Options(pods_per_node=pods_per_node, reserved_ips_per_subnet=config.reserved_ips_per_subnet),
         workspace=ns.workspace,
         parameters=_parameters(ns.parameters_file, ns.parameter),
     )

@@ -50,6 +50,7 @@ class Config:
     # The file the configuration came from; None for the defaults (no file found).
     source: str | None = None
     pods_per_node: int | None = None
+    reserved_ips_per_subnet: int = 0
     rules: Mapping[str, RuleConfig] = field(default_factory=dict)
     exclude: tuple[str, ...] = ()
 
@@ -224,6 +225,7 @@ def _build(path: str, data: Mapping[str, Any], prefix: str) -> Config:
     return Config(
         source=path,
         pods_per_node=data.get("pods_per_node"),
+        reserved_ips_per_subnet=data.get("reserved_ips_per_subnet", 0),
         rules=rules,
         exclude=tuple(data.get("exclude", ())),
     )

@@ -28,7 +28,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_the_schema_is_shipped_in_the_package_and_valid() -> None:
     doc = schema()
     jsonschema.Draft202012Validator.check_schema(doc)
-    assert set(doc["properties"]) == {"pods_per_node", "rules", "exclude"}
+    assert set(doc["properties"]) == {"pods_per_node", "reserved_ips_per_subnet", "rules", "exclude"}
 
 
 def test_no_file_gives_the_defaults(project: Path) -> None:
@@ -194,3 +194,15 @@ def test_config_json_report_still_validates(project: Path, run_json: RunJson) ->
     _, report = run_json("infra")
     schema_doc = json.loads((REPO / "docs" / "schema" / "report-v1.schema.json").read_text())
     jsonschema.Draft202012Validator(schema_doc).validate(report)
+
+
+def test_reserved_ips_per_subnet_shrinks_what_nodes_may_use(project: Path, run_json: RunJson) -> None:
+    """Seed: 1,019 usable per /22; reserving 100 leaves 919 = 15 nodes of 60 IPs per subnet, 45 in
+    all (48 without the reservation)."""
+    (project / ".eks-ip-lint.yaml").write_text("reserved_ips_per_subnet: 100\n")
+    _, report = run_json("infra")
+    cluster = report["units"][0]["clusters"][0]
+    assert [s["usable_ips"] for s in cluster["subnets"]] == [919, 919, 919]
+    assert cluster["node_groups"][0]["max_nodes_supported"]["floor"] == 45
+    _, report = run_json("infra", "--no-config")
+    assert report["units"][0]["clusters"][0]["node_groups"][0]["max_nodes_supported"]["floor"] == 48

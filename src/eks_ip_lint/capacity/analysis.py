@@ -72,6 +72,9 @@ CHART_DEFAULTS: Mapping[str, str] = {
 @dataclass(frozen=True)
 class Options:
     pods_per_node: int | None = None  # None: full nodes
+    # IPs of every subnet kept for other tenants (load balancers, databases, endpoints): configured
+    # as reserved_ips_per_subnet, subtracted from usable IPs before any node is placed.
+    reserved_ips_per_subnet: int = 0
     # Extra env per cluster name, applied after the configuration (used to test a suggested fix).
     env_overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
@@ -317,6 +320,10 @@ def _ipv4_prefixlen(cidr: str) -> int | None:
     except ValueError:
         return None
     return net.prefixlen if net.version == 4 else None
+
+
+def _reserve(usable: int | Unknown, reserved: int) -> int | Unknown:
+    return usable if isinstance(usable, Unknown) else max(usable - reserved, 0)
 
 
 def _usable(subnet: SubnetFact) -> int | Unknown:
@@ -567,7 +574,7 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
 
     # Demand per subnet with every group at max size.
     all_subnets = {s.address: s for s in facts.subnets}
-    usable = {a: _usable(s) for a, s in all_subnets.items()}
+    usable = {a: _reserve(_usable(s), options.reserved_ips_per_subnet) for a, s in all_subnets.items()}
     placed: dict[str, dict[str, int]] = {}
     own_floor: dict[str, dict[str, int]] = {}
     own_conf: dict[str, dict[str, int] | None] = {}

@@ -4,7 +4,7 @@ exhausts at max size, and the concrete change that removes the problem, verified
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from eks_ip_lint.capacity.analysis import (
@@ -85,7 +85,7 @@ def suggest_fix(unit: UnitCapacity, ex: Exhaustion, density: Density, options: O
     if not already and ex.cluster.ip_family != "ipv6":
         overrides = dict(options.env_overrides)
         overrides[ex.cluster.name] = {**overrides.get(ex.cluster.name, {}), **SUGGESTED_ENV}
-        trial = Options(pods_per_node=options.pods_per_node, env_overrides=overrides)
+        trial = replace(options, env_overrides=overrides)
         exhausted, after = _still_exhausted(unit, trial, ex, density)
         if not exhausted and after is not None:
             new_node = node_at(after, density)
