@@ -12,8 +12,7 @@ from typing import Any
 import eksip_checkov_support as support
 
 from checkov.cloudformation.checks.resource.base_resource_check import BaseResourceCheck
-from checkov.common.bridgecrew.severities import Severities
-from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.common.models.enums import CheckResult
 
 RESOURCES = (
     "AWS::EKS::Nodegroup",
@@ -28,16 +27,7 @@ RESOURCES = (
 
 class EksIpCloudFormationCheck(BaseResourceCheck):  # type: ignore[misc]
     def __init__(self, rule: dict[str, str]) -> None:
-        self.rule = rule
-        self.base_name = f"{rule['id']} {rule['name']}: {rule['summary']}"
-        super().__init__(
-            name=self.base_name,
-            id=support.check_id(rule["id"]),
-            categories=[CheckCategories.GENERAL_SECURITY],
-            supported_resources=RESOURCES,
-            guideline=f"eks-ip-lint {rule['docs']}",
-        )
-        self.severity = Severities[support.SEVERITY[rule["severity"]]]
+        support.init_check(self, BaseResourceCheck.__init__, rule, supported_resources=RESOURCES)
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
         props = conf.get("Properties")
@@ -54,12 +44,8 @@ class EksIpCloudFormationCheck(BaseResourceCheck):  # type: ignore[misc]
             for f in support.findings(template)
             if f["rule_id"] == self.rule["id"] and f.get("address") == logical_id and not f.get("suppression")
         ]
-        if not matches:
-            self.name = self.base_name
-            return CheckResult.PASSED
-        self.details.extend(support.describe(matches))
-        self.name = f"{self.rule['id']} {self.rule['name']}: {matches[0]['message']}"
-        return CheckResult.FAILED
+        result: CheckResult = support.answer(self, matches)
+        return result
 
 
 for _rule in support.rules():

@@ -159,3 +159,36 @@ def describe(matches: list[dict[str, Any]]) -> list[str]:
             text += f" Fix: {f['fix']}"
         out.append(text)
     return out
+
+
+def init_check(check: Any, base_init: Any, rule: dict[str, str], **kwargs: Any) -> None:
+    """What every CKV_EKSIP check's __init__ does, whatever checkov base class it has (Terraform
+    resource, Terraform module, CloudFormation resource): ID, name, guideline and severity from
+    the eks-ip-lint rule. ``kwargs`` are the base class's own extra arguments."""
+    from checkov.common.bridgecrew.severities import Severities  # noqa: PLC0415 -- checkov's env only
+    from checkov.common.models.enums import CheckCategories  # noqa: PLC0415
+
+    check.rule = rule
+    check.base_name = f"{rule['id']} {rule['name']}: {rule['summary']}"
+    base_init(
+        check,
+        name=check.base_name,
+        id=check_id(rule["id"]),
+        categories=[CheckCategories.GENERAL_SECURITY],
+        guideline=f"eks-ip-lint {rule['docs']}",
+        **kwargs,
+    )
+    check.severity = Severities[SEVERITY[rule["severity"]]]
+
+
+def answer(check: Any, live: list[dict[str, Any]]) -> Any:
+    """PASSED with the rule's own name, or FAILED carrying the first finding's message (checkov
+    shows the check name) and every finding's message and fix in ``details``."""
+    from checkov.common.models.enums import CheckResult  # noqa: PLC0415
+
+    if not live:
+        check.name = check.base_name
+        return CheckResult.PASSED
+    check.details.extend(describe(live))
+    check.name = f"{check.rule['id']} {check.rule['name']}: {live[0]['message']}"
+    return CheckResult.FAILED

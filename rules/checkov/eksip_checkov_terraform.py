@@ -19,8 +19,7 @@ from typing import Any
 
 import eksip_checkov_support as support
 
-from checkov.common.bridgecrew.severities import Severities
-from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.common.models.enums import CheckResult
 from checkov.terraform.checks.module.base_module_check import BaseModuleCheck
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
@@ -36,46 +35,40 @@ RESOURCES = (
 )
 
 
-def _answer(check: Any, rule: dict[str, str], matches: list[dict[str, Any]], root: str) -> CheckResult:
+def _answer(check: Any, matches: list[dict[str, Any]], root: str) -> CheckResult:
     if support.failed(root):
         check.details.append("eks-ip-lint did not run: see the error above")
         return CheckResult.UNKNOWN
-    live = [f for f in matches if not f.get("suppression")]
-    accepted = [f for f in matches if f.get("suppression")]
-    for f in accepted:
-        check.details.append(
-            f"{f['rule_id']} accepted in eks-ip-lint ({f['suppression'].get('justification', '')}): {f['message']}"
-        )
-    if not live:
-        check.name = check.base_name
-        return CheckResult.PASSED
-    check.details.extend(support.describe(live))
-    check.name = f"{rule['id']} {rule['name']}: {live[0]['message']}"
-    return CheckResult.FAILED
+    for f in matches:
+        if f.get("suppression"):
+            check.details.append(
+                f"{f['rule_id']} accepted in eks-ip-lint ({f['suppression'].get('justification', '')}): {f['message']}"
+            )
+    result: CheckResult = support.answer(check, [f for f in matches if not f.get("suppression")])
+    return result
+
+
+def _locate(check: Any, block_type: str, conf: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(address, absolute file, eks-ip-lint root) of the block checkov asks about, or None."""
+    address = conf.get("__address__")
+    if not isinstance(address, str):
+        return None
+    scanned = check.entity_path[: check.entity_path.rfind(f":{check.entity_type}:")]
+    path = support.entity_file(check.graph, block_type, address, scanned)
+    if path is None:
+        return None
+    return address, path, support.scan_root(check.entity_path, check.entity_type, path)
 
 
 class EksIpResourceCheck(BaseResourceCheck):  # type: ignore[misc]
     def __init__(self, rule: dict[str, str]) -> None:
-        self.rule = rule
-        self.base_name = f"{rule['id']} {rule['name']}: {rule['summary']}"
-        super().__init__(
-            name=self.base_name,
-            id=support.check_id(rule["id"]),
-            categories=[CheckCategories.GENERAL_SECURITY],
-            supported_resources=RESOURCES,
-            guideline=f"eks-ip-lint {rule['docs']}",
-        )
-        self.severity = Severities[support.SEVERITY[rule["severity"]]]
+        support.init_check(self, BaseResourceCheck.__init__, rule, supported_resources=RESOURCES)
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
-        address = conf.get("__address__")
-        if not isinstance(address, str):
+        located = _locate(self, "resource", conf)
+        if located is None:
             return CheckResult.UNKNOWN
-        scanned = self.entity_path[: self.entity_path.rfind(f":{self.entity_type}:")]
-        path = support.entity_file(self.graph, "resource", address, scanned)
-        if path is None:
-            return CheckResult.UNKNOWN
-        root = support.scan_root(self.entity_path, self.entity_type, path)
+        address, path, root = located
         matches = [
             f
             for f in support.findings(root)
@@ -83,30 +76,18 @@ class EksIpResourceCheck(BaseResourceCheck):  # type: ignore[misc]
             and f.get("address") == address
             and support.same_file(f["file"], path)
         ]
-        return _answer(self, self.rule, matches, root)
+        return _answer(self, matches, root)
 
 
 class EksIpModuleCheck(BaseModuleCheck):  # type: ignore[misc]
     def __init__(self, rule: dict[str, str]) -> None:
-        self.rule = rule
-        self.base_name = f"{rule['id']} {rule['name']}: {rule['summary']}"
-        super().__init__(
-            name=self.base_name,
-            id=support.check_id(rule["id"]),
-            categories=[CheckCategories.GENERAL_SECURITY],
-            guideline=f"eks-ip-lint {rule['docs']}",
-        )
-        self.severity = Severities[support.SEVERITY[rule["severity"]]]
+        support.init_check(self, BaseModuleCheck.__init__, rule)
 
     def scan_module_conf(self, conf: dict[str, Any]) -> CheckResult:
-        address = conf.get("__address__")
-        if not isinstance(address, str):
+        located = _locate(self, "module", conf)
+        if located is None:
             return CheckResult.UNKNOWN
-        scanned = self.entity_path[: self.entity_path.rfind(f":{self.entity_type}:")]
-        path = support.entity_file(self.graph, "module", address, scanned)
-        if path is None:
-            return CheckResult.UNKNOWN
-        root = support.scan_root(self.entity_path, self.entity_type, path)
+        address, path, root = located
         prefix = address if address.startswith("module.") else f"module.{address}"
         start, end = conf.get("__start_line__", 0), conf.get("__end_line__", 0)
         matches = [
@@ -117,7 +98,7 @@ class EksIpModuleCheck(BaseModuleCheck):  # type: ignore[misc]
             and support.same_file(f["file"], path)
             and start <= f["line"] <= end
         ]
-        return _answer(self, self.rule, matches, root)
+        return _answer(self, matches, root)
 
 
 for _rule in support.rules():
