@@ -46,8 +46,8 @@ def _charges(g: NodeGroupCapacity, addr: str) -> tuple[int, int]:
 
 def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
     every_group = [g for c in unit.clusters for g in c.node_groups if g.analysed]
+    groups = {g.fact.address: g for g in every_group}
     for cluster in unit.clusters:
-        groups = {g.fact.address: g for g in every_group}
         for s in cluster.subnets:
             if s.prefixlen is None or not s.contributors:
                 continue
