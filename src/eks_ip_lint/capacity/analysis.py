@@ -343,26 +343,57 @@ def spread(n: int, group_subnets: Sequence[SubnetFact]) -> dict[str, int]:
     The ``n % k`` AZs that get one node more are those with the least usable space; within an AZ
     nodes split evenly over its subnets, the smaller subnets taking the remainder.
     """
-    by_az: dict[str, list[SubnetFact]] = {}
-    for s in group_subnets:
-        by_az.setdefault(az_label(s), []).append(s)
-    if not by_az:
-        return {}
+    return SpreadPlan(group_subnets).place(n)
 
-    def room(s: SubnetFact) -> int:
-        u = _usable(s)
-        return u if isinstance(u, int) else 1 << 32
 
-    azs = sorted(by_az, key=lambda a: (sum(room(s) for s in by_az[a]), a))
-    k = len(azs)
-    out: dict[str, int] = {}
-    for i, az in enumerate(azs):
-        in_az = n // k + (1 if i < n % k else 0)
-        members = sorted(by_az[az], key=lambda s: (room(s), s.address))
-        m = len(members)
-        for j, s in enumerate(members):
-            out[s.address] = out.get(s.address, 0) + in_az // m + (1 if j < in_az % m else 0)
-    return out
+class SpreadPlan:
+    """The order in which :func:`spread` fills a group's AZs and subnets, computed once.
+
+    The node-count searches place thousands of candidate counts on the same subnets; sorting AZs by
+    room again for each one was most of a monorepo run (benchmarks/RESULTS.md). Placement is
+    monotone: going from ``n`` to ``n + 1`` nodes adds one node to one subnet and removes none,
+    which is what lets the searches below bisect.
+    """
+
+    def __init__(self, group_subnets: Sequence[SubnetFact]) -> None:
+        by_az: dict[str, list[SubnetFact]] = {}
+        for s in group_subnets:
+            by_az.setdefault(az_label(s), []).append(s)
+
+        def room(s: SubnetFact) -> int:
+            u = _usable(s)
+            return u if isinstance(u, int) else 1 << 32
+
+        rooms = {s.address: room(s) for s in group_subnets}
+        azs = sorted(by_az, key=lambda a: (sum(rooms[s.address] for s in by_az[a]), a))
+        self._azs: list[list[str]] = [
+            [s.address for s in sorted(by_az[az], key=lambda s: (rooms[s.address], s.address))] for az in azs
+        ]
+
+    def place(self, n: int) -> dict[str, int]:
+        k = len(self._azs)
+        out: dict[str, int] = {}
+        if k == 0:
+            return out
+        for i, members in enumerate(self._azs):
+            in_az = n // k + (1 if i < n % k else 0)
+            m = len(members)
+            for j, addr in enumerate(members):
+                out[addr] = out.get(addr, 0) + in_az // m + (1 if j < in_az % m else 0)
+        return out
+
+
+def largest_true(pred: Callable[[int], bool], lo: int, hi: int) -> int:
+    """Largest ``n`` in ``[lo, hi]`` with ``pred(n)``, for ``pred`` true up to a point and false
+    after it, given ``pred(lo)``; ``hi`` when it holds everywhere. Bisection: O(log(hi - lo)) calls
+    where a scan made one per node."""
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if pred(mid):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _ips(n: NodeIps | None) -> int:
@@ -415,20 +446,21 @@ def _supported(
     if missing is not None:
         return missing
 
+    plan = SpreadPlan(group.subnets)
+
     def fits(n: int) -> bool:
-        need, _ = charges(spread(n, group.subnets), node, group.pod_subnets)
+        need, _ = charges(plan.place(n), node, group.pod_subnets)
         for addr, ips in need.items():
             room = usable.get(addr)
             if isinstance(room, int) and other_demand.get(addr, 0) + ips > room:
                 return False
         return True
 
-    n = 0
-    while n < MAX_SCAN_NODES and fits(n + 1):
-        n += 1
-    if n == 0 and not fits(0):
+    # fits is monotone in n (placement and charges only grow), so the largest n is found by
+    # bisection; tests/capacity/test_search_equivalence.py checks it against the plain scan.
+    if not fits(0):
         return 0
-    return n
+    return largest_true(fits, 0, MAX_SCAN_NODES)
 
 
 def _cluster_supported(
@@ -466,6 +498,8 @@ def _cluster_supported(
     if total_max == 0:
         return 0
 
+    plans = [SpreadPlan(g.subnets) for g in groups]
+
     def shares(total: int) -> list[int]:
         exact = [total * m / total_max for m in maxes]
         out = [int(x) for x in exact]
@@ -474,10 +508,10 @@ def _cluster_supported(
             out[i] += 1
         return out
 
-    def fits(total: int) -> bool:
+    def fits_counts(counts: Sequence[int]) -> bool:
         need = dict(others)
-        for g, n, count in zip(groups, nodes, shares(total), strict=True):
-            for addr, ips in charges(spread(count, g.subnets), n, g.pod_subnets)[0].items():
+        for plan, g, n, count in zip(plans, groups, nodes, counts, strict=True):
+            for addr, ips in charges(plan.place(count), n, g.pod_subnets)[0].items():
                 need[addr] = need.get(addr, 0) + ips
         for addr, needed in need.items():
             room = usable.get(addr)
@@ -485,8 +519,17 @@ def _cluster_supported(
                 return False
         return True
 
-    total = 0
-    while total < MAX_SCAN_NODES and fits(total + 1):
+    # The answer is the last total before the first one that does not fit. Largest-remainder
+    # shares are not monotone (the Alabama paradox: a group can lose a node when the total grows),
+    # so fits(total) cannot be bisected directly. Every group's share lies between the floor and
+    # the ceiling of its exact share, and both of those grow with the total: every total up to the
+    # last one whose ceilings fit does fit, so bisect to there, then scan on with the real shares
+    # (a few steps: past the last total whose floors fit nothing can fit).
+    def fits_ceil(total: int) -> bool:
+        return fits_counts([-(-total * m // total_max) for m in maxes])
+
+    total = largest_true(fits_ceil, 0, MAX_SCAN_NODES) if fits_ceil(0) else 0
+    while total < MAX_SCAN_NODES and fits_counts(shares(total + 1)):
         total += 1
     return total
 
