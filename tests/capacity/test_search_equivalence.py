@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 import pytest
-from capacity.test_analysis import SPAN, cluster, group, ref, subnet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from capacity.test_analysis import SPAN, cluster, group, ref, subnet
 from eks_ip_lint.capacity import analysis
 from eks_ip_lint.capacity.analysis import (
     MAX_SCAN_NODES,
