@@ -143,3 +143,71 @@ def test_no_temporary_files_are_left_behind(cache_home: Path) -> None:
     leftovers = [p for p in cache_home.rglob("*") if p.is_file() and p.name.startswith(".tmp-")]
     assert leftovers == []
     assert os.listdir(cache_home)
+
+
+# --- CloudFormation documents -------------------------------------------------------------------
+
+SEED_TEMPLATE = Path(__file__).parents[1] / "fixtures" / "cloudformation" / "templates" / "seed-cluster.yaml"
+
+
+def test_a_template_decodes_the_same_from_the_cache_and_at_another_path(
+    tmp_path: Path, cache_home: Path
+) -> None:
+    from eks_ip_lint.sources import cloudformation
+
+    first = tmp_path / "a.yaml"
+    second = tmp_path / "b.yaml"
+    first.write_bytes(SEED_TEMPLATE.read_bytes())
+    second.write_bytes(SEED_TEMPLATE.read_bytes())
+    fresh = cloudformation.decode(str(first))
+    assert len(entries(cache_home)) == 1
+    again = cloudformation.decode(str(first))
+    moved = cloudformation.decode(str(second))
+    assert again == fresh
+    assert isinstance(moved, cloudformation.LinedDocument) and isinstance(fresh, cloudformation.LinedDocument)
+    assert moved.path == str(second) and (moved.data, moved.lines) == (fresh.data, fresh.lines)
+    assert len(entries(cache_home)) == 1
+
+
+def test_a_warm_template_decode_does_not_import_cfn_lint(tmp_path: Path, cache_home: Path) -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from eks_ip_lint.sources import cloudformation as c; "
+        "d = c.decode(sys.argv[1]); print(type(d).__name__, 'cfnlint' in sys.modules)"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home.parent)}
+    env.pop(parse_cache.ENV_DIR, None)
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe, str(SEED_TEMPLATE)],
+            check=False,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    assert [r.stdout.split() for r in runs] == [["LinedDocument", "True"], ["LinedDocument", "False"]], runs
+
+
+def test_a_decode_problem_is_cached_with_its_line(tmp_path: Path, cache_home: Path) -> None:
+    from eks_ip_lint.sources import cloudformation
+
+    broken = tmp_path / "t.yaml"
+    broken.write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A: [\n")
+    first = cloudformation.decode(str(broken))
+    assert isinstance(first, cloudformation.DecodeProblem)
+    assert len(entries(cache_home)) == 1
+    assert cloudformation.decode(str(broken)) == first
+
+
+def test_a_corrupt_template_entry_is_decoded_again(tmp_path: Path, cache_home: Path) -> None:
+    from eks_ip_lint.sources import cloudformation
+
+    fresh = cloudformation.decode(str(SEED_TEMPLATE))
+    (entry,) = entries(cache_home)
+    entry.write_bytes(pickle.dumps({"not": "a document"}))
+    assert cloudformation.decode(str(SEED_TEMPLATE)) == fresh
+    assert isinstance(pickle.loads(entry.read_bytes()), cloudformation.LinedDocument)

@@ -8,8 +8,10 @@ keeps a position on every mapping and scalar. We convert its node tree once into
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
+from eks_ip_lint.sources import parse_cache
 from eks_ip_lint.sources.lined import (
     MAX_DEPTH,
     MAX_NODES,
@@ -27,12 +29,25 @@ logging.getLogger("cfnlint").propagate = False
 
 
 def decode(path: str) -> LinedDocument | DecodeProblem:
-    # cfn-lint ships no type information; the decoded tree is read defensively below.
-    from cfnlint.decode import decode_str  # type: ignore[import-untyped]  # noqa: PLC0415
-
     raw = read_document_bytes(path)  # size, NUL bytes and read errors are checked before parsing
     if isinstance(raw, DecodeProblem):
         return raw
+    # Through the content cache: a warm run never imports cfn-lint (half a second).
+    return parse_cache.cached_decode(path, raw, lambda: _decode(path, raw), lambda v: _relabel(v, path))
+
+
+def _relabel(stored: object, path: str) -> LinedDocument | DecodeProblem | None:
+    if isinstance(stored, DecodeProblem):
+        return stored
+    if isinstance(stored, LinedDocument):
+        return stored if stored.path == path else dataclasses.replace(stored, path=path)
+    return None
+
+
+def _decode(path: str, raw: bytes) -> LinedDocument | DecodeProblem:
+    # cfn-lint ships no type information; the decoded tree is read defensively below.
+    from cfnlint.decode import decode_str  # type: ignore[import-untyped]  # noqa: PLC0415
+
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -1,4 +1,4 @@
-"""A content-addressed cache of parsed HCL files, in the user's cache directory.
+"""A content-addressed cache of parsed files (HCL, CloudFormation), in the user's cache directory.
 
 python-hcl2's parser is the slowest stage of a run (about 100-200 kB/s of ``.tf`` text, see
 ``benchmarks/RESULTS.md``), and in a monorepo almost every file is unchanged between two runs.
@@ -14,7 +14,12 @@ on macOS, ``%LOCALAPPDATA%`` on Windows), overridden by ``EKS_IP_LINT_CACHE_DIR`
 read or written (read-only home, full disk, a corrupt entry) is silently bypassed: the cache only
 ever saves time, it never changes a result or fails a run.
 
-Entries are pickles of this package's own frozen AST records. The directory is the user's own;
+CloudFormation templates are cached the same way (:func:`cached_decode`): decoding them needs
+cfn-lint, whose import alone takes about half a second, so a warm run with unchanged templates
+never imports it. Their key adds cfn-lint's version and the source of the modules that turn its
+tree into a :class:`~eks_ip_lint.sources.lined.LinedDocument`.
+
+Entries are pickles of this package's own frozen records. The directory is the user's own;
 as with any cache of executable state, do not point ``EKS_IP_LINT_CACHE_DIR`` at a directory other
 users can write to.
 """
@@ -30,6 +35,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from eks_ip_lint import __version__
 from eks_ip_lint.errors import InputError
@@ -41,8 +47,10 @@ ENV_DISABLE = "EKS_IP_LINT_NO_CACHE"
 ENV_DIR = "EKS_IP_LINT_CACHE_DIR"
 
 Parse = Callable[[str, str], ast.HclFile]
+T = TypeVar("T")
 
 _salt: bytes | None = None
+_salts: dict[str, bytes] = {}
 
 
 def enabled() -> bool:
@@ -85,6 +93,45 @@ def _version_salt() -> bytes:
                 h.update(name.encode())
         _salt = h.digest()
     return _salt
+
+
+def _salt_of(kind: str, package: str, modules: tuple[str, ...]) -> bytes:
+    """Like :func:`_version_salt` for another kind of entry: ``package``'s version and the source
+    of ``modules`` (file names in this directory)."""
+    if kind not in _salts:
+        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+        try:
+            package_version = version(package)
+        except PackageNotFoundError:
+            package_version = "unknown"
+        h = hashlib.sha256(f"eks-ip-lint-{kind}\0{FORMAT}\0{__version__}\0{package_version}\0".encode())
+        here = Path(__file__).resolve().parent
+        for name in modules:
+            try:
+                h.update((here / name).read_bytes())
+            except OSError:
+                h.update(name.encode())
+        _salts[kind] = h.digest()
+    return _salts[kind]
+
+
+def cached_decode(path: str, raw: bytes, decode: Callable[[], T], accept: Callable[[object], T | None]) -> T:
+    """``decode()`` of a CloudFormation document whose bytes are ``raw``, or its stored result.
+
+    ``accept`` turns a stored value back into a result (re-labelled with ``path``), or None when
+    the entry is not one (then the document is decoded again and the entry overwritten).
+    """
+    if not enabled():
+        return decode()
+    salt = _salt_of("cfn-decode", "cfn-lint", ("cloudformation.py", "lined.py"))
+    entry = _entry(hashlib.sha256(salt + raw).hexdigest())
+    stored = accept(_load(entry))
+    if stored is not None:
+        return stored
+    result = decode()
+    _store(entry, result)
+    return result
 
 
 def cache_key(text: str) -> str:
