@@ -102,6 +102,13 @@ def _lint_parser() -> _Parser:
         action="store_true",
         help="neither read nor write the parse cache ($XDG_CACHE_HOME/eks-ip-lint; EKS_IP_LINT_NO_CACHE=1)",
     )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="processes that parse uncached files ahead of the run (default: the CPUs available; 1: none)",
+    )
     p.add_argument("--list-rules", action="store_true", help="list the rules and exit (--format json too)")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     return p
@@ -227,6 +234,7 @@ def _lint(argv: list[str]) -> int:
         options=Options(pods_per_node=pods_per_node, reserved_ips_per_subnet=config.reserved_ips_per_subnet),
         workspace=ns.workspace,
         parameters=_parameters(ns.parameters_file, ns.parameter),
+        jobs=_jobs(ns.jobs),
     )
     result = _accepting(lint(request), config, baseline)
     if ns.write_baseline:
@@ -299,6 +307,16 @@ def _checkov_dir(argv: list[str]) -> int:
 
     print(checkov_checks_dir())
     return EXIT_OK
+
+
+def _jobs(given: int | None) -> int:
+    if given is None:
+        from eks_ip_lint.prefetch import default_jobs  # noqa: PLC0415
+
+        return default_jobs()
+    if given < 1:
+        raise UsageError(f"--jobs {given}: must be 1 or more")
+    return given
 
 
 def _parameters(files: list[str], items: list[str]) -> dict[str, str]:

@@ -10,9 +10,10 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from eks_ip_lint import prefetch
 from eks_ip_lint.capacity.analysis import Options, UnitCapacity, analyse
 from eks_ip_lint.facts import terraform as tf_facts
-from eks_ip_lint.facts.cloudformation import load_cloudformation
+from eks_ip_lint.facts.cloudformation import load_cloudformation, text_may_be_template
 from eks_ip_lint.facts.eksctl import load_eksctl
 from eks_ip_lint.facts.model import Facts, InputProblem, Unresolved, same_ref
 from eks_ip_lint.facts.plan import load_plan
@@ -21,7 +22,13 @@ from eks_ip_lint.progress import Progress
 from eks_ip_lint.rules import ALL_RULES, RuleContext
 from eks_ip_lint.sources import discover
 from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.terraform.module import ModuleEvaluation, ModuleSource, may_hold_capacity_facts, read_module
+from eks_ip_lint.terraform.module import (
+    ModuleEvaluation,
+    ModuleSource,
+    may_hold_capacity_facts,
+    read_module,
+    tf_files,
+)
 from eks_ip_lint.terraform.variables import VariableInputs, resolve_variables
 
 
@@ -33,6 +40,8 @@ class LintRequest:
     workspace: str = "default"
     # CloudFormation parameter values (--parameter, --parameters-file), pseudo parameters included.
     parameters: Mapping[str, str] = field(default_factory=dict)
+    # Processes that parse a cold run's files ahead of the engine (prefetch.warm); 1 = none.
+    jobs: int = 1
 
 
 @dataclass(frozen=True)
@@ -54,16 +63,23 @@ class LintResult:
 
 def lint(request: LintRequest) -> LintResult:
     dirs = discover.module_dirs(request.paths)
+    to_parse = {d for d in dirs if may_hold_capacity_facts(d)}
+    documents = discover.document_files(request.paths)
+    prefetch.warm(
+        [f for d in dirs if d in to_parse for f in tf_files(d)],
+        [p for p in documents if text_may_be_template(p)],
+        request.jobs,
+    )
     sources: dict[str, ModuleSource] = {}
     with Progress(total=len(dirs)) as progress:
         for d in dirs:
-            sources[d] = read_module(d) if may_hold_capacity_facts(d) else ModuleSource(dir=d)
+            sources[d] = read_module(d) if d in to_parse else ModuleSource(dir=d)
             progress.step(d)
     called = _local_module_targets(sources)
     units: list[tuple[str, str, Facts]] = []
     for unit in discover.root_units(dirs, called):
         units.append((unit.kind, unit.path, _terraform_facts(sources[unit.path], request)))
-    for path in discover.document_files(request.paths):
+    for path in documents:
         kind, doc_facts = _document_facts(path, request.parameters)
         if doc_facts is None:
             continue  # YAML/JSON that is neither a plan, a template nor a ClusterConfig: not ours

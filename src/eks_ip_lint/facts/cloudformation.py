@@ -57,7 +57,7 @@ def looks_like_template(data: object) -> bool:
 
 def load_cloudformation(path: str, parameters: Mapping[str, str] | None = None) -> Facts | None:
     """Facts of one template; None when the file is not a CloudFormation template."""
-    if not _text_may_be_template(path):
+    if not text_may_be_template(path):
         # A template names an AWS:: type or its format version; anything else (Kubernetes
         # manifests, package.json, workflows) is not decoded at all.
         return None
@@ -77,7 +77,7 @@ def load_cloudformation(path: str, parameters: Mapping[str, str] | None = None) 
     return _Extraction(decoded, parameters or {}).run()
 
 
-def _text_may_be_template(path: str) -> bool:
+def text_may_be_template(path: str) -> bool:
     try:
         with open(path, "rb") as f:
             head = f.read(MAX_DOCUMENT_BYTES)

@@ -50,6 +50,8 @@ Parse = Callable[[str, str], ast.HclFile]
 T = TypeVar("T")
 
 _salt: bytes | None = None
+# Files above the readers' size limit are refused by them, never parsed ahead.
+_MAX_AHEAD_BYTES = 5 * 1024 * 1024
 _salts: dict[str, bytes] = {}
 
 
@@ -124,14 +126,44 @@ def cached_decode(path: str, raw: bytes, decode: Callable[[], T], accept: Callab
     """
     if not enabled():
         return decode()
-    salt = _salt_of("cfn-decode", "cfn-lint", ("cloudformation.py", "lined.py"))
-    entry = _entry(hashlib.sha256(salt + raw).hexdigest())
+    entry = _entry(_document_key(raw))
     stored = accept(_load(entry))
     if stored is not None:
         return stored
     result = decode()
     _store(entry, result)
     return result
+
+
+def _document_key(raw: bytes) -> str:
+    return hashlib.sha256(
+        _salt_of("cfn-decode", "cfn-lint", ("cloudformation.py", "lined.py")) + raw
+    ).hexdigest()
+
+
+def hcl_is_cached(path: str) -> bool:
+    """Whether :func:`cached_parse` would find ``path``'s text; True as well for a file that
+    cannot be read as text (nothing to parse ahead: the engine reports it)."""
+    try:
+        if os.path.getsize(path) > _MAX_AHEAD_BYTES:
+            return True
+        with open(path, "rb") as fh:
+            text = fh.read().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return True
+    return _entry(cache_key(text)).is_file()
+
+
+def document_is_cached(path: str) -> bool:
+    """Whether :func:`cached_decode` would find ``path``'s bytes (True when unreadable)."""
+    try:
+        if os.path.getsize(path) > _MAX_AHEAD_BYTES:
+            return True
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return True
+    return _entry(_document_key(raw)).is_file()
 
 
 def cache_key(text: str) -> str:
