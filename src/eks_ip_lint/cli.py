@@ -74,6 +74,14 @@ def _lint_parser() -> _Parser:
         help="a CloudFormation parameter or pseudo parameter (AWS::Region=eu-west-1)",
     )
     p.add_argument(
+        "--nested-template",
+        action="append",
+        default=[],
+        metavar="STACK=PATH",
+        help="the local template of a nested stack (its logical ID, Outer/Inner when nested deeper, or its "
+        "TemplateURL), analysed as part of its parent; local TemplateURLs are followed without it",
+    )
+    p.add_argument(
         "--parameters-file",
         action="append",
         default=[],
@@ -235,6 +243,7 @@ def _lint(argv: list[str]) -> int:
         workspace=ns.workspace,
         parameters=_parameters(ns.parameters_file, ns.parameter),
         jobs=_jobs(ns.jobs),
+        nested_templates=_nested_templates(ns.nested_template),
     )
     result = _accepting(lint(request), config, baseline)
     if ns.write_baseline:
@@ -317,6 +326,18 @@ def _jobs(given: int | None) -> int:
     if given < 1:
         raise UsageError(f"--jobs {given}: must be 1 or more")
     return given
+
+
+def _nested_templates(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, path = item.partition("=")
+        if not sep or not key.strip() or not path.strip():
+            raise UsageError(f"--nested-template expects STACK=PATH, got {item!r}")
+        if not os.path.isfile(path.strip()):
+            raise UsageError(f"--nested-template {item}: {path.strip()} is not a file")
+        out[key.strip()] = path.strip()
+    return out
 
 
 def _parameters(files: list[str], items: list[str]) -> dict[str, str]:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from eks_ip_lint import prefetch
+from eks_ip_lint.branches import qualify, unique
 from eks_ip_lint.capacity.analysis import Options, UnitCapacity, analyse
 from eks_ip_lint.facts import terraform as tf_facts
 from eks_ip_lint.facts.cloudformation import load_cloudformation, text_may_be_template
@@ -42,6 +43,8 @@ class LintRequest:
     parameters: Mapping[str, str] = field(default_factory=dict)
     # Processes that parse a cold run's files ahead of the engine (prefetch.warm); 1 = none.
     jobs: int = 1
+    # --nested-template: a nested stack's logical ID (or TemplateURL) -> its local template file.
+    nested_templates: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,9 @@ class LintResult:
 
     @property
     def findings(self) -> list[Finding]:
-        return [f for u in self.units for f in u.findings]
+        # Each branch of a template keeps the findings common to all branches (its cluster tables
+        # need them); the run lists them once.
+        return unique([f for u in self.units for f in u.findings])
 
 
 def lint(request: LintRequest) -> LintResult:
@@ -80,16 +85,33 @@ def lint(request: LintRequest) -> LintResult:
     for unit in discover.root_units(dirs, called):
         units.append((unit.kind, unit.path, _terraform_facts(sources[unit.path], request)))
     for path in documents:
-        kind, doc_facts = _document_facts(path, request.parameters)
-        if doc_facts is None:
-            continue  # YAML/JSON that is neither a plan, a template nor a ClusterConfig: not ours
-        units.append((kind, path, doc_facts))
+        kind, doc_facts = _document_facts(path, request)
+        # None: YAML/JSON that is neither a plan, a template nor a ClusterConfig, so not ours.
+        units.extend((kind, path, facts) for facts in doc_facts or [])
+    # A template followed as another's nested stack is analysed as part of it, not on its own
+    # (alone, the parameters its parent passes are missing).
+    included = {p for _, _, facts in units for p in facts.included}
+    units = [u for u in units if u[0] != "cloudformation" or os.path.realpath(u[1]) not in included]
     link_across_units([facts for kind, _, facts in units if kind in TERRAFORM_KINDS])
-    results = []
+    results: list[UnitResult] = []
     for kind, path, facts in units:
         capacity = analyse(facts, request.options)
         results.append(UnitResult(kind, path, capacity, tuple(run_rules(capacity, request.options))))
-    return LintResult(tuple(results))
+    return LintResult(tuple(_qualify_branches(results)))
+
+
+def _qualify_branches(results: list[UnitResult]) -> list[UnitResult]:
+    """Say which branch each branch-only finding of a template occurs in (branches.qualify)."""
+    by_path: dict[str, list[int]] = {}
+    for i, r in enumerate(results):
+        if r.capacity.facts.branch:
+            by_path.setdefault(r.path, []).append(i)
+    out = list(results)
+    for indexes in by_path.values():
+        qualified = qualify([(results[i].capacity.facts.branch, results[i].findings) for i in indexes])
+        for i, found in zip(indexes, qualified, strict=True):
+            out[i] = replace(results[i], findings=tuple(found))
+    return out
 
 
 # Units whose CNI add-ons may configure a cluster of another unit of the same run.
@@ -135,16 +157,16 @@ def link_across_units(units: Sequence[Facts]) -> None:
                 )
 
 
-def _document_facts(path: str, parameters: Mapping[str, str]) -> tuple[str, Facts | None]:
+def _document_facts(path: str, request: LintRequest) -> tuple[str, list[Facts] | None]:
     # A plan is JSON with format_version and planned_values: decided before CloudFormation, whose
     # loader would otherwise report it as a template it cannot read.
     plan = load_plan(path)
     if plan is not None:
-        return "plan", plan
+        return "plan", [plan]
     facts = load_eksctl(path)
     if facts is not None:
-        return "eksctl", facts
-    return "cloudformation", load_cloudformation(path, parameters)
+        return "eksctl", [facts]
+    return "cloudformation", load_cloudformation(path, request.parameters, request.nested_templates)
 
 
 def _local_module_targets(sources: dict[str, ModuleSource]) -> set[str]:

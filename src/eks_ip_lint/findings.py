@@ -39,9 +39,14 @@ class Finding:
     # How: "inSource" (a comment or Metadata in the user's file) or "external" (a baseline file),
     # the SARIF suppression kinds. None when not suppressed.
     suppression_kind: str | None = None
+    # The branch of undecidable CloudFormation conditions it occurs in ("InUsEast1=false"), when it
+    # does not occur in every branch (src/eks_ip_lint/branches.py).
+    branch: str | None = None
 
     @property
     def fingerprint(self) -> str:
-        """Stable across line moves: rule, file and address, not the line or the numbers."""
+        """Stable across line moves: rule, file, address and branch, not the line or the numbers."""
         raw = f"{self.rule_id}|{self.span.path}|{self.address or ''}|{self.cluster or ''}"
+        if self.branch:
+            raw += f"|{self.branch}"  # added only when set: fingerprints without branches are unchanged
         return hashlib.sha256(raw.encode()).hexdigest()[:32]

@@ -37,4 +37,6 @@ def test_template_golden(template: Path, params: Path | None, monkeypatch: pytes
     facts = load_cloudformation(str(template), read_parameter_file(str(params)) if params else None)
     assert facts is not None, f"{template} was not recognised as a template"
     name = str(template.with_suffix("")).replace("/", "__") + (".params" if params else "")
-    check_golden(snapshot(facts), ROOT / "expected" / f"{name}.json")
+    # One analysis per branch of undecidable conditions; usually there is one.
+    shot = snapshot(facts[0]) if len(facts) == 1 else {"branches": {f.branch: snapshot(f) for f in facts}}
+    check_golden(shot, ROOT / "expected" / f"{name}.json")

@@ -34,8 +34,7 @@ def test_eksctl_config_is_not_a_template() -> None:
 )
 def test_malformed_template_is_an_input_problem(name: str, line: int, text: str) -> None:
     path = str(ROOT / "templates" / name)
-    facts = load_cloudformation(path)
-    assert facts is not None
+    (facts,) = load_cloudformation(path) or []
     (problem,) = facts.problems
     assert (problem.span.path, problem.span.line) == (path, line)
     assert text in problem.message
@@ -48,14 +47,13 @@ def test_template_without_version_but_with_aws_types(tmp_path: Path) -> None:
             {"Resources": {"S": {"Type": "AWS::EC2::Subnet", "Properties": {"CidrBlock": "10.0.0.0/24"}}}}
         )
     )
-    facts = load_cloudformation(str(p))
-    assert facts is not None and [s.cidr for s in facts.subnets] == ["10.0.0.0/24"]
+    (facts,) = load_cloudformation(str(p)) or []
+    assert [s.cidr for s in facts.subnets] == ["10.0.0.0/24"]
 
 
 def test_parameter_values_override_defaults() -> None:
     path = str(ROOT / "templates" / "parameters-mappings-conditions.yaml")
-    facts = load_cloudformation(path, {"Env": "prod", "SubnetCidrs": "10.0.8.0/22,10.0.12.0/22"})
-    assert facts is not None
+    (facts,) = load_cloudformation(path, {"Env": "prod", "SubnetCidrs": "10.0.8.0/22,10.0.12.0/22"}) or []
     assert [g.max_size for g in facts.node_groups] == [60]
     assert sorted(str(s.cidr) for s in facts.subnets) == ["10.0.12.0/22", "10.0.8.0/22", "100.64.0.0/20"]
     assert facts.vpcs[0].cidrs == ("10.0.0.0/16", "100.64.0.0/16")

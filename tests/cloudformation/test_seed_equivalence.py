@@ -47,11 +47,9 @@ def test_terraform_cloudformation_cdk_and_eksctl_agree() -> None:
     assert "EKSIP101" in terraform["rules"]  # type: ignore[operator]
 
     cfn = FIXTURES / "cloudformation" / "templates"
-    for facts in (
-        load_cloudformation(str(cfn / "seed-cluster.yaml")),
-        load_cloudformation(str(cfn / "cdk.out" / "SeedStack.template.json")),
-        load_eksctl(str(FIXTURES / "eksctl" / "configs" / "seed-cluster.yaml")),
-    ):
+    (template,) = load_cloudformation(str(cfn / "seed-cluster.yaml")) or []
+    (cdk,) = load_cloudformation(str(cfn / "cdk.out" / "SeedStack.template.json")) or []
+    for facts in (template, cdk, load_eksctl(str(FIXTURES / "eksctl" / "configs" / "seed-cluster.yaml"))):
         assert facts is not None
         capacity = analyse(facts, Options())
         assert _numbers(capacity, run_rules(capacity, Options())) == terraform, facts.unit
@@ -59,8 +57,7 @@ def test_terraform_cloudformation_cdk_and_eksctl_agree() -> None:
 
 def test_findings_point_at_the_max_size_line() -> None:
     template = FIXTURES / "cloudformation" / "templates" / "seed-cluster.yaml"
-    facts = load_cloudformation(str(template))
-    assert facts is not None
+    (facts,) = load_cloudformation(str(template)) or []
     (finding,) = [f for f in run_rules(analyse(facts), Options()) if f.rule_id == "EKSIP101"]
     lines = template.read_text().splitlines()
     assert lines[finding.span.line - 1].strip() == "MaxSize: !Ref MaxNodes"

@@ -75,10 +75,7 @@ def _load_cfn(data: bytes, suffix: str) -> None:
     with scratch_dir() as d:
         path = d / f"template{suffix}"
         path.write_bytes(data)
-        facts = load_cloudformation(str(path))
-        if facts is None:
-            return
-        for problem in facts.problems:
+        for problem in [p for facts in load_cloudformation(str(path)) or [] for p in facts.problems]:
             assert problem.span.path == str(path)
             assert 1 <= problem.span.line <= line_count(data), (problem.span, problem.message)
 

@@ -11,6 +11,15 @@ names it the same way everywhere:
 * pseudo parameters not supplied: key ``AWS::Region``, ``AWS::StackName``...;
 * ``Fn::GetAZs``: key ``Fn::GetAZs(<region>)``, and ``Fn::Select`` on it ``...[i]``, so the AZs a
   template picks stay distinct without knowing their names.
+
+A nested stack's template is evaluated by its own Evaluator with a key ``prefix`` (its logical
+ID path, ``Network/``), given the values its parent passes as Parameters (Unknowns included, so a
+parent's ``!Ref VPC`` keeps its key); the parent reads ``!GetAtt Network.Outputs.X`` from it.
+
+Conditions that cannot be decided are made of *atoms*: the ``Fn::Equals`` whose sides are not
+both known. Each one met is recorded in :attr:`Evaluator.atoms`; an Evaluator built with
+``assume`` (atom -> truth value) decides them, which is how every branch of an undecidable
+``Fn::If`` is checked (:mod:`eks_ip_lint.facts.cfn_branches`).
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import ipaddress
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from eks_ip_lint.values import Unknown, Value, first_unknown
 
@@ -69,11 +79,47 @@ def parameter_value(decl: object, given: str | None) -> Value:
     return raw if isinstance(raw, (str, int, float)) else str(raw)
 
 
+@dataclass(frozen=True)
+class Atom:
+    """An ``Fn::Equals`` that cannot be decided: ``text`` says what it compares; ``key`` and
+    ``literal`` are set when one side is a symbolic value and the other a known scalar (two atoms
+    with the same key and different literals cannot both be true)."""
+
+    text: str
+    key: str | None = None
+    literal: str | None = None
+
+
+@dataclass(frozen=True)
+class JoinedUnknown(Unknown):
+    """``Fn::Join`` over items some of which are unknown: unknown as a string, but an
+    ``Fn::Split`` on the same delimiter gives the items back. Templates pass subnet lists that way
+    (``!Join [",", [!Ref A, !Ref B]]`` as a nested stack's output or a parameter, split again by
+    the reader), and the subnets must stay linked by their keys through it."""
+
+    parts: tuple[Value, ...] = ()
+    delimiter: str = ","
+
+
 class Evaluator:
     """Evaluates the intrinsic functions of one template, given its parameter values."""
 
-    def __init__(self, template: Mapping[str, object], given: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        template: Mapping[str, object],
+        given: Mapping[str, Value] | None = None,
+        *,
+        prefix: str = "",
+        assume: Mapping[str, bool] | None = None,
+    ) -> None:
         self._given = dict(given or {})
+        self.prefix = prefix
+        self._assume = dict(assume or {})
+        # Undecidable Fn::Equals met so far, by identity (see Atom); filled as conditions are read.
+        self.atoms: dict[str, Atom] = {}
+        # Nested stacks followed: logical ID -> the Evaluator of their template (set by the caller).
+        self.nested: dict[str, Evaluator] = {}
+        self._outputs = _section(template, "Outputs")
         self._parameters = _section(template, "Parameters")
         self._mappings = _section(template, "Mappings")
         self._conditions = _section(template, "Conditions")
@@ -97,6 +143,21 @@ class Evaluator:
         if isinstance(out, Unknown):
             return out
         return Unknown(f"expected text, found {out!r}")
+
+    def give(self, parameters: Mapping[str, Value]) -> None:
+        """Parameter values passed by a parent stack (before anything is evaluated)."""
+        self._given.update(parameters)
+        self._condition_cache.clear()
+
+    def output(self, name: str) -> Value:
+        """The value of ``Outputs.<name>`` (what a parent's ``GetAtt Stack.Outputs.<name>`` reads)."""
+        out = _section(self._outputs, name) if name in self._outputs else None
+        if out is None or "Value" not in out:
+            return Unknown(f"the nested template has no output {name}")
+        condition = out.get("Condition")
+        if isinstance(condition, str) and self.condition(condition) is False:
+            return Unknown(f"output {name} is not created (its condition {condition} is false)")
+        return self.value(out["Value"])
 
     def condition(self, name: str) -> bool | None:
         """A named condition: True/False when decidable from the inputs, None when it is not."""
@@ -149,7 +210,10 @@ class Evaluator:
         if arg == "AWS::NoValue":
             return NO_VALUE
         if arg in self._given and (arg in PSEUDO_PARAMETERS or arg in self._parameters):
-            return parameter_value(self._parameters.get(arg), self._given[arg])
+            given = self._given[arg]
+            if isinstance(given, (Unknown, list)):
+                return given  # from a parent stack: a symbolic value keeps its key
+            return parameter_value(self._parameters.get(arg), None if given is None else _scalar_text(given))
         if arg in PSEUDO_PARAMETERS:
             return Unknown(f"{arg} is only known at deploy time (pass it as a parameter to fix it)", arg)
         if arg in self._parameters:
@@ -157,12 +221,13 @@ class Evaluator:
             if value is None:
                 return Unknown(
                     f"parameter {arg} has no Default and no value was given (--parameter {arg}=VALUE)",
-                    f"Parameters.{arg}",
+                    f"{self.prefix}Parameters.{arg}",
                 )
             return value
         if arg in self._resources:
             return Unknown(
-                f"{arg} ({_type_of(self._resources[arg])}) gets its identifier at deploy time", arg
+                f"{self.prefix}{arg} ({_type_of(self._resources[arg])}) gets its identifier at deploy time",
+                f"{self.prefix}{arg}",
             )
         return Unknown(f"Ref {arg}: no such parameter or resource in this template")
 
@@ -201,15 +266,19 @@ class Evaluator:
         if resource is None:
             return Unknown(f"Fn::GetAtt {logical_id}.{attr}: no such resource in this template")
         type_ = _type_of(resource)
+        key = f"{self.prefix}{logical_id}.{attr}"
         if type_ == "AWS::CloudFormation::Stack" and attr.startswith("Outputs."):
+            child = self.nested.get(logical_id)
+            if child is not None:
+                return child.output(attr[len("Outputs.") :])
             return Unknown(
-                f"{logical_id}.{attr} is an output of a nested stack, which eks-ip-lint does not follow "
-                "(analyse the nested template on its own, or pass the value as a parameter)",
-                f"{logical_id}.{attr}",
+                f"{logical_id}.{attr} is an output of a nested stack whose template is not on disk "
+                "(give it with --nested-template, or pass the value as a parameter)",
+                key,
             )
         if type_ == "AWS::EC2::VPC" and attr == "CidrBlock":
-            return self._property(logical_id, "CidrBlock", f"{logical_id}.{attr}")
-        return Unknown(f"{logical_id}.{attr} is only known at deploy time", f"{logical_id}.{attr}")
+            return self._property(logical_id, "CidrBlock", key)
+        return Unknown(f"{self.prefix}{logical_id}.{attr} is only known at deploy time", key)
 
     def _property(self, logical_id: str, prop: str, key: str) -> Result:
         """A resource property read through GetAtt (the VPC's CidrBlock), with a cycle guard."""
@@ -263,13 +332,19 @@ class Evaluator:
         if not isinstance(items, list):
             return Unknown("Fn::Join needs a list")
         parts: list[str] = []
+        unknown: Unknown | None = None
         for item in items:
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 parts.append(str(item))
             elif lenient and isinstance(item, Unknown):
                 parts.append("${" + (item.key or "unknown") + "}")
+            elif isinstance(item, Unknown):
+                unknown = unknown or item
             else:
-                return Unknown(f"Fn::Join: {item.reason if isinstance(item, Unknown) else repr(item)}")
+                return Unknown(f"Fn::Join: {item!r} is not a string")
+        if unknown is not None:
+            scalars = tuple(i if isinstance(i, Unknown) else str(i) for i in items)
+            return JoinedUnknown(f"Fn::Join: {unknown.reason}", None, None, scalars, arg[0])
         return arg[0].join(parts)
 
     def _select(self, arg: object, lenient: bool) -> Result:
@@ -292,6 +367,12 @@ class Evaluator:
         if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and arg[0]):
             return Unknown(f"Fn::Split takes [delimiter, string], found {arg!r}")
         source = self._eval(arg[1], lenient)
+        if (
+            isinstance(source, JoinedUnknown)
+            and source.delimiter == arg[0]
+            and not any(isinstance(p, str) and arg[0] in p for p in source.parts)
+        ):
+            return list(source.parts)  # split(join(items)) is the items when none holds the delimiter
         if isinstance(source, Unknown):
             return Unknown(f"Fn::Split: {source.reason}")
         if not isinstance(source, str):
@@ -404,7 +485,9 @@ class Evaluator:
             a, b = (self._eval(x) for x in arg)
             if isinstance(a, Unknown) or isinstance(b, Unknown):
                 same = isinstance(a, Unknown) and isinstance(b, Unknown) and a.key is not None
-                return True if same and a == b else None
+                if same and a == b:
+                    return True
+                return self._atom(arg, a, b)
             return _cmp(a) == _cmp(b)
         parts = [self._cond(x) for x in arg]
         if key == "Fn::Not" and len(parts) == 1:
@@ -413,6 +496,21 @@ class Evaluator:
             return False if False in parts else (None if None in parts else True)
         if key == "Fn::Or":
             return True if True in parts else (None if None in parts else False)
+        return None
+
+    def _atom(self, arg: list[object], a: Result, b: Result) -> bool | None:
+        """An undecidable ``Fn::Equals``: the assumed truth value, else None (and record it)."""
+        ident = self.prefix + json.dumps(arg, sort_keys=True, default=str)
+        if ident in self._assume:
+            return self._assume[ident]
+        if ident not in self.atoms:
+            sym, lit = (a, b) if isinstance(a, Unknown) else (b, a)
+            known = isinstance(sym, Unknown) and sym.key is not None and isinstance(lit, (str, int, float))
+            self.atoms[ident] = Atom(
+                f"{_label(a)} = {_label(b)}",
+                sym.key if known and isinstance(sym, Unknown) else None,
+                str(lit) if known else None,
+            )
         return None
 
 
@@ -468,6 +566,19 @@ def _cmp(v: Result) -> object:
     if isinstance(v, (int, float)):
         return str(v)
     return v
+
+
+def _label(v: Result) -> str:
+    """A side of an Fn::Equals, for a branch label: a symbolic value by its key."""
+    if isinstance(v, Unknown):
+        return v.key.removeprefix("Parameters.") if v.key else "(unknown)"
+    return json.dumps(v, default=str) if not isinstance(v, str) else v
+
+
+def _scalar_text(v: Value) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return v if isinstance(v, str) else json.dumps(v, default=str)
 
 
 def _show(v: Result) -> str:

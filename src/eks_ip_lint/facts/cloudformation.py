@@ -11,11 +11,14 @@ it. References use the key scheme of :mod:`eks_ip_lint.cloudformation.intrinsics
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from eks_ip_lint.cloudformation.intrinsics import Evaluator
+from eks_ip_lint.cloudformation.nested import MAX_NESTING, Context, nested_template_path
+from eks_ip_lint.facts.cfn_branches import branches
 from eks_ip_lint.facts.cni_config import parse_configuration_values
 from eks_ip_lint.facts.eks_defaults import MNG_DEFAULT_INSTANCE_TYPE
 from eks_ip_lint.facts.max_pods_config import max_pods_from_user_data
@@ -55,8 +58,12 @@ def looks_like_template(data: object) -> bool:
     )
 
 
-def load_cloudformation(path: str, parameters: Mapping[str, str] | None = None) -> Facts | None:
-    """Facts of one template; None when the file is not a CloudFormation template."""
+def load_cloudformation(
+    path: str, parameters: Mapping[str, str] | None = None, nested_templates: Mapping[str, str] | None = None
+) -> list[Facts] | None:
+    """Facts of one template, one per branch of its undecidable conditions (usually one); None
+    when the file is not a CloudFormation template. Nested stacks whose template is on disk (a
+    local TemplateURL, or ``nested_templates``: logical ID or URL -> path) are part of it."""
     if not text_may_be_template(path):
         # A template names an AWS:: type or its format version; anything else (Kubernetes
         # manifests, package.json, workflows) is not decoded at all.
@@ -71,10 +78,18 @@ def load_cloudformation(path: str, parameters: Mapping[str, str] | None = None) 
                 f"CloudFormation template cannot be parsed: {decoded.message}", SourceSpan(path, decoded.line)
             )
         )
-        return facts
+        return [facts]
     if not looks_like_template(decoded.data):
         return None
-    return _Extraction(decoded, parameters or {}).run()
+    ctx = Context(dict(nested_templates or {}))
+    given: dict[str, Value] = dict(parameters or {})
+    template = decoded.data if isinstance(decoded.data, dict) else {}
+    out = []
+    for label, assume in branches(template, given) or [("", {})]:
+        facts = _Extraction(decoded, given, ctx, assume=assume).run()
+        facts.branch = label
+        out.append(facts)
+    return out
 
 
 def text_may_be_template(path: str) -> bool:
@@ -99,15 +114,42 @@ class _Resource:
     logical_id: str
     type: str
     props: dict[str, object]
+    prefix: str = ""  # the nested-stack path of its template ("Network/"), empty at the top
+
+    @property
+    def address(self) -> str:
+        return f"{self.prefix}{self.logical_id}"
 
 
 class _Extraction:
-    def __init__(self, doc: LinedDocument, parameters: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        doc: LinedDocument,
+        parameters: Mapping[str, Value],
+        ctx: Context,
+        *,
+        prefix: str = "",
+        assume: Mapping[str, bool] | None = None,
+        chain: tuple[str, ...] = (),
+        nested: bool = False,
+    ) -> None:
         self.doc = doc
-        template = doc.data if isinstance(doc.data, dict) else {}
-        self.ev = Evaluator(template, parameters)
+        self.ctx = ctx
+        self.prefix = prefix
+        self.chain = (*chain, os.path.realpath(doc.path))
+        self.template = doc.data if isinstance(doc.data, dict) else {}
+        self.ev = Evaluator(self.template, parameters, prefix=prefix, assume=assume)
         self.facts = Facts(unit=doc.path)
-        self.resources = self._resources(template)
+        self.resources: list[_Resource] = []
+        self.children: list[_Extraction] = []
+        if not nested:
+            self.prepare()
+
+    def prepare(self) -> None:
+        """Read the resources (their Conditions need the parameters: a nested stack's are given by
+        its parent first) and follow nested stacks."""
+        self.resources = self._resources(self.template)
+        self.children = self._follow_nested_stacks()
 
     def _resources(self, template: dict[str, object]) -> list[_Resource]:
         out = []
@@ -122,9 +164,74 @@ class _Extraction:
                 continue
             props = res.get("Properties")
             out.append(
-                _Resource(str(lid), str(res.get("Type", "")), props if isinstance(props, dict) else {})
+                _Resource(
+                    str(lid), str(res.get("Type", "")), props if isinstance(props, dict) else {}, self.prefix
+                )
             )
         return out
+
+    def _follow_nested_stacks(self) -> list[_Extraction]:
+        """Evaluators (and extractions) of the nested stacks whose templates are on disk.
+
+        All are registered before any parameter is evaluated, so one stack's Parameters may read
+        another's Outputs whatever their order in the template."""
+        children: list[tuple[_Resource, _Extraction]] = []
+        for r in self.of_type("AWS::CloudFormation::Stack"):
+            child = self._nested_stack(r)
+            if child is not None:
+                self.ev.nested[r.logical_id] = child.ev
+                children.append((r, child))
+        for r, child in children:
+            given = self.prop(r, "Parameters")
+            if isinstance(given, dict):
+                child.ev.give(given)
+            elif isinstance(given, Unknown):
+                self._unresolved(r, f"the parameters passed to nested stack {r.address}", given.reason)
+            child.prepare()
+        return [child for _, child in children]
+
+    def _nested_stack(self, r: _Resource) -> _Extraction | None:
+        url = self.prop(r, "TemplateURL")
+        path = nested_template_path(r.address, url, self.doc.path, self.ctx.nested_templates)
+        what = f"the resources of nested stack {r.address}"
+        if path is None:
+            shown = url if isinstance(url, str) else "an unknown TemplateURL"
+            self._unresolved(
+                r,
+                what,
+                f"its template ({shown}) is not a local file: give it with "
+                f"--nested-template {r.address}=PATH to have it analysed with this template",
+            )
+            return None
+        if not os.path.isfile(path):
+            shown = url if isinstance(url, str) else path
+            self._unresolved(r, what, f"its template {shown} is not a file ({path} does not exist)")
+            return None
+        if os.path.realpath(path) in self.chain:
+            self._unresolved(r, what, f"{path} includes itself through nested stacks; followed once")
+            return None
+        if len(self.chain) > MAX_NESTING:
+            self._unresolved(r, what, f"nested stacks deeper than {MAX_NESTING} levels are not followed")
+            return None
+        decoded = cfn_source.decode(path)
+        if isinstance(decoded, DecodeProblem):
+            self.facts.problems.append(
+                InputProblem(
+                    f"nested stack {r.address}: template cannot be parsed: {decoded.message}",
+                    SourceSpan(path, decoded.line),
+                )
+            )
+            return None
+        if not looks_like_template(decoded.data):
+            self._unresolved(r, what, f"{path} is not a CloudFormation template")
+            return None
+        self.facts.included.append(os.path.realpath(path))
+        return _Extraction(decoded, {}, self.ctx, prefix=f"{r.address}/", chain=self.chain, nested=True)
+
+    def _unresolved(self, r: _Resource, what: str, reason: str) -> None:
+        self.facts.unresolved.append(
+            Unresolved(what=what, reason=reason, span=self.span(r), address=r.address)
+        )
 
     def of_type(self, type_: str) -> list[_Resource]:
         return [r for r in self.resources if r.type == type_]
@@ -158,7 +265,7 @@ class _Extraction:
             cidr = _str(
                 self.prop(r, "CidrBlock"), "CidrBlock is not set (an IPAM pool assigns it at deploy time)"
             )
-            self.facts.vpcs.append(VpcFact(r.logical_id, _refs(r, "VpcId"), (cidr,), self.span(r)))
+            self.facts.vpcs.append(VpcFact(r.address, _refs(r, "VpcId"), (cidr,), self.span(r)))
         for r in self.of_type("AWS::EC2::VPCCidrBlock"):
             self._secondary_cidr(r)
         for r in self.of_type("AWS::EC2::Subnet"):
@@ -174,16 +281,8 @@ class _Extraction:
         for r in self.of_type("AWS::EKS::Addon"):
             if self.prop(r, "AddonName") == "vpc-cni":
                 self.facts.cni_sources.append(self._addon(r))
-        for r in self.of_type("AWS::CloudFormation::Stack"):
-            self.facts.unresolved.append(
-                Unresolved(
-                    what=f"the resources of nested stack {r.logical_id}",
-                    reason="nested stacks are not followed: analyse the nested template's file on its own, "
-                    "and pass the values it exports to this template as parameters",
-                    span=self.span(r),
-                    address=r.logical_id,
-                )
-            )
+        for child in self.children:
+            self.facts.merge(child.run())
         return self.facts
 
     def _secondary_cidr(self, r: _Resource) -> None:
@@ -199,14 +298,12 @@ class _Extraction:
         if az is None:
             az = self.prop(r, "AvailabilityZoneId")
         az_value = (
-            Unknown(
-                "AvailabilityZone is not set: AWS chooses it at deploy", f"{r.logical_id}.AvailabilityZone"
-            )
+            Unknown("AvailabilityZone is not set: AWS chooses it at deploy", f"{r.address}.AvailabilityZone")
             if az is None
             else _str(az, "")
         )
         return SubnetFact(
-            address=r.logical_id,
+            address=r.address,
             refs=_refs(r, "SubnetId"),
             cidr=_str(
                 self.prop(r, "CidrBlock"), "CidrBlock is not set (an IPAM pool assigns it at deploy time)"
@@ -221,14 +318,14 @@ class _Extraction:
         # one, which is exactly the symbolic value Ref gives (key = logical ID).
         name_value = self.prop(r, "Name")
         name = (
-            Unknown("Name is not set: CloudFormation generates it", r.logical_id)
+            Unknown("Name is not set: CloudFormation generates it", r.address)
             if name_value is None
             else _str(name_value, "")
         )
         ip_family = self.prop(r, "KubernetesNetworkConfig", "IpFamily")
         subnets = self.prop(r, "ResourcesVpcConfig", "SubnetIds")
         return ClusterFact(
-            address=r.logical_id,
+            address=r.address,
             name=name,
             refs=(name, *_refs(r, "Arn")),
             subnet_refs=_list(subnets, "ResourcesVpcConfig.SubnetIds is not set"),
@@ -255,10 +352,10 @@ class _Extraction:
             else None
         )
         types_value = self.prop(r, "InstanceTypes")
-        source = f"{r.logical_id} InstanceTypes"
+        source = f"{r.address} InstanceTypes"
         lt_type = self.prop(template, "LaunchTemplateData", "InstanceType") if template is not None else None
         if types_value is None and lt_type is not None:
-            types_value, source = [lt_type], f"{template.logical_id} InstanceType" if template else source
+            types_value, source = [lt_type], f"{template.address} InstanceType" if template else source
         elif types_value is None and lt_spec is not None and template is None:
             types_value = Unknown("the node group's launch template is not declared in this template")
         elif types_value is None:
@@ -274,7 +371,7 @@ class _Extraction:
         name = self.prop(r, "NodegroupName")
         unset_scaling = "ScalingConfig is not set: EKS applies its own sizes"
         return NodeGroupFact(
-            address=r.logical_id,
+            address=r.address,
             name=_str(name, "") if name is not None else r.logical_id,
             kind="managed",
             cluster_ref=self.prop(r, "ClusterName"),
@@ -307,7 +404,7 @@ class _Extraction:
             overrides = mixed.get("Overrides")
             if isinstance(overrides, list) and overrides:
                 types_value = [o.get("InstanceType") if isinstance(o, dict) else o for o in overrides]
-                source = f"{r.logical_id} MixedInstancesPolicy Overrides"
+                source = f"{r.address} MixedInstancesPolicy Overrides"
         lc_name = self.prop(r, "LaunchConfigurationName")
         if isinstance(lt_spec, dict):
             config = self._launch_template(lt_spec.get("LaunchTemplateId"), lt_spec.get("LaunchTemplateName"))
@@ -327,7 +424,7 @@ class _Extraction:
         if types_value is None and config is not None:
             types_value = self.prop(config, *data_path, "InstanceType")
             types_value = [types_value] if types_value is not None else None
-            source = f"{config.logical_id} InstanceType"
+            source = f"{config.address} InstanceType"
         if types_value is None:
             types_value = Unknown(
                 "the Auto Scaling group's launch template or configuration is not declared here"
@@ -335,7 +432,7 @@ class _Extraction:
         name = self.prop(r, "AutoScalingGroupName")
         desired = self.prop(r, "DesiredCapacity")
         return NodeGroupFact(
-            address=r.logical_id,
+            address=r.address,
             name=_str(name, "") if name is not None else r.logical_id,
             kind="self-managed",
             cluster_ref=self._asg_cluster(r, user_data),
@@ -397,26 +494,26 @@ class _Extraction:
             return self.ev.value({"Ref": m.group(1)}) if m else text
         clusters = self.of_type("AWS::EKS::Cluster")
         if len(clusters) == 1:
-            return Unknown("", clusters[0].logical_id)
+            return Unknown("", clusters[0].address)
         return Unknown(
-            f"cannot tell which cluster the nodes of {r.logical_id} join (no kubernetes.io/cluster tag)"
+            f"cannot tell which cluster the nodes of {r.address} join (no kubernetes.io/cluster tag)"
         )
 
     def _addon(self, r: _Resource) -> CniSource:
         raw = self.prop(r, "ConfigurationValues")
         return CniSource(
-            address=r.logical_id,
+            address=r.address,
             cluster_ref=self.prop(r, "ClusterName"),
             env={} if raw is None else parse_configuration_values(raw),
             span=self.span(r, "ConfigurationValues") if raw is not None else self.span(r),
-            description=f"{r.logical_id} ConfigurationValues",
+            description=f"{r.address} ConfigurationValues",
         )
 
 
 def _refs(r: _Resource, *attrs: str) -> tuple[Value, ...]:
     """What other resources see: ``Ref`` (key = logical ID) and each ``Fn::GetAtt`` attribute."""
-    attributes = [Unknown("assigned at deploy time", f"{r.logical_id}.{a}") for a in attrs]
-    return (Unknown("assigned at deploy time", r.logical_id), *attributes)
+    attributes = [Unknown("assigned at deploy time", f"{r.address}.{a}") for a in attrs]
+    return (Unknown("assigned at deploy time", r.address), *attributes)
 
 
 def _str(v: Value, unset: str) -> str | Unknown:

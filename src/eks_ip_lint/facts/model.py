@@ -140,6 +140,22 @@ class Facts:
     eniconfigs: list[EniConfigFact] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
+    # Files read besides the unit itself: nested stack templates (not analysed again on their own).
+    included: list[str] = field(default_factory=list)
+    # One branch of undecidable conditions ("InUsEast1=true"), when the unit is analysed per branch.
+    branch: str = ""
+
+    def merge(self, other: Facts) -> None:
+        """Add the facts of a part of this unit (a nested stack's template)."""
+        self.clusters += other.clusters
+        self.subnets += other.subnets
+        self.vpcs += other.vpcs
+        self.node_groups += other.node_groups
+        self.cni_sources += other.cni_sources
+        self.eniconfigs += other.eniconfigs
+        self.unresolved += other.unresolved
+        self.problems += other.problems
+        self.included += other.included
 
     def subnet_for(self, ref: Value) -> SubnetFact | None:
         for s in self.subnets:

@@ -34,6 +34,7 @@ def cfn_lint_id(meta: RuleMeta) -> str:
 
 def template_findings(filename: str) -> list[Finding]:
     """eks-ip-lint's findings for one template file, computed once per file version."""
+    from eks_ip_lint.branches import qualify, unique  # noqa: PLC0415
     from eks_ip_lint.capacity.analysis import Options, analyse  # noqa: PLC0415
     from eks_ip_lint.engine import run_rules  # noqa: PLC0415
     from eks_ip_lint.facts.cloudformation import load_cloudformation  # noqa: PLC0415
@@ -44,11 +45,12 @@ def template_findings(filename: str) -> list[Finding]:
         return []
     key = (os.path.realpath(filename), st.st_mtime_ns, st.st_size)
     if _cache["key"] != key:
-        facts = load_cloudformation(filename)
-        found: list[Finding] = []
-        if facts is not None:
-            options = Options()
-            found = run_rules(analyse(facts, options), options)
+        options = Options()
+        branches = [
+            (facts.branch, run_rules(analyse(facts, options), options))
+            for facts in load_cloudformation(filename) or []
+        ]
+        found = unique([f for per_branch in qualify(branches) for f in per_branch])
         _cache["key"], _cache["findings"] = key, found
     result: list[Finding] = _cache["findings"]
     return result

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from eks_ip_lint.findings import Finding
 
@@ -43,3 +43,18 @@ def message_with_fix(f: Finding) -> str:
     """The finding's message, then its fix when it has one: the whole story in one string, for
     reporters whose consumers show a single message (code scanning alerts, annotations)."""
     return f"{f.message} Fix: {f.fix}" if f.fix else f.message
+
+
+def findings_to_show(per_unit: Sequence[Sequence[Finding]]) -> list[list[Finding]]:
+    """Each unit's findings minus those an earlier unit already shows: a finding every branch of
+    a template has is in each branch's unit (for its cluster tables) but is listed once."""
+    seen: set[Finding] = set()
+    out: list[list[Finding]] = []
+    for found in per_unit:
+        out.append([f for f in found if f not in seen])
+        seen.update(found)
+    return out
+
+
+def unit_title(path: str, branch: str) -> str:
+    return f"{path} (branch {branch})" if branch else path

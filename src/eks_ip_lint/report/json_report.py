@@ -13,7 +13,7 @@ from typing import Any
 from eks_ip_lint import __version__
 from eks_ip_lint.capacity.analysis import ClusterCapacity, NodeGroupCapacity, SubnetCapacity
 from eks_ip_lint.capacity.cni import NodeIps
-from eks_ip_lint.engine import LintResult
+from eks_ip_lint.engine import LintResult, UnitResult
 from eks_ip_lint.findings import Finding
 from eks_ip_lint.values import Unknown
 
@@ -41,7 +41,7 @@ class _Obj:
 
 
 def finding_json(f: Finding) -> dict[str, Any]:
-    return {
+    out = {
         "rule_id": f.rule_id,
         "severity": f.severity.value,
         "message": f.message,
@@ -57,6 +57,9 @@ def finding_json(f: Finding) -> dict[str, Any]:
             else {"kind": f.suppression_kind or "inSource", "justification": f.suppressed}
         ),
     }
+    if f.branch:
+        out["branch"] = f.branch
+    return out
 
 
 def _node(n: NodeIps | None) -> dict[str, Any] | None:
@@ -150,6 +153,14 @@ def _cluster(c: ClusterCapacity, findings: list[Finding]) -> dict[str, Any]:
     return o.done()
 
 
+def _unit(u: UnitResult) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": u.kind, "path": u.path}
+    if u.capacity.facts.branch:
+        out["branch"] = u.capacity.facts.branch
+    out["clusters"] = [_cluster(c, list(u.findings)) for c in u.capacity.clusters]
+    return out
+
+
 def render_json(result: LintResult, *, fail_on: str, pods_per_node: int | None) -> str:
     counts = {"error": 0, "warning": 0, "info": 0, "suppressed": 0}
     for f in result.findings:
@@ -158,14 +169,7 @@ def render_json(result: LintResult, *, fail_on: str, pods_per_node: int | None) 
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "eks-ip-lint", "version": __version__},
         "options": {"fail_on": fail_on, "pods_per_node": pods_per_node},
-        "units": [
-            {
-                "kind": u.kind,
-                "path": u.path,
-                "clusters": [_cluster(c, list(u.findings)) for c in u.capacity.clusters],
-            }
-            for u in result.units
-        ],
+        "units": [_unit(u) for u in result.units],
         "findings": [finding_json(f) for f in result.findings],
         "summary": counts,
     }

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from eks_ip_lint.capacity.analysis import ClusterCapacity
 from eks_ip_lint.engine import LintResult, UnitResult
 from eks_ip_lint.findings import Finding, Severity
-from eks_ip_lint.report._common import repo_path, severity_counts
+from eks_ip_lint.report._common import findings_to_show, repo_path, severity_counts
 from eks_ip_lint.values import Unknown
 
 MARKER = "<!-- eks-ip-lint -->"
@@ -115,11 +115,16 @@ def _cni(c: ClusterCapacity) -> str:
     return f"VPC CNI {escape(', '.join(mode))} ({source})"
 
 
+def _unit_name(unit: UnitResult) -> str:
+    branch = unit.capacity.facts.branch
+    return code(repo_path(unit.path)) + (f" (branch {escape(branch)})" if branch else "")
+
+
 def _cluster_block(unit: UnitResult, c: ClusterCapacity) -> str:
     family = c.ip_family if isinstance(c.ip_family, str) else "unknown"
     where = f"{code(c.address)}, " if c.address else ""
     lines = [
-        f"### Cluster {code(c.name)} in {code(repo_path(unit.path))}",
+        f"### Cluster {code(c.name)} in {_unit_name(unit)}",
         "",
         f"{where}{code(f'{repo_path(c.span.path)}:{c.span.line}')}, IP family {escape(family)}; {_cni(c)}.",
     ]
@@ -183,20 +188,21 @@ def _finding_block(f: Finding) -> str:
 def _blocks(result: LintResult) -> list[tuple[str, int]]:
     """The report after its heading, as (markdown, findings in it) pieces, in order."""
     blocks: list[tuple[str, int]] = []
-    for unit in result.units:
+    shown = findings_to_show([u.findings for u in result.units])
+    for unit, findings in zip(result.units, shown, strict=True):
         placed: set[int] = set()
         for c in unit.capacity.clusters:
             blocks.append(("\n" + _cluster_block(unit, c), 0))
-            mine = [(i, f) for i, f in enumerate(unit.findings) if f.cluster == c.name and i not in placed]
+            mine = [(i, f) for i, f in enumerate(findings) if f.cluster == c.name and i not in placed]
             if mine:
                 blocks.append(("\n", 0))
             for i, f in mine:
                 placed.add(i)
                 blocks.append((_finding_block(f), 1))
-        rest = [f for i, f in enumerate(unit.findings) if i not in placed]
+        rest = [f for i, f in enumerate(findings) if i not in placed]
         if rest:
             title = "Other findings" if unit.capacity.clusters else "Findings"
-            blocks.append((f"\n### {title} in {code(repo_path(unit.path))}\n\n", 0))
+            blocks.append((f"\n### {title} in {_unit_name(unit)}\n\n", 0))
             blocks += [(_finding_block(f), 1) for f in rest]
     return blocks
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from eks_ip_lint.capacity.analysis import ClusterCapacity, SubnetCapacity
 from eks_ip_lint.engine import LintResult
 from eks_ip_lint.findings import Finding
+from eks_ip_lint.report._common import findings_to_show, unit_title
 from eks_ip_lint.report._table import render
 from eks_ip_lint.values import Unknown
 
@@ -93,14 +94,15 @@ def _finding(f: Finding) -> list[str]:
 
 def render_text(result: LintResult) -> str:
     lines: list[str] = []
-    for unit in result.units:
-        if not unit.capacity.clusters and not unit.findings:
+    shown = findings_to_show([u.findings for u in result.units])
+    for unit, findings in zip(result.units, shown, strict=True):
+        if not unit.capacity.clusters and not findings:
             continue
-        lines.append(f"== {unit.path}")
+        lines.append(f"== {unit_title(unit.path, unit.capacity.facts.branch)}")
         for c in unit.capacity.clusters:
             lines += _cluster(c)
             lines.append("")
-        for f in unit.findings:
+        for f in findings:
             lines += _finding(f)
         lines.append("")
     counts = dict.fromkeys(("error", "warning", "info", "suppressed"), 0)
