@@ -1,8 +1,9 @@
-"""The seed cluster written three ways gives the same numbers and the same verdict.
+"""The seed cluster written several ways gives the same numbers and the same verdict.
 
 examples/seed-cluster (Terraform), tests/fixtures/cloudformation/templates/seed-cluster.yaml
 (subnets from ``!Select [i, !Cidr [!GetAtt VPC.CidrBlock, 3, 10]]``, AZs from ``!GetAZs``), its
-CDK-synthesized JSON twin, and tests/fixtures/eksctl/configs/seed-cluster.yaml. By hand: an
+CDK-synthesized JSON twin, the same split into a parent and a nested network stack
+(nested-stacks/seed-parent.yaml), and tests/fixtures/eksctl/configs/seed-cluster.yaml. By hand: an
 m5.4xlarge (8 ENIs x 30 IPs) with one pod holds 2 ENIs = 60 IPs (WARM_ENI_TARGET=1); a /22 has
 1,024 - 5 = 1,019 usable, so 16 nodes per subnet (16 x 60 = 960 <= 1,019), 48 over three AZs,
 below the max size 80: EKSIP101.
@@ -49,7 +50,10 @@ def test_terraform_cloudformation_cdk_and_eksctl_agree() -> None:
     cfn = FIXTURES / "cloudformation" / "templates"
     (template,) = load_cloudformation(str(cfn / "seed-cluster.yaml")) or []
     (cdk,) = load_cloudformation(str(cfn / "cdk.out" / "SeedStack.template.json")) or []
-    for facts in (template, cdk, load_eksctl(str(FIXTURES / "eksctl" / "configs" / "seed-cluster.yaml"))):
+    # The network in a nested stack with a local TemplateURL, its subnets back through Outputs.
+    (nested,) = load_cloudformation(str(cfn / "nested-stacks" / "seed-parent.yaml")) or []
+    eksctl = load_eksctl(str(FIXTURES / "eksctl" / "configs" / "seed-cluster.yaml"))
+    for facts in (template, cdk, nested, eksctl):
         assert facts is not None
         capacity = analyse(facts, Options())
         assert _numbers(capacity, run_rules(capacity, Options())) == terraform, facts.unit

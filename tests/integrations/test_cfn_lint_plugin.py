@@ -82,3 +82,24 @@ def test_resource_metadata_ignore_checks_suppresses(tmp_path: Path) -> None:
 def test_command_line_ignore(flag: str) -> None:
     code, matches = _cfn_lint(CFN_SEED, flag, "E9101")
     assert (code, [m["Rule"]["Id"] for m in matches]) == (0, [])
+
+
+def test_branch_findings_say_which_branch_fails() -> None:
+    """Env has no value: the prod and staging branches fail, each reported once with its branch
+    (fixture comment has the numbers); the branch where neither holds fits and reports nothing."""
+    template = FIXTURES / "cloudformation" / "templates" / "branches-parameter-without-default.yaml"
+    _, matches = _cfn_lint(template)
+    ours = sorted(
+        (
+            m["Rule"]["Id"],
+            m["Location"]["Path"][1],
+            m["Message"].split("(in the branch where ")[1].split(")")[0],
+        )
+        for m in matches
+        if m["Rule"]["Id"] == "E9101"
+    )
+    assert ours == [
+        ("E9101", "Nodes", "IsProd=false, IsStaging=true"),
+        ("E9101", "Nodes", "IsProd=true, IsStaging=false"),
+        ("E9101", "ProdOnly", "IsProd=true, IsStaging=false"),
+    ]
