@@ -299,6 +299,8 @@ def _accepting(
     from eks_ip_lint.suppression import apply_suppressions  # noqa: PLC0415
 
     kinds = {u.path: u.kind for u in result.units}
+    for u in result.units:  # nested stack templates read as part of a unit: their Metadata counts too
+        kinds.update(dict.fromkeys(u.capacity.facts.included, u.kind))
     units = []
     for u in result.units:
         findings = apply_suppressions(apply_rule_config(u.findings, config), kinds)

@@ -90,7 +90,7 @@ def lint(request: LintRequest) -> LintResult:
         units.extend((kind, path, facts) for facts in doc_facts or [])
     # A template followed as another's nested stack is analysed as part of it, not on its own
     # (alone, the parameters its parent passes are missing).
-    included = {p for _, _, facts in units for p in facts.included}
+    included = {os.path.realpath(p) for _, _, facts in units for p in facts.included}
     units = [u for u in units if u[0] != "cloudformation" or os.path.realpath(u[1]) not in included]
     link_across_units([facts for kind, _, facts in units if kind in TERRAFORM_KINDS])
     results: list[UnitResult] = []

@@ -129,7 +129,8 @@ def apply_suppressions(findings: Iterable[Finding], kinds: dict[str, str]) -> li
         elif kinds.get(path) == "cloudformation" and f.address:
             if path not in cfn_cache:
                 cfn_cache[path] = _cloudformation_ignores(path)
-            reason = cfn_cache[path].get(f.address, {}).get(f.rule_id)
+            # A nested stack's resource is Network/Subnet in the report, Subnet in its own file.
+            reason = cfn_cache[path].get(f.address.rsplit("/", 1)[-1], {}).get(f.rule_id)
         out.append(
             f if reason is None else dataclasses.replace(f, suppressed=reason, suppression_kind="inSource")
         )

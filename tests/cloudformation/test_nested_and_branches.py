@@ -221,3 +221,46 @@ def test_too_many_atoms_keep_the_unknown() -> None:
     assert branches(template, {}) == []
     value = Evaluator(template).value(size)
     assert isinstance(value, Unknown) and "cannot be decided before deploy" in value.reason
+
+
+def test_metadata_in_a_nested_template_suppresses_its_findings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "parent.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        "Resources:\n"
+        "  Network:\n"
+        "    Type: AWS::CloudFormation::Stack\n"
+        "    Properties:\n"
+        "      TemplateURL: child.yaml\n"
+    )
+    child = (
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        "Parameters:\n"
+        "  Cidr: {Type: String}\n"
+        "Resources:\n"
+        "  Subnet:\n"
+        "    Type: AWS::EC2::Subnet\n"
+        "{metadata}"
+        "    Properties:\n"
+        "      VpcId: vpc-1\n"
+        "      CidrBlock: !Ref Cidr\n"
+        "  Cluster:\n"
+        "    Type: AWS::EKS::Cluster\n"
+        "    Properties:\n"
+        "      RoleArn: arn:aws:iam::111122223333:role/eks\n"
+        "      ResourcesVpcConfig: {SubnetIds: [!Ref Subnet]}\n"
+    )
+    (tmp_path / "child.yaml").write_text(child.replace("{metadata}", ""))
+    _, report = run_json(capsys, str(tmp_path))
+    (unknown,) = [f for f in report["findings"] if f["address"] == "Network/Subnet"]
+    assert (os.path.basename(unknown["file"]), unknown["rule_id"], unknown["suppression"]) == (
+        "child.yaml",
+        "EKSIP002",
+        None,
+    )
+    metadata = "    Metadata:\n      eks-ip-lint:\n        ignore: [{id: EKSIP002, reason: CIDR from IPAM}]\n"
+    (tmp_path / "child.yaml").write_text(child.replace("{metadata}", metadata))
+    _, report = run_json(capsys, str(tmp_path))
+    (unknown,) = [f for f in report["findings"] if f["address"] == "Network/Subnet"]
+    assert unknown["suppression"] == {"kind": "inSource", "justification": "CIDR from IPAM"}

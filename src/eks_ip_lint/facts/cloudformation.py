@@ -225,7 +225,7 @@ class _Extraction:
         if not looks_like_template(decoded.data):
             self._unresolved(r, what, f"{path} is not a CloudFormation template")
             return None
-        self.facts.included.append(os.path.realpath(path))
+        self.facts.included.append(path)
         return _Extraction(decoded, {}, self.ctx, prefix=f"{r.address}/", chain=self.chain, nested=True)
 
     def _unresolved(self, r: _Resource, what: str, reason: str) -> None:

@@ -140,7 +140,8 @@ class Facts:
     eniconfigs: list[EniConfigFact] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
-    # Files read besides the unit itself: nested stack templates (not analysed again on their own).
+    # Files read besides the unit itself, as the spans name them: nested stack templates (not
+    # analysed again on their own).
     included: list[str] = field(default_factory=list)
     # One branch of undecidable conditions ("InUsEast1=true"), when the unit is analysed per branch.
     branch: str = ""
