@@ -67,7 +67,13 @@ class ResourceObject(dict[str, Value]):
         self.missing = missing
 
     def missing_reason(self, name: str) -> str:
-        return self.missing or f"{self.address}.{name} is computed by the provider at apply time"
+        if self.missing:
+            return self.missing
+        if self.address.startswith("data.") or ".data." in self.address:
+            # Data sources are read at plan time, from the cloud account: unknown here because
+            # eks-ip-lint runs without providers or credentials, not because of apply.
+            return f"{self.address}.{name} is read from the cloud account by the provider at plan time"
+        return f"{self.address}.{name} is computed by the provider at apply time"
 
 
 def get_attr(obj: Resolved, name: str, line: int) -> Resolved:
