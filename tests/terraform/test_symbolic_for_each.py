@@ -125,4 +125,3 @@ def test_blueprints_custom_networking_fixture_charges_the_secondary_subnets() ->
     }
     assert (group.supported_floor, group.supported_configured, cluster.supported_floor) == (36, 36, 36)
     assert [f.rule_id for f in unit.findings] == ["EKSIP101"]
-
