@@ -264,3 +264,23 @@ def test_metadata_in_a_nested_template_suppresses_its_findings(
     _, report = run_json(capsys, str(tmp_path))
     (unknown,) = [f for f in report["findings"] if f["address"] == "Network/Subnet"]
     assert unknown["suppression"] == {"kind": "inSource", "justification": "CIDR from IPAM"}
+
+
+def test_a_joined_subnet_list_passed_to_a_list_parameter_stays_linked() -> None:
+    """The common parent -> child shape: Subnets: !Join [",", [!Ref A, !Ref B]] passed to a
+    child's List<AWS::EC2::Subnet::Id> parameter that the child's node group uses directly."""
+    parent = Evaluator({"Resources": {"A": {"Type": "AWS::EC2::Subnet"}, "B": {"Type": "AWS::EC2::Subnet"}}})
+    joined = parent.value({"Fn::Join": [",", [{"Ref": "A"}, {"Ref": "B"}]]})
+    child = Evaluator(
+        {
+            "Parameters": {
+                "SubnetIds": {"Type": "List<AWS::EC2::Subnet::Id>"},
+                "Label": {"Type": "String"},
+            }
+        },
+        prefix="Nodes/",
+    )
+    child.give({"SubnetIds": joined, "Label": joined})
+    items = child.value({"Ref": "SubnetIds"})
+    assert isinstance(items, list) and [i.key for i in items if isinstance(i, Unknown)] == ["A", "B"]
+    assert isinstance(child.value({"Ref": "Label"}), Unknown)  # a String parameter stays one value

@@ -211,6 +211,12 @@ class Evaluator:
             return NO_VALUE
         if arg in self._given and (arg in PSEUDO_PARAMETERS or arg in self._parameters):
             given = self._given[arg]
+            if (
+                isinstance(given, JoinedUnknown)
+                and given.delimiter == ","
+                and _is_list_parameter(self._parameters.get(arg))
+            ):
+                return list(given.parts)  # a parent's !Join [",", [...]] into a List<...> parameter
             if isinstance(given, (Unknown, list)):
                 return given  # from a parent stack: a symbolic value keeps its key
             return parameter_value(self._parameters.get(arg), None if given is None else _scalar_text(given))
@@ -573,6 +579,11 @@ def _label(v: Result) -> str:
     if isinstance(v, Unknown):
         return v.key.removeprefix("Parameters.") if v.key else "(unknown)"
     return json.dumps(v, default=str) if not isinstance(v, str) else v
+
+
+def _is_list_parameter(decl: object) -> bool:
+    type_ = str(decl.get("Type", "")) if isinstance(decl, dict) else ""
+    return type_.startswith("List<") or type_ == "CommaDelimitedList"
 
 
 def _scalar_text(v: Value) -> str:
