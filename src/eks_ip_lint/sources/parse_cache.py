@@ -77,29 +77,16 @@ def cache_dir() -> Path:
 
 
 def _version_salt() -> bytes:
-    """Everything besides the text that decides a parse result; computed once per process."""
-    global _salt  # noqa: PLW0603 -- a per-process memo
+    """Everything besides the text that decides an HCL parse result; computed once per process."""
+    global _salt  # noqa: PLW0603 -- a per-process memo (tests replace it)
     if _salt is None:
-        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
-
-        try:
-            hcl2_version = version("python-hcl2")
-        except PackageNotFoundError:
-            hcl2_version = "unknown"
-        h = hashlib.sha256(f"eks-ip-lint-parse-cache\0{FORMAT}\0{__version__}\0{hcl2_version}\0".encode())
-        here = Path(__file__).resolve().parent
-        for name in ("hcl.py", "hcl_ast.py"):
-            try:
-                h.update((here / name).read_bytes())
-            except OSError:
-                h.update(name.encode())
-        _salt = h.digest()
+        _salt = _salt_of("parse-cache", "python-hcl2", ("hcl.py", "hcl_ast.py"))
     return _salt
 
 
 def _salt_of(kind: str, package: str, modules: tuple[str, ...]) -> bytes:
-    """Like :func:`_version_salt` for another kind of entry: ``package``'s version and the source
-    of ``modules`` (file names in this directory)."""
+    """What decides a ``kind`` of entry besides its input: this package's version, ``package``'s
+    version and the source of ``modules`` (file names in this directory); once per process."""
     if kind not in _salts:
         from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
 
@@ -141,29 +128,31 @@ def _document_key(raw: bytes) -> str:
     ).hexdigest()
 
 
+def _read_ahead(path: str) -> bytes | None:
+    """A file's bytes for a parse ahead; None when it is unreadable or above the readers' limit."""
+    try:
+        if os.path.getsize(path) > _MAX_AHEAD_BYTES:
+            return None
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
 def hcl_is_cached(path: str) -> bool:
     """Whether :func:`cached_parse` would find ``path``'s text; True as well for a file that
     cannot be read as text (nothing to parse ahead: the engine reports it)."""
+    raw = _read_ahead(path)
     try:
-        if os.path.getsize(path) > _MAX_AHEAD_BYTES:
-            return True
-        with open(path, "rb") as fh:
-            text = fh.read().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        return raw is None or _entry(cache_key(raw.decode("utf-8-sig"))).is_file()
+    except UnicodeDecodeError:
         return True
-    return _entry(cache_key(text)).is_file()
 
 
 def document_is_cached(path: str) -> bool:
     """Whether :func:`cached_decode` would find ``path``'s bytes (True when unreadable)."""
-    try:
-        if os.path.getsize(path) > _MAX_AHEAD_BYTES:
-            return True
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except OSError:
-        return True
-    return _entry(_document_key(raw)).is_file()
+    raw = _read_ahead(path)
+    return raw is None or _entry(_document_key(raw)).is_file()
 
 
 def cache_key(text: str) -> str:
