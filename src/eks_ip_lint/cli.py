@@ -331,14 +331,13 @@ def _jobs(given: int | None) -> int:
 
 
 def _nested_templates(items: list[str]) -> dict[str, str]:
+    from eks_ip_lint.cloudformation.parameters import parse_assignments  # noqa: PLC0415
+
     out: dict[str, str] = {}
-    for item in items:
-        key, sep, path = item.partition("=")
-        if not sep or not key.strip() or not path.strip():
-            raise UsageError(f"--nested-template expects STACK=PATH, got {item!r}")
+    for stack, path in parse_assignments(items, "--nested-template", "STACK=PATH").items():
         if not os.path.isfile(path.strip()):
-            raise UsageError(f"--nested-template {item}: {path.strip()} is not a file")
-        out[key.strip()] = path.strip()
+            raise UsageError(f"--nested-template {stack}={path}: {path.strip() or 'PATH'} is not a file")
+        out[stack] = path.strip()
     return out
 
 

@@ -89,7 +89,11 @@ def test_nested_template_given_on_the_command_line(
 
 @pytest.mark.parametrize(
     ("value", "error"),
-    [("Network", "expects STACK=PATH"), ("Network=/no/such/file.yaml", "is not a file")],
+    [
+        ("Network", "expected STACK=PATH"),
+        ("Network=/no/such/file.yaml", "is not a file"),
+        ("Network=", "is not a file"),
+    ],
 )
 def test_nested_template_flag_errors(value: str, error: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(NESTED), "--nested-template", value]) == 2

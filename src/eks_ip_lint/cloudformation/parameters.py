@@ -8,13 +8,16 @@ from collections.abc import Iterable
 from eks_ip_lint.errors import UsageError
 
 
-def parse_assignments(items: Iterable[str]) -> dict[str, str]:
-    """``--parameter KEY=VALUE`` items (the value may contain '=' and commas for list parameters)."""
+def parse_assignments(
+    items: Iterable[str], flag: str = "--parameter", form: str = "KEY=VALUE"
+) -> dict[str, str]:
+    """``--parameter KEY=VALUE`` items (the value may contain '=' and commas for list parameters);
+    ``flag`` and ``form`` name another option of that shape in its errors."""
     out: dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise UsageError(f"--parameter {item!r}: expected KEY=VALUE")
+            raise UsageError(f"{flag} {item!r}: expected {form}")
         out[key.strip()] = value
     return out
 
