@@ -70,11 +70,12 @@ def lint(request: LintRequest) -> LintResult:
     dirs = discover.module_dirs(request.paths)
     to_parse = {d for d in dirs if may_hold_capacity_facts(d)}
     documents = discover.document_files(request.paths)
-    prefetch.warm(
-        [f for d in dirs if d in to_parse for f in tf_files(d)],
-        [p for p in documents if text_may_be_template(p)],
-        request.jobs,
-    )
+    if prefetch.wanted(request.jobs):  # listing the files to parse ahead costs reads of its own
+        prefetch.warm(
+            [f for d in dirs if d in to_parse for f in tf_files(d)],
+            [p for p in documents if text_may_be_template(p)],
+            request.jobs,
+        )
     sources: dict[str, ModuleSource] = {}
     with Progress(total=len(dirs)) as progress:
         for d in dirs:

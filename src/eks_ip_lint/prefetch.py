@@ -33,9 +33,14 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def wanted(jobs: int) -> bool:
+    """Whether :func:`warm` can do anything: callers skip gathering its file lists otherwise."""
+    return jobs > 1 and parse_cache.enabled()
+
+
 def warm(hcl_files: Sequence[str], documents: Sequence[str], jobs: int) -> int:
     """Parse what is not cached yet in up to ``jobs`` processes; returns how many files that was."""
-    if jobs <= 1 or not parse_cache.enabled():
+    if not wanted(jobs):
         return 0
     todo_hcl = [p for p in hcl_files if not parse_cache.hcl_is_cached(p)]
     todo_docs = [p for p in documents if not parse_cache.document_is_cached(p)]
