@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 from eks_ip_lint.sources import parse_cache
 
@@ -47,6 +46,10 @@ def warm(hcl_files: Sequence[str], documents: Sequence[str], jobs: int) -> int:
     if len(todo_hcl) + len(todo_docs) < MIN_FILES:
         return 0
     chunks = _chunks(todo_hcl, todo_docs, jobs)
+    # Imported here: concurrent.futures.process pulls in multiprocessing, logging and socket
+    # (about 20 ms), which a warm run, with nothing left to parse, never needs.
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
     # No pool here (no /dev/shm, a sandbox...) or a worker killed: the engine parses inline.
     with contextlib.suppress(Exception), ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
         list(pool.map(_parse_chunk, chunks))
