@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from eks_ip_lint.terraform.evaluator import ResourceObject
 from eks_ip_lint.terraform.module import ResourceInstance
 from eks_ip_lint.terraform.variables import VariableInputs
@@ -214,3 +217,44 @@ def test_modules_naming_nothing_eks_or_vpc_related_are_not_parsed(tmp_path) -> N
     assert not may_hold_capacity_facts(str(tmp_path / "s3"))
     assert may_hold_capacity_facts(str(tmp_path / "net"))
     assert may_hold_capacity_facts(str(tmp_path / "wrap"))  # a module call may hide a cluster
+
+
+# The prefilter's specification as one readable regex; names_capacity_facts must agree with it.
+_PREFILTER_SPEC = (
+    r"eks|aws_subnet|aws_vpc|aws_autoscaling_group|aws_launch_|helm_release|kubernetes_|kubectl_|"
+    r"null_resource|terraform_data|\bmodule\s"
+)
+
+
+_PREFILTER_PIECES = [
+    *[
+        "eks",
+        "ek",
+        "aws_subnet",
+        "aws_sub",
+        "aws_vpc",
+        "aws_autoscaling_group",
+        "aws_launch_",
+        "helm_release",
+    ],
+    *[
+        "kubernetes_",
+        "kubectl_",
+        "null_resource",
+        "terraform_data",
+        "module",
+        "modules",
+        "xmodule",
+        "resource",
+    ],
+    *[" ", "\n", "\t", "_", "a", "é", '"', "{", "}", "="],
+]
+
+
+@given(st.lists(st.sampled_from(_PREFILTER_PIECES), max_size=12).map("".join))
+def test_prefilter_agrees_with_its_regex_specification(text: str) -> None:
+    import re
+
+    from eks_ip_lint.terraform.module import names_capacity_facts
+
+    assert names_capacity_facts(text) == bool(re.search(_PREFILTER_SPEC, text))
