@@ -211,3 +211,37 @@ def test_a_corrupt_template_entry_is_decoded_again(tmp_path: Path, cache_home: P
     entry.write_bytes(pickle.dumps({"not": "a document"}))
     assert cloudformation.decode(str(SEED_TEMPLATE)) == fresh
     assert isinstance(pickle.loads(entry.read_bytes()), cloudformation.LinedDocument)
+
+
+SEED_CLUSTER_CONFIG = Path(__file__).parents[1] / "fixtures" / "eksctl" / "configs" / "seed-cluster.yaml"
+
+
+def test_an_eksctl_config_is_cached_apart_from_templates_and_relabelled(
+    tmp_path: Path, cache_home: Path
+) -> None:
+    from eks_ip_lint.sources import cloudformation, yaml_lines
+
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    for p in (first, second):
+        p.write_bytes(SEED_CLUSTER_CONFIG.read_bytes())
+    fresh = yaml_lines.load(str(first))
+    assert isinstance(fresh, yaml_lines.LinedDocument) and fresh.data["kind"] == "ClusterConfig"  # type: ignore[index,call-overload]
+    assert len(entries(cache_home)) == 1
+    moved = yaml_lines.load(str(second))
+    assert isinstance(moved, yaml_lines.LinedDocument)
+    assert moved.path == str(second) and (moved.data, moved.lines) == (fresh.data, fresh.lines)
+    # The same bytes decoded as a template are another entry: a decoder never gets the other's tree.
+    cloudformation.decode(str(first))
+    assert len(entries(cache_home)) == 2
+    assert yaml_lines.load(str(first)) == fresh
+
+
+def test_an_eksctl_yaml_error_is_cached_with_its_line(tmp_path: Path, cache_home: Path) -> None:
+    from eks_ip_lint.sources import yaml_lines
+
+    broken = tmp_path / "cluster.yaml"
+    broken.write_text("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: [\n")
+    first = yaml_lines.load(str(broken))
+    assert isinstance(first, yaml_lines.DecodeProblem) and first.line == 3
+    assert len(entries(cache_home)) == 1
+    assert yaml_lines.load(str(broken)) == first

@@ -8,9 +8,6 @@ keeps a position on every mapping and scalar. We convert its node tree once into
 
 from __future__ import annotations
 
-import dataclasses
-import logging
-
 from eks_ip_lint.sources import parse_cache
 from eks_ip_lint.sources.lined import (
     MAX_DEPTH,
@@ -21,11 +18,8 @@ from eks_ip_lint.sources.lined import (
     Path,
     clamp_line,
     read_document_bytes,
+    relabel,
 )
-
-# cfn-lint logs decode errors as well as returning them; we report them as findings instead.
-logging.getLogger("cfnlint").addHandler(logging.NullHandler())
-logging.getLogger("cfnlint").propagate = False
 
 
 def decode(path: str) -> LinedDocument | DecodeProblem:
@@ -33,20 +27,23 @@ def decode(path: str) -> LinedDocument | DecodeProblem:
     if isinstance(raw, DecodeProblem):
         return raw
     # Through the content cache: a warm run never imports cfn-lint (half a second).
-    return parse_cache.cached_decode(path, raw, lambda: _decode(path, raw), lambda v: _relabel(v, path))
-
-
-def _relabel(stored: object, path: str) -> LinedDocument | DecodeProblem | None:
-    if isinstance(stored, DecodeProblem):
-        return stored
-    if isinstance(stored, LinedDocument):
-        return stored if stored.path == path else dataclasses.replace(stored, path=path)
-    return None
+    return parse_cache.cached_decode(
+        "cfn-decode", raw, lambda: _decode(path, raw), lambda v: relabel(v, path)
+    )
 
 
 def _decode(path: str, raw: bytes) -> LinedDocument | DecodeProblem:
+    # Imported here, as is logging: a warm run never decodes, and logging alone is 2-3 ms.
+    import logging  # noqa: PLC0415
+
     # cfn-lint ships no type information; the decoded tree is read defensively below.
     from cfnlint.decode import decode_str  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    # cfn-lint logs decode errors as well as returning them; we report them as findings instead.
+    cfnlint_log = logging.getLogger("cfnlint")
+    if not cfnlint_log.handlers:
+        cfnlint_log.addHandler(logging.NullHandler())
+        cfnlint_log.propagate = False
 
     try:
         text = raw.decode("utf-8-sig")

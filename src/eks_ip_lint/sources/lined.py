@@ -6,6 +6,7 @@ layer walks ordinary dicts and lists (typed, no parser classes) and asks for lin
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 
@@ -46,6 +47,16 @@ class DecodeProblem:
 
     message: str
     line: int
+
+
+def relabel(stored: object, path: str) -> LinedDocument | DecodeProblem | None:
+    """A decode result stored in the content cache, as read from ``path`` (the cache key has no
+    path); None when ``stored`` is not a decode result."""
+    if isinstance(stored, DecodeProblem):
+        return stored
+    if isinstance(stored, LinedDocument):
+        return stored if stored.path == path else dataclasses.replace(stored, path=path)
+    return None
 
 
 def read_document_bytes(path: str) -> bytes | DecodeProblem:

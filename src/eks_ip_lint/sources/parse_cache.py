@@ -17,7 +17,9 @@ ever saves time, it never changes a result or fails a run.
 CloudFormation templates are cached the same way (:func:`cached_decode`): decoding them needs
 cfn-lint, whose import alone takes about half a second, so a warm run with unchanged templates
 never imports it. Their key adds cfn-lint's version and the source of the modules that turn its
-tree into a :class:`~eks_ip_lint.sources.lined.LinedDocument`.
+tree into a :class:`~eks_ip_lint.sources.lined.LinedDocument`. Other YAML documents read with
+lines (eksctl ClusterConfigs) are cached the same way: PyYAML's pure-Python composer takes a
+couple of milliseconds per file.
 
 Entries are pickles of this package's own frozen records. The directory is the user's own;
 as with any cache of executable state, do not point ``EKS_IP_LINT_CACHE_DIR`` at a directory other
@@ -32,7 +34,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -105,15 +106,26 @@ def _salt_of(kind: str, package: str, modules: tuple[str, ...]) -> bytes:
     return _salts[kind]
 
 
-def cached_decode(path: str, raw: bytes, decode: Callable[[], T], accept: Callable[[object], T | None]) -> T:
-    """``decode()`` of a CloudFormation document whose bytes are ``raw``, or its stored result.
+# The decoders of YAML/JSON documents whose results are cached: what shapes each one's result
+# besides the bytes (the package it runs, the modules that build the LinedDocument).
+DECODERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "cfn-decode": ("cfn-lint", ("cloudformation.py", "lined.py")),
+    "yaml-lines": ("PyYAML", ("yaml_lines.py", "lined.py")),
+}
 
-    ``accept`` turns a stored value back into a result (re-labelled with ``path``), or None when
-    the entry is not one (then the document is decoded again and the entry overwritten).
+
+def cached_decode(
+    decoder: str, raw: bytes, decode: Callable[[], T], accept: Callable[[object], T | None]
+) -> T:
+    """``decode()`` of a document whose bytes are ``raw`` by one of :data:`DECODERS`, or its
+    stored result.
+
+    ``accept`` turns a stored value back into a result (re-labelled with the path being read), or
+    None when the entry is not one (then the document is decoded again and the entry overwritten).
     """
     if not enabled():
         return decode()
-    entry = _entry(_document_key(raw))
+    entry = _entry(_document_key(decoder, raw))
     stored = accept(_load(entry))
     if stored is not None:
         return stored
@@ -122,10 +134,9 @@ def cached_decode(path: str, raw: bytes, decode: Callable[[], T], accept: Callab
     return result
 
 
-def _document_key(raw: bytes) -> str:
-    return hashlib.sha256(
-        _salt_of("cfn-decode", "cfn-lint", ("cloudformation.py", "lined.py")) + raw
-    ).hexdigest()
+def _document_key(decoder: str, raw: bytes) -> str:
+    package, modules = DECODERS[decoder]
+    return hashlib.sha256(_salt_of(decoder, package, modules) + raw).hexdigest()
 
 
 def _read_ahead(path: str) -> bytes | None:
@@ -150,9 +161,10 @@ def hcl_is_cached(path: str) -> bool:
 
 
 def document_is_cached(path: str) -> bool:
-    """Whether :func:`cached_decode` would find ``path``'s bytes (True when unreadable)."""
+    """Whether :func:`cached_decode` would find ``path``'s bytes decoded as a CloudFormation
+    template (True when unreadable)."""
     raw = _read_ahead(path)
-    return raw is None or _entry(_document_key(raw)).is_file()
+    return raw is None or _entry(_document_key("cfn-decode", raw)).is_file()
 
 
 def cache_key(text: str) -> str:
@@ -198,6 +210,8 @@ def _load(entry: Path) -> object:
 
 
 def _store(entry: Path, value: object) -> None:
+    import tempfile  # noqa: PLC0415 -- 4 ms (shutil, random...) that a warm run never needs
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".pickle")

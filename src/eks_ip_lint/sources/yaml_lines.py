@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from eks_ip_lint.sources import parse_cache
 from eks_ip_lint.sources.lined import (
     MAX_DEPTH,
     MAX_NODES,
@@ -20,6 +21,7 @@ from eks_ip_lint.sources.lined import (
     Path,
     clamp_line,
     read_document_bytes,
+    relabel,
 )
 
 
@@ -48,6 +50,10 @@ def load(path: str) -> LinedDocument | DecodeProblem:
     raw = read_document_bytes(path)
     if isinstance(raw, DecodeProblem):
         return raw
+    return parse_cache.cached_decode("yaml-lines", raw, lambda: _load(path, raw), lambda v: relabel(v, path))
+
+
+def _load(path: str, raw: bytes) -> LinedDocument | DecodeProblem:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
