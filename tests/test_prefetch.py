@@ -87,11 +87,17 @@ def test_a_pool_that_cannot_start_costs_nothing_but_time(
     expected = report(tree, jobs=1)
     shutil.rmtree(cache_dir)
 
+    attempts: list[int] = []
+
     def no_pool(*args: object, **kwargs: object) -> None:
+        attempts.append(1)
         raise OSError("[Errno 38] Function not implemented (no /dev/shm)")
 
-    monkeypatch.setattr(prefetch, "ProcessPoolExecutor", no_pool)
+    import concurrent.futures
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)  # prefetch imports it when used
     assert report(tree, jobs=2) == expected
+    assert attempts  # the pool was tried, and its failure changed nothing
 
 
 def test_chunks_put_templates_first_and_split_hcl_by_size(tmp_path: Path) -> None:
