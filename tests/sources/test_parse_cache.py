@@ -131,6 +131,26 @@ def test_key_depends_on_text_and_versions(monkeypatch: pytest.MonkeyPatch) -> No
     assert key != parse_cache.cache_key(TEXT)
 
 
+def test_the_installed_parser_code_is_part_of_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A stand-in package on sys.path: upgrading or editing it must change its stamp, so entries
+    # made by other parser code are never served; an unchanged install gives the same stamp.
+    package = tmp_path / "fakeparser"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("VERSION = 1\n")
+    (package / "sub" / "grammar.lark").write_text("start: 'a'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = parse_cache._installed_stamp("fakeparser", "")
+    assert before == parse_cache._installed_stamp("fakeparser", "")
+    (package / "sub" / "grammar.lark").write_text("start: 'ab'\n")
+    assert parse_cache._installed_stamp("fakeparser", "") != before
+    assert parse_cache._installed_stamp("fakeparser", "__init__.py") != parse_cache._installed_stamp(
+        "fakeparser", ""
+    )
+    assert parse_cache._installed_stamp("no_such_parser_pkg", "") == b"no_such_parser_pkg:not installed\0"
+
+
 def test_clear_removes_entries(cache_home: Path) -> None:
     parse_cache.cached_parse("main.tf", TEXT, CountingParser())
     assert parse_cache.clear() == 1

@@ -3,9 +3,9 @@
 python-hcl2's parser is the slowest stage of a run (about 100-200 kB/s of ``.tf`` text, see
 ``benchmarks/RESULTS.md``), and in a monorepo almost every file is unchanged between two runs.
 :func:`cached_parse` keys a file's parse result, or its syntax error, by the sha256 of its text
-plus everything that shapes the result (this package's version, python-hcl2's version and the
-source of the two modules that build the AST), so a stale entry can never be served: any change
-makes a different key. Where the file lives is not part of the key; the stored tree is
+plus everything that shapes the result (this package's version, a stamp of the installed
+python-hcl2 and lark, and the source of the two modules that build the AST), so a stale entry can
+never be served: any change makes a different key. Where the file lives is not part of the key; the stored tree is
 re-labelled with the path being parsed.
 
 Location: ``$XDG_CACHE_HOME/eks-ip-lint`` (else ``~/.cache/eks-ip-lint``; ``~/Library/Caches``
@@ -16,8 +16,8 @@ ever saves time, it never changes a result or fails a run.
 
 CloudFormation templates are cached the same way (:func:`cached_decode`): decoding them needs
 cfn-lint, whose import alone takes about half a second, so a warm run with unchanged templates
-never imports it. Their key adds cfn-lint's version and the source of the modules that turn its
-tree into a :class:`~eks_ip_lint.sources.lined.LinedDocument`. Other YAML documents read with
+never imports it. Their key stamps cfn-lint's decoder and version file instead, plus the source of
+the modules that turn its tree into a :class:`~eks_ip_lint.sources.lined.LinedDocument`. Other YAML documents read with
 lines (eksctl ClusterConfigs) are cached the same way: PyYAML's pure-Python composer takes a
 couple of milliseconds per file.
 
@@ -77,25 +77,34 @@ def cache_dir() -> Path:
     return base / "eks-ip-lint"
 
 
+# What shapes each kind of entry besides its input: the installed third-party code that produces
+# it (an import name and the part of its directory that matters: cfn-lint's decoder is its
+# ``decode`` package, and ``version.py`` catches everything else an upgrade changes) and our
+# modules (in this directory) that turn that code's output into our records.
+PRODUCERS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {
+    "parse-cache": ((("hcl2", ""), ("lark", "")), ("hcl.py", "hcl_ast.py")),
+    "cfn-decode": ((("cfnlint", "decode"), ("cfnlint", "version.py")), ("cloudformation.py", "lined.py")),
+    "yaml-lines": ((("yaml", ""),), ("yaml_lines.py", "lined.py")),
+}
+
+
 def _version_salt() -> bytes:
     """Everything besides the text that decides an HCL parse result; computed once per process."""
     global _salt  # noqa: PLW0603 -- a per-process memo (tests replace it)
     if _salt is None:
-        _salt = _salt_of("parse-cache", "python-hcl2", ("hcl.py", "hcl_ast.py"))
+        _salt = _salt_of("parse-cache")
     return _salt
 
 
-def _salt_of(kind: str, package: str, modules: tuple[str, ...]) -> bytes:
-    """What decides a ``kind`` of entry besides its input: this package's version, ``package``'s
-    version and the source of ``modules`` (file names in this directory); once per process."""
+def _salt_of(kind: str) -> bytes:
+    """What decides a ``kind`` of entry besides its input (:data:`PRODUCERS`): this package's
+    version, a stamp of the producing third-party code and the source of our modules; computed
+    once per process."""
     if kind not in _salts:
-        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
-
-        try:
-            package_version = version(package)
-        except PackageNotFoundError:
-            package_version = "unknown"
-        h = hashlib.sha256(f"eks-ip-lint-{kind}\0{FORMAT}\0{__version__}\0{package_version}\0".encode())
+        packages, modules = PRODUCERS[kind]
+        h = hashlib.sha256(f"eks-ip-lint-{kind}\0{FORMAT}\0{__version__}\0".encode())
+        for package, part in packages:
+            h.update(_installed_stamp(package, part))
         here = Path(__file__).resolve().parent
         for name in modules:
             try:
@@ -106,19 +115,48 @@ def _salt_of(kind: str, package: str, modules: tuple[str, ...]) -> bytes:
     return _salts[kind]
 
 
-# The decoders of YAML/JSON documents whose results are cached: what shapes each one's result
-# besides the bytes (the package it runs, the modules that build the LinedDocument).
-DECODERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "cfn-decode": ("cfn-lint", ("cloudformation.py", "lined.py")),
-    "yaml-lines": ("PyYAML", ("yaml_lines.py", "lined.py")),
-}
+def _installed_stamp(package: str, part: str) -> bytes:
+    """The name, size and mtime of every file under ``part`` of an installed package's directory,
+    found without importing it. An upgrade, a reinstall or an edited editable install changes the
+    stamp, so no entry made by other parser code is served.
+
+    Not importlib.metadata's version(): importing importlib.metadata (email, zipfile, csv...) and
+    searching sys.path for the distribution took 20-30 ms of every run, more than the rest of a
+    warm run's cache lookups, and a version number misses an editable install's edits.
+    """
+    import importlib.util  # noqa: PLC0415
+
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        spec = None
+    roots = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not roots:
+        return f"{package}:not installed\0".encode()
+    top = os.path.join(roots[0], part) if part else roots[0]
+    out = [f"{package}/{part}".encode()]
+    for path in [top] if os.path.isfile(top) else _files_under(top):
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        out.append(f"{os.path.relpath(path, roots[0])}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return b"\0".join(out) + b"\0"
+
+
+def _files_under(top: str) -> list[str]:
+    found: list[str] = []
+    for root, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        found.extend(os.path.join(root, f) for f in sorted(files))
+    return found
 
 
 def cached_decode(
     decoder: str, raw: bytes, decode: Callable[[], T], accept: Callable[[object], T | None]
 ) -> T:
-    """``decode()`` of a document whose bytes are ``raw`` by one of :data:`DECODERS`, or its
-    stored result.
+    """``decode()`` of a document whose bytes are ``raw`` by ``decoder`` (a kind of
+    :data:`PRODUCERS`), or its stored result.
 
     ``accept`` turns a stored value back into a result (re-labelled with the path being read), or
     None when the entry is not one (then the document is decoded again and the entry overwritten).
@@ -135,8 +173,7 @@ def cached_decode(
 
 
 def _document_key(decoder: str, raw: bytes) -> str:
-    package, modules = DECODERS[decoder]
-    return hashlib.sha256(_salt_of(decoder, package, modules) + raw).hexdigest()
+    return hashlib.sha256(_salt_of(decoder) + raw).hexdigest()
 
 
 def _read_ahead(path: str) -> bytes | None:
