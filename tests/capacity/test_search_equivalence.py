@@ -25,6 +25,7 @@ from eks_ip_lint.capacity.analysis import (
     analyse,
     charges,
     largest_true,
+    node_bound,
     spread,
 )
 from eks_ip_lint.capacity.cni import NodeIps
@@ -203,6 +204,23 @@ def test_largest_true_is_a_bisection() -> None:
     assert len(calls) <= 18  # log2(100,000) + 1
     assert largest_true(lambda n: True, 0, 50) == 50
     assert largest_true(lambda n: n == 0, 0, 50) == 0
+
+
+def test_node_bound_is_the_summed_room_over_ips_per_node() -> None:
+    # The seed: three /22 (1,019 usable each) and an m5.4xlarge holding 60 IPs at the floor.
+    # 3,057 // 60 = 50 bounds the search; the answer, 16 nodes per subnet, is 48 (17 x 60 = 1,020).
+    assert node_bound([1019, 1019, 1019], 60) == 50
+    facts = Facts(unit="u")
+    facts.subnets += [subnet(i, f"10.0.{4 * i}.0/22", az) for i, az in enumerate("abc")]
+    facts.clusters.append(cluster((0, 1, 2)))
+    facts.node_groups.append(group("g0", ("m5.4xlarge",), 80, (0, 1, 2)))
+    (c,) = analyse(facts).clusters
+    assert (c.supported_floor, c.node_groups[0].supported_floor) == (48, 48)
+    # Room taken by others counts against it; unknown room or no IPs per node give no bound.
+    assert node_bound([1019, 1019 - 600, 1019], 60) == 40
+    assert node_bound([1019, None], 60) == MAX_SCAN_NODES
+    assert node_bound([1019], 0) == MAX_SCAN_NODES
+    assert node_bound([-5, 10], 60) == 0
 
 
 def test_spread_plan_is_monotone() -> None:
