@@ -10,12 +10,12 @@ from typing import Literal
 from eks_ip_lint.capacity.analysis import (
     ClusterCapacity,
     NodeGroupCapacity,
-    Options,
     SubnetCapacity,
     UnitCapacity,
     analyse,
 )
 from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.rules._base import RuleContext
 from eks_ip_lint.rules._format import n, smallest_prefix_for
 from eks_ip_lint.values import Unknown
 
@@ -63,9 +63,8 @@ def exhaustions(unit: UnitCapacity, density: Density) -> Iterator[Exhaustion]:
 
 
 def _still_exhausted(
-    unit: UnitCapacity, options: Options, ex: Exhaustion, density: Density
+    again: UnitCapacity, ex: Exhaustion, density: Density
 ) -> tuple[bool, NodeGroupCapacity | None]:
-    again = analyse(unit.facts, options)
     for e in exhaustions(again, density):
         if e.group.fact.address == ex.group.fact.address:
             return True, e.group
@@ -76,17 +75,26 @@ def _still_exhausted(
     return False, None
 
 
-def suggest_fix(unit: UnitCapacity, ex: Exhaustion, density: Density, options: Options) -> str:
+def _with_suggested_env(unit: UnitCapacity, cluster: str, ctx: RuleContext) -> UnitCapacity:
+    """The unit analysed again with :data:`SUGGESTED_ENV` set on ``cluster``; once per cluster
+    for both rules and every node group of the cluster (the analysis covers all of them)."""
+    key = (id(unit), cluster)
+    if key not in ctx.reanalyses:
+        overrides = dict(ctx.options.env_overrides)
+        overrides[cluster] = {**overrides.get(cluster, {}), **SUGGESTED_ENV}
+        ctx.reanalyses[key] = analyse(unit.facts, replace(ctx.options, env_overrides=overrides))
+    return ctx.reanalyses[key]
+
+
+def suggest_fix(unit: UnitCapacity, ex: Exhaustion, density: Density, ctx: RuleContext) -> str:
     """The first change that makes the finding go away (checked by re-running the analysis),
     followed by the always-valid alternatives: a smaller max size, or bigger subnets."""
     fixes: list[str] = []
     env = ex.cluster.cni.env
     already = all(env.get(k) == v for k, v in SUGGESTED_ENV.items())
     if not already and ex.cluster.ip_family != "ipv6":
-        overrides = dict(options.env_overrides)
-        overrides[ex.cluster.name] = {**overrides.get(ex.cluster.name, {}), **SUGGESTED_ENV}
-        trial = replace(options, env_overrides=overrides)
-        exhausted, after = _still_exhausted(unit, trial, ex, density)
+        again = _with_suggested_env(unit, ex.cluster.name, ctx)
+        exhausted, after = _still_exhausted(again, ex, density)
         if not exhausted and after is not None:
             new_node = node_at(after, density)
             per_node = new_node.total_ips if new_node is not None else 0

@@ -26,7 +26,7 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
             f"alone holds {per_node(ex.node, 'IPs per node')} at 1 pod ({ex.cluster.cni.settings.describe()}), "
             f"so at max size {describe_subnets(ex, 'floor')}; these subnets hold only {n(ex.supported)} nodes"
         )
-        fix = suggest_fix(unit, ex, "floor", ctx.options)
+        fix = suggest_fix(unit, ex, "floor", ctx)
         yield RULE.finding(
             message, g.fact.max_size_span, address=g.fact.address, cluster=ex.cluster.name, fix=fix
         )

@@ -36,7 +36,7 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
             f"{per_node(ex.node)}, so at max size {describe_subnets(ex, 'configured')}; "
             f"these subnets hold {n(ex.supported)} such nodes"
         )
-        fix = suggest_fix(unit, ex, "configured", ctx.options)
+        fix = suggest_fix(unit, ex, "configured", ctx)
         yield RULE.finding(
             message, g.fact.max_size_span, address=g.fact.address, cluster=ex.cluster.name, fix=fix
         )
