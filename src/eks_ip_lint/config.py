@@ -18,12 +18,13 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from eks_ip_lint.errors import UsageError
 from eks_ip_lint.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    import yaml
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -128,6 +129,8 @@ def load_config(path: str | None) -> Config:
 
 
 def _read_yaml(path: str, lines: dict[tuple[str | int, ...], int]) -> Any:
+    import yaml  # noqa: PLC0415 -- 10 ms, and most runs have no .eks-ip-lint.yaml
+
     try:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
@@ -147,6 +150,8 @@ def _read_yaml(path: str, lines: dict[tuple[str | int, ...], int]) -> Any:
 def _record_lines(
     node: yaml.Node, path: tuple[str | int, ...], lines: dict[tuple[str | int, ...], int]
 ) -> None:
+    import yaml  # noqa: PLC0415 -- imported by _read_yaml already
+
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:

@@ -84,7 +84,7 @@ def cache_dir() -> Path:
 PRODUCERS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {
     "parse-cache": ((("hcl2", ""), ("lark", "")), ("hcl.py", "hcl_ast.py")),
     "cfn-decode": ((("cfnlint", "decode"), ("cfnlint", "version.py")), ("cloudformation.py", "lined.py")),
-    "yaml-lines": ((("yaml", ""),), ("yaml_lines.py", "lined.py")),
+    "yaml-lines": ((("yaml", ""),), ("yaml_decode.py", "lined.py")),
 }
 
 
