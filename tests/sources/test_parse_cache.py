@@ -245,7 +245,8 @@ def test_an_eksctl_config_is_cached_apart_from_templates_and_relabelled(
     for p in (first, second):
         p.write_bytes(SEED_CLUSTER_CONFIG.read_bytes())
     fresh = yaml_lines.load(str(first))
-    assert isinstance(fresh, yaml_lines.LinedDocument) and fresh.data["kind"] == "ClusterConfig"  # type: ignore[index,call-overload]
+    assert isinstance(fresh, yaml_lines.LinedDocument) and isinstance(fresh.data, dict)
+    assert fresh.data["kind"] == "ClusterConfig"
     assert len(entries(cache_home)) == 1
     moved = yaml_lines.load(str(second))
     assert isinstance(moved, yaml_lines.LinedDocument)

@@ -400,8 +400,8 @@ def node_bound(room_left: Iterable[int | None], per_node: int) -> int:
     """An upper bound for the node-count searches: every node takes at least ``per_node`` IPs of
     the subnets it is placed in, so when the room each of them has left is known, ``n`` nodes fit
     only if ``n * per_node`` is at most their summed room. :data:`MAX_SCAN_NODES` when some room
-    is unknown (None: nodes placed there never fail) or ``per_node`` is 0. Bisecting below it instead of
-    below MAX_SCAN_NODES takes about 7 steps for a real cluster instead of 17."""
+    is unknown (None: nodes placed there never fail) or ``per_node`` is 0. Bisecting below it
+    takes about 7 steps for a real cluster, below MAX_SCAN_NODES 17."""
     total = 0
     for r in room_left:
         if r is None:

@@ -4,9 +4,9 @@ python-hcl2's parser is the slowest stage of a run (about 100-200 kB/s of ``.tf`
 ``benchmarks/RESULTS.md``), and in a monorepo almost every file is unchanged between two runs.
 :func:`cached_parse` keys a file's parse result, or its syntax error, by the sha256 of its text
 plus everything that shapes the result (this package's version, a stamp of the installed
-python-hcl2 and lark, and the source of the two modules that build the AST), so a stale entry can
-never be served: any change makes a different key. Where the file lives is not part of the key; the stored tree is
-re-labelled with the path being parsed.
+python-hcl2 and lark, and the source of the two modules that build the AST), so a stale entry
+can never be served: any change makes a different key. Where the file lives is not part of the
+key; the stored tree is re-labelled with the path being parsed.
 
 Location: ``$XDG_CACHE_HOME/eks-ip-lint`` (else ``~/.cache/eks-ip-lint``; ``~/Library/Caches``
 on macOS, ``%LOCALAPPDATA%`` on Windows), overridden by ``EKS_IP_LINT_CACHE_DIR``. Opt out with
@@ -16,10 +16,10 @@ ever saves time, it never changes a result or fails a run.
 
 CloudFormation templates are cached the same way (:func:`cached_decode`): decoding them needs
 cfn-lint, whose import alone takes about half a second, so a warm run with unchanged templates
-never imports it. Their key stamps cfn-lint's decoder and version file instead, plus the source of
-the modules that turn its tree into a :class:`~eks_ip_lint.sources.lined.LinedDocument`. Other YAML documents read with
-lines (eksctl ClusterConfigs) are cached the same way: PyYAML's pure-Python composer takes a
-couple of milliseconds per file.
+never imports it. Their key stamps cfn-lint's decoder and version file instead, plus the source
+of the modules that turn its tree into a :class:`~eks_ip_lint.sources.lined.LinedDocument`.
+Other YAML documents read with lines (eksctl ClusterConfigs) are cached the same way: PyYAML's
+pure-Python composer takes a couple of milliseconds per file.
 
 Entries are pickles of this package's own frozen records. The directory is the user's own;
 as with any cache of executable state, do not point ``EKS_IP_LINT_CACHE_DIR`` at a directory other
