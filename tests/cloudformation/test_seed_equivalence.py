@@ -66,3 +66,23 @@ def test_findings_point_at_the_max_size_line() -> None:
     lines = template.read_text().splitlines()
     assert lines[finding.span.line - 1].strip() == "MaxSize: !Ref MaxNodes"
     assert finding.address == "Workers"
+
+
+def test_the_fix_names_the_max_size_setting_as_each_format_spells_it() -> None:
+    # Same fix, same numbers (48 nodes fit), in the key the finding's line points at.
+    cfn = FIXTURES / "cloudformation" / "templates"
+    (template,) = load_cloudformation(str(cfn / "seed-cluster.yaml")) or []
+    eksctl = load_eksctl(str(FIXTURES / "eksctl" / "configs" / "seed-cluster.yaml"))
+    assert eksctl is not None
+    (unit,) = lint(LintRequest(paths=(str(SEED),))).units
+    fixes = {
+        kind: next(f.fix for f in findings if f.rule_id == "EKSIP101")
+        for kind, findings in (
+            ("terraform", unit.findings),
+            ("cloudformation", run_rules(analyse(template), Options())),
+            ("eksctl", run_rules(analyse(eksctl), Options())),
+        )
+    }
+    assert "; or lower max_size to 48; or " in fixes["terraform"]
+    assert "; or lower MaxSize to 48; or " in fixes["cloudformation"]
+    assert "; or lower maxSize to 48; or " in fixes["eksctl"]

@@ -389,6 +389,7 @@ class _Extraction:
             max_pods=max_pods,
             custom_ami=custom_ami,
             instance_types_source=source,
+            max_size_key="MaxSize",
         )
 
     def _self_managed(self, r: _Resource) -> NodeGroupFact | None:
@@ -450,6 +451,7 @@ class _Extraction:
             subnets_span=self.span(r, "VPCZoneIdentifier"),
             max_pods=max_pods_from_user_data(user_data) if isinstance(user_data, str) else None,
             instance_types_source=source,
+            max_size_key="MaxSize",
         )
 
     def _zone_identifier(self, r: _Resource) -> Value:

@@ -266,6 +266,7 @@ class _Extraction:
             max_pods=max_pods,
             custom_ami=kind == "managed" and isinstance(ami, str) and not ami.startswith("auto"),
             instance_types_source=source,
+            max_size_key="maxSize",
         )
 
     def _types(

@@ -79,6 +79,9 @@ class NodeGroupFact:
     # Managed node groups with a custom AMI do not get the EKS max-pods rule (110/250 cap).
     custom_ami: bool = False
     instance_types_source: str = ""
+    # The name of the setting that holds the max size in the user's file (max_size, MaxSize,
+    # maxSize): fix texts name it, and the finding's line points at it.
+    max_size_key: str = "max_size"
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,7 @@ def suggest_fix(unit: UnitCapacity, ex: Exhaustion, density: Density, ctx: RuleC
                 f"{n(per_node)} IPs per node and {n(supported)} nodes fit (max size {n(ex.group.max_size)})"
             )
     if isinstance(ex.supported, int):
-        fixes.append(f"lower max_size to {ex.supported:,}")
+        fixes.append(f"lower {ex.group.fact.max_size_key} to {ex.supported:,}")
     worst = max((_demand(s, density) for s in ex.subnets), key=lambda d: d if isinstance(d, int) else 0)
     if isinstance(worst, int):
         p = smallest_prefix_for(worst)
