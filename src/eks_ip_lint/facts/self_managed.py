@@ -72,6 +72,7 @@ def node_group(
         max_pods=max_pods_from_user_data(user_data),
         custom_ami=True,  # self-managed nodes never get the managed-node-group max-pods rule
         instance_types_source=source,
+        max_size_key=inst.spelled.get("max_size", "max_size"),
     )
 
 

@@ -225,6 +225,7 @@ def _node_group(
         custom_ami=custom_ami,
         instance_types_source=types_source,
         max_pods=max_pods_from_user_data(template.values.get("user_data")) if template is not None else None,
+        max_size_key=inst.spelled.get("scaling_config.max_size", "max_size"),
     )
 
 

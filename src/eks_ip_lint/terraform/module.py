@@ -169,6 +169,9 @@ class ResourceInstance:
     encoded: dict[str, Value] = field(default_factory=dict)
     # for_each over a map with symbolic keys (terraform/symbolic.py): index_key shows the key's identity.
     symbolic_key: bool = False
+    # Synthesized from a registry module's inputs: attribute path -> the input key the user wrote
+    # (max_size from asg_max_size in terraform-aws-modules v17), so a fix can name that key.
+    spelled: dict[str, str] = field(default_factory=dict)
 
     def line_of(self, *paths: str) -> int:
         """Line of the first given attribute path that exists, else the block's first line."""

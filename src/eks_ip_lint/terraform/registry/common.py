@@ -107,6 +107,9 @@ def resource(
     span: SourceSpan,
     *,
     encoded: dict[str, Value] | None = None,
+    spelled: dict[str, str] | None = None,
 ) -> ResourceInstance:
     name = address.rsplit(".", 1)[-1].split("[", 1)[0]
-    return ResourceInstance(type_, name, address, None, values, lines, span, encoded or {})
+    return ResourceInstance(
+        type_, name, address, None, values, lines, span, encoded or {}, spelled=spelled or {}
+    )

@@ -172,6 +172,7 @@ def _group(
         "subnet_ids": line(g.subnets_key) if pick(g.subnets_key) is not None else call.line(g.container),
         "vpc_zone_identifier": line(g.subnets_key),
     }
+    spelled = {"scaling_config.max_size": g.max_key, "max_size": g.max_key}
     name = first_set(lookup(spec, "name"), key)
     tags: dict[str, Value] = (
         {f"kubernetes.io/cluster/{cluster_name}": "owned"} if isinstance(cluster_name, str) else {}
@@ -188,7 +189,9 @@ def _group(
         if pick("ami_type") is not None:
             values["ami_type"] = pick("ami_type")
         out.resources.append(resource("aws_launch_template", lt_addr, lt_values, lines={}, span=span))
-        out.resources.append(resource("aws_eks_node_group", addr, values, lines=lines, span=span))
+        out.resources.append(
+            resource("aws_eks_node_group", addr, values, lines=lines, span=span, spelled=spelled)
+        )
         return
     types = raw_types if isinstance(raw_types, list) else []
     lt_values["instance_type"] = types[0] if types else raw_types
@@ -220,7 +223,9 @@ def _group(
         values["launch_template"] = lt_ref
     lt_type = "aws_launch_configuration" if ".aws_launch_configuration." in lt_addr else "aws_launch_template"
     out.resources.append(resource(lt_type, lt_addr, lt_values, lines={}, span=span))
-    out.resources.append(resource("aws_autoscaling_group", addr, values, lines=lines, span=span))
+    out.resources.append(
+        resource("aws_autoscaling_group", addr, values, lines=lines, span=span, spelled=spelled)
+    )
 
 
 def _user_data(texts: list[Value], g: GroupSchema) -> Value:
