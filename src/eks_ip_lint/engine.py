@@ -67,9 +67,9 @@ class LintResult:
 
 
 def lint(request: LintRequest) -> LintResult:
-    dirs = discover.module_dirs(request.paths)
+    found = discover.scan(request.paths)
+    dirs, documents = found.dirs, found.documents
     to_parse = {d for d in dirs if may_hold_capacity_facts(d)}
-    documents = discover.document_files(request.paths)
     if prefetch.wanted(request.jobs):  # listing the files to parse ahead costs reads of its own
         prefetch.warm(
             [f for d in dirs if d in to_parse for f in tf_files(d)],

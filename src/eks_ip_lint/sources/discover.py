@@ -29,13 +29,6 @@ class Unit:
     path: str  # the module directory, as the user named it (relative stays relative)
 
 
-def _walk(root: str) -> Iterator[str]:
-    """Directories below ``root`` (itself included) that contain .tf files."""
-    for d, entries in _dirs(root):
-        if any(e.name.endswith(".tf") and _is_file(e) for e in entries):
-            yield d
-
-
 def _dirs(root: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
     """Every directory below ``root`` with its entries, without following symlinked directories
     (a symlink loop must not hang the scan) and without entering SKIP_DIRS or hidden ones."""
@@ -57,22 +50,45 @@ def _dirs(root: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
                 stack.append(e.path)
 
 
-def module_dirs(paths: Iterable[str]) -> list[str]:
-    """Every module directory under the given paths (a file stands for its directory), in order."""
-    out: list[str] = []
+@dataclass(frozen=True)
+class Scan:
+    dirs: list[str]  # module directories (with .tf files), in the order found
+    documents: list[str]  # YAML/JSON files that may be templates or ClusterConfigs
+
+
+def scan(paths: Iterable[str]) -> Scan:
+    """Module directories and candidate documents under the given paths, in one walk of the tree.
+
+    A Terraform file named explicitly stands for its module; any other file named explicitly is
+    a document candidate (the loaders decide from its content).
+    """
+    dirs: list[str] = []
+    documents: list[str] = []
+    seen_dirs: set[str] = set()
+    seen_documents: set[str] = set()
+
+    def add(out: list[str], seen: set[str], item: str) -> None:
+        if item not in seen:
+            seen.add(item)
+            out.append(item)
+
     for p in paths:
         if not os.path.exists(p):
             raise UsageError(f"{p}: no such file or directory")
         if os.path.isfile(p):
-            # A Terraform file stands for its module; other files are documents (document_files).
-            d = os.path.dirname(p) or "."
-            if p.endswith(TERRAFORM_SUFFIXES) and d not in out:
-                out.append(d)
+            if p.endswith(TERRAFORM_SUFFIXES):
+                add(dirs, seen_dirs, os.path.dirname(p) or ".")
+            elif not p.endswith((".tfvars", *NOT_DOCUMENTS)):
+                add(documents, seen_documents, p)
             continue
-        for d in _walk(p):
-            if d not in out:
-                out.append(d)
-    return out
+        for d, entries in _dirs(p):
+            files = [e for e in entries if _is_file(e)]
+            if any(e.name.endswith(".tf") for e in files):
+                add(dirs, seen_dirs, d)
+            for e in files:
+                if _is_document(e.name):
+                    add(documents, seen_documents, e.path)
+    return Scan(dirs, documents)
 
 
 def root_units(dirs: list[str], called: set[str]) -> list[Unit]:
@@ -91,21 +107,3 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
 
 def _is_document(name: str) -> bool:
     return name.endswith(DOCUMENT_SUFFIXES) and not name.endswith(NOT_DOCUMENTS)
-
-
-def document_files(paths: Iterable[str]) -> list[str]:
-    """YAML/JSON files under the paths that may be CloudFormation templates or eksctl configs.
-
-    A file named explicitly is always a candidate; the loaders decide from its content.
-    """
-    out: list[str] = []
-    for p in paths:
-        if os.path.isfile(p):
-            if not p.endswith(".tf") and not p.endswith((".tfvars", *NOT_DOCUMENTS)) and p not in out:
-                out.append(p)
-            continue
-        if not os.path.isdir(p):
-            continue
-        for _, entries in _dirs(p):
-            out.extend(e.path for e in entries if _is_file(e) and _is_document(e.name) and e.path not in out)
-    return out
