@@ -127,7 +127,7 @@ def test_key_depends_on_text_and_versions(monkeypatch: pytest.MonkeyPatch) -> No
     key = parse_cache.cache_key(TEXT)
     assert key == parse_cache.cache_key(TEXT)
     assert key != parse_cache.cache_key(TEXT + " ")
-    monkeypatch.setattr(parse_cache, "_salt", b"another parser version")
+    monkeypatch.setitem(parse_cache._salts, "parse-cache", b"another parser version")
     assert key != parse_cache.cache_key(TEXT)
 
 

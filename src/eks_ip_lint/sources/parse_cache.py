@@ -50,9 +50,9 @@ ENV_DIR = "EKS_IP_LINT_CACHE_DIR"
 Parse = Callable[[str, str], ast.HclFile]
 T = TypeVar("T")
 
-_salt: bytes | None = None
 # Files above the readers' size limit are refused by them, never parsed ahead.
 _MAX_AHEAD_BYTES = 5 * 1024 * 1024
+# _salt_of's per-process memo, by kind of entry (tests replace an entry).
 _salts: dict[str, bytes] = {}
 
 
@@ -86,14 +86,6 @@ PRODUCERS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {
     "cfn-decode": ((("cfnlint", "decode"), ("cfnlint", "version.py")), ("cloudformation.py", "lined.py")),
     "yaml-lines": ((("yaml", ""),), ("yaml_decode.py", "lined.py")),
 }
-
-
-def _version_salt() -> bytes:
-    """Everything besides the text that decides an HCL parse result; computed once per process."""
-    global _salt  # noqa: PLW0603 -- a per-process memo (tests replace it)
-    if _salt is None:
-        _salt = _salt_of("parse-cache")
-    return _salt
 
 
 def _salt_of(kind: str) -> bytes:
@@ -205,7 +197,7 @@ def document_is_cached(path: str) -> bool:
 
 
 def cache_key(text: str) -> str:
-    return hashlib.sha256(_version_salt() + text.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(_salt_of("parse-cache") + text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _entry(key: str, root: Path | None = None) -> Path:
