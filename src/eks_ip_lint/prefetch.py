@@ -61,12 +61,13 @@ def _chunks(hcl_files: list[str], documents: list[str], jobs: int) -> list[tuple
     is paid once, by one worker, while the others parse HCL. The HCL files go in about
     ``2 x jobs`` chunks balanced by size, so no worker is left idle behind a slow one."""
     out: list[tuple[str, list[str]]] = [("cfn", documents)] if documents else []
-    target = max(sum(_size(p) for p in hcl_files) // (2 * jobs), 1)
+    sizes = {p: _size(p) for p in hcl_files}  # one stat per file
+    target = max(sum(sizes.values()) // (2 * jobs), 1)
     chunk: list[str] = []
     size = 0
-    for p in sorted(hcl_files, key=_size, reverse=True):
+    for p in sorted(hcl_files, key=sizes.__getitem__, reverse=True):
         chunk.append(p)
-        size += _size(p)
+        size += sizes[p]
         if size >= target:
             out.append(("hcl", chunk))
             chunk, size = [], 0
