@@ -11,7 +11,6 @@ it. References use the key scheme of :mod:`eks_ip_lint.cloudformation.intrinsics
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from eks_ip_lint.facts.model import (
     same_ref,
 )
 from eks_ip_lint.sources import cloudformation as cfn_source
+from eks_ip_lint.sources import fs
 from eks_ip_lint.sources.lined import MAX_DOCUMENT_BYTES, DecodeProblem, LinedDocument
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.values import Unknown, Value
@@ -94,8 +94,7 @@ def load_cloudformation(
 
 def text_may_be_template(path: str) -> bool:
     try:
-        with open(path, "rb") as f:
-            head = f.read(MAX_DOCUMENT_BYTES)
+        head = fs.read(path, MAX_DOCUMENT_BYTES)
     except OSError:
         return True  # unreadable: decode() says why
     return b"AWS::" in head or b"AWSTemplateFormatVersion" in head
@@ -103,10 +102,10 @@ def text_may_be_template(path: str) -> bool:
 
 def _text_looks_like_template(path: str) -> bool:
     try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return bool(_TEMPLATE_TEXT.search(f.read(1_000_000)))
+        head = fs.read(path, MAX_DOCUMENT_BYTES)
     except OSError:
         return True  # unreadable: say so rather than skip silently
+    return bool(_TEMPLATE_TEXT.search(head.decode("utf-8", errors="replace")[:1_000_000]))
 
 
 @dataclass(frozen=True)
@@ -136,7 +135,7 @@ class _Extraction:
         self.doc = doc
         self.ctx = ctx
         self.prefix = prefix
-        self.chain = (*chain, os.path.realpath(doc.path))
+        self.chain = (*chain, fs.realpath(doc.path))
         self.template = doc.data if isinstance(doc.data, dict) else {}
         self.ev = Evaluator(self.template, parameters, prefix=prefix, assume=assume)
         self.facts = Facts(unit=doc.path)
@@ -203,11 +202,11 @@ class _Extraction:
                 f"--nested-template {r.address}=PATH to have it analysed with this template",
             )
             return None
-        if not os.path.isfile(path):
+        if not fs.isfile(path):
             shown = url if isinstance(url, str) else path
             self._unresolved(r, what, f"its template {shown} is not a file ({path} does not exist)")
             return None
-        if os.path.realpath(path) in self.chain:
+        if fs.realpath(path) in self.chain:
             self._unresolved(r, what, f"{path} includes itself through nested stacks; followed once")
             return None
         if len(self.chain) > MAX_NESTING:

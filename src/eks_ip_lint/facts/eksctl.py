@@ -31,7 +31,7 @@ from eks_ip_lint.facts.model import (
     SubnetFact,
     VpcFact,
 )
-from eks_ip_lint.sources import yaml_lines
+from eks_ip_lint.sources import fs, yaml_lines
 from eks_ip_lint.sources.lined import MAX_DOCUMENT_BYTES, DecodeProblem, LinedDocument
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.values import Unknown, Value
@@ -71,8 +71,7 @@ def load_eksctl(path: str) -> Facts | None:
 
 def _text_looks_like_config(path: str) -> bool:
     try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            text = f.read(MAX_DOCUMENT_BYTES)
+        text = fs.read(path, MAX_DOCUMENT_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return False
     return bool(_CLUSTER_TEXT.search(text)) and "ClusterConfig" in text

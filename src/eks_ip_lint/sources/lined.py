@@ -7,8 +7,9 @@ layer walks ordinary dicts and lists (typed, no parser classes) and asks for lin
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass, field
+
+from eks_ip_lint.sources import fs
 
 # Larger YAML/JSON files are not decoded: no CloudFormation template may exceed 1 MB (a CDK
 # synth is well under this), no ClusterConfig comes close, and a pure-Python YAML parse of a
@@ -62,11 +63,9 @@ def relabel(stored: object, path: str) -> LinedDocument | DecodeProblem | None:
 def read_document_bytes(path: str) -> bytes | DecodeProblem:
     """The bytes of a YAML/JSON document, or why it is skipped (unreadable, too large, binary)."""
     try:
-        size = os.path.getsize(path)
-        if size > MAX_DOCUMENT_BYTES:
+        if fs.size(path) > MAX_DOCUMENT_BYTES:
             return DecodeProblem(f"file is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB; skipped", 1)
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_DOCUMENT_BYTES + 1)
+        raw = fs.read(path, MAX_DOCUMENT_BYTES + 1)
     except OSError as exc:
         return DecodeProblem(f"cannot read: {exc.strerror or exc}", 1)
     if b"\x00" in raw:

@@ -40,6 +40,7 @@ from typing import TypeVar
 
 from eks_ip_lint import __version__
 from eks_ip_lint.errors import InputError
+from eks_ip_lint.sources import fs
 from eks_ip_lint.sources import hcl_ast as ast
 
 # Bump when the pickled layout changes in a way the source hash below would not catch.
@@ -171,10 +172,9 @@ def _document_key(decoder: str, raw: bytes) -> str:
 def _read_ahead(path: str) -> bytes | None:
     """A file's bytes for a parse ahead; None when it is unreadable or above the readers' limit."""
     try:
-        if os.path.getsize(path) > _MAX_AHEAD_BYTES:
+        if fs.size(path) > _MAX_AHEAD_BYTES:
             return None
-        with open(path, "rb") as fh:
-            return fh.read()
+        return fs.read(path, _MAX_AHEAD_BYTES + 1)  # the length the readers ask for: one read each
     except OSError:
         return None
 

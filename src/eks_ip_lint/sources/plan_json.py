@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from eks_ip_lint.sources import fs
 from eks_ip_lint.sources.lined import DecodeProblem
 
 SUPPORTED_MAJOR = "1"
@@ -61,8 +62,7 @@ def decode(path: str) -> PlanDocument | DecodeProblem | None:
     if not path.endswith(".json"):
         return None
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_PLAN_BYTES + 1)
+        raw = fs.read(path, MAX_PLAN_BYTES + 1)
     except OSError:
         return None  # not ours to report: the document loaders say why the file is skipped
     if len(raw) > MAX_PLAN_BYTES or b"\x00" in raw:

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 
 from eks_ip_lint.errors import InputError
-from eks_ip_lint.sources import hcl
+from eks_ip_lint.sources import fs, hcl
 from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.values import Unknown, Value
@@ -27,17 +27,15 @@ def read_module_file(roots: tuple[str, tuple[str, ...]] | None, path: str) -> st
     if roots is None:
         return Unknown(f"file {path!r} is not read here")
     base, allowed = roots
-    full = os.path.realpath(path if os.path.isabs(path) else os.path.join(base, path))
-    if not any(os.path.commonpath([os.path.realpath(a), full]) == os.path.realpath(a) for a in allowed):
+    full = fs.realpath(path if os.path.isabs(path) else os.path.join(base, path))
+    if not any(os.path.commonpath([fs.realpath(a), full]) == fs.realpath(a) for a in allowed):
         return Unknown(f"file {path!r} is outside the module's directory, so eks-ip-lint does not read it")
-    if not os.path.isfile(full):
+    if not fs.isfile(full):
         raise EvalError(f'no file exists at "{path}"')
-    if os.path.getsize(full) > MAX_TEMPLATE_BYTES:
-        return Unknown(f"file {path!r} is larger than 1 MiB and is not read")
     try:
-        with open(full, "rb") as fh:
-            raw = fh.read()
-        return raw.decode("utf-8")
+        if fs.size(full) > MAX_TEMPLATE_BYTES:
+            return Unknown(f"file {path!r} is larger than 1 MiB and is not read")
+        return fs.read(full, MAX_TEMPLATE_BYTES + 1).decode("utf-8")
     except UnicodeDecodeError:
         raise EvalError(f'contents of "{path}" are not valid UTF-8') from None
     except OSError as exc:

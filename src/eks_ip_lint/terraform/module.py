@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from eks_ip_lint.errors import InputError
-from eks_ip_lint.sources import hcl
+from eks_ip_lint.sources import fs, hcl
 from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.sources.parse_cache import cached_parse
 from eks_ip_lint.span import SourceSpan
@@ -64,11 +64,9 @@ class ModuleSource:
 def read_text(path: str) -> str:
     """Read a user file as UTF-8; InputError (file, line 1) when it is not readable text."""
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
+        if fs.size(path) > MAX_FILE_BYTES:
             raise InputError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; skipped", path)
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        raw = fs.read(path, MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", path) from None
     if b"\x00" in raw:
@@ -83,7 +81,7 @@ def read_text(path: str) -> str:
 
 def tf_files(directory: str) -> list[str]:
     try:
-        names = sorted(os.listdir(directory))
+        names = fs.listdir(directory)
     except OSError:
         return []
     return [os.path.join(directory, n) for n in names if n.endswith(".tf") and not n.startswith(".")]

@@ -23,6 +23,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from eks_ip_lint.sources import fs
 from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform import convert, registry
@@ -35,6 +36,8 @@ from eks_ip_lint.values import Unknown, Value
 
 # Module nesting deeper than this is not followed (a module that calls itself must not recurse).
 MAX_DEPTH = 8
+# .terraform/modules/modules.json lists one entry per call; larger than this, it is not one.
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 _CALL_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
 
@@ -224,7 +227,7 @@ def _instantiate(
         )
     if source.startswith(("./", "../")):
         directory = os.path.normpath(os.path.join(caller.source.dir, source))
-        if not os.path.isdir(directory):
+        if not fs.isdir(directory):
             return _unknown(call, inputs, f"{where}: the directory {directory} does not exist", span)
         call.kind = "local"
         return _evaluate_dir(caller, call, inputs, directory, source)
@@ -276,15 +279,14 @@ def _downloaded_dir(caller: ModuleEvaluation, name: str) -> str | None:
     key = f"{caller.module_key}.{name}" if caller.module_key else name
     manifest = os.path.join(caller.root_dir, ".terraform", "modules", "modules.json")
     try:
-        with open(manifest, encoding="utf-8") as fh:
-            doc = json.load(fh)
+        doc = json.loads(fs.read(manifest, MAX_MANIFEST_BYTES))
     except (OSError, ValueError):
         return None
     entries = doc.get("Modules") if isinstance(doc, dict) else None
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict) and entry.get("Key") == key and isinstance(entry.get("Dir"), str):
             directory = os.path.normpath(os.path.join(caller.root_dir, entry["Dir"]))
-            return directory if os.path.isdir(directory) else None
+            return directory if fs.isdir(directory) else None
     return None
 
 

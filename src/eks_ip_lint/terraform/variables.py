@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from eks_ip_lint.errors import InputError, UsageError
-from eks_ip_lint.sources import hcl
+from eks_ip_lint.sources import fs, hcl
 from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform import convert
@@ -52,7 +52,7 @@ _LITERAL_EVALUATOR = Evaluator(_NoScope())
 
 def auto_var_files(directory: str) -> list[str]:
     try:
-        names = sorted(os.listdir(directory))
+        names = fs.listdir(directory)
     except OSError:
         return []
     picked: list[str] = [n for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names]
