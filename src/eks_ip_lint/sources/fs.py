@@ -58,6 +58,7 @@ class _Session:
     def __init__(self) -> None:
         self.reads: dict[str, _Read | _Failure] = {}
         self.answers: dict[Question, object] = {}
+        self.digests: dict[tuple[str, int], bytes] = {}
 
 
 _session: _Session | None = None
@@ -102,11 +103,22 @@ def _digest(value: object) -> bytes:
 def read(path: str, limit: int) -> bytes:
     """The first ``limit`` bytes of ``path`` (all of it when shorter); OSError as ``open`` raises it."""
     got = _read(path, limit)
-    _log(("read", path, limit), _digest(got))
+    _log(("read", path, limit), _read_digest(path, limit, got))
     if isinstance(got, _Failure):
         got.raise_for(path)
     assert isinstance(got, bytes)
     return got
+
+
+def _read_digest(path: str, limit: int, got: bytes | _Failure) -> bytes:
+    """The digest of a read's answer, hashed once per run (several entries log the same read)."""
+    if _session is None:
+        return _digest(got)
+    key = (path, limit)
+    digest = _session.digests.get(key)
+    if digest is None:
+        digest = _session.digests[key] = _digest(got)
+    return digest
 
 
 def _read(path: str, limit: int) -> bytes | _Failure:
@@ -117,7 +129,10 @@ def _read(path: str, limit: int) -> bytes | _Failure:
         return known.data[:limit]
     try:
         with open(path, "rb") as fh:
-            data = fh.read(limit)
+            # read(limit) would allocate ``limit`` bytes (5 MiB) for every small file, and freeing
+            # those mappings cost more than the reads: ask for a bounded read only when needed.
+            known_size = os.fstat(fh.fileno()).st_size
+            data = fh.read(min(limit, known_size + 1) if known_size else limit)
     except OSError as exc:
         failure = _Failure(exc)
         if _session is not None:
@@ -135,9 +150,7 @@ def _ask(op: str, path: str) -> object:
         return _session.answers[question]
     answer: object
     try:
-        if op == "size":
-            answer = os.path.getsize(path)
-        elif op == "listdir":
+        if op == "listdir":
             answer = tuple(sorted(os.listdir(path)))
         elif op == "isdir":
             answer = os.path.isdir(path)
@@ -159,13 +172,6 @@ def _answer(op: str, path: str) -> object:
     _log((op, path, 0), _digest(answer))
     if isinstance(answer, _Failure):
         answer.raise_for(path)
-    return answer
-
-
-def size(path: str) -> int:
-    """``os.path.getsize``."""
-    answer = _answer("size", path)
-    assert isinstance(answer, int)
     return answer
 
 
@@ -191,7 +197,9 @@ def realpath(path: str) -> str:
 def unchanged(log: list[Op]) -> bool:
     """Whether every question in ``log`` gets the same answer now (asked in the current session)."""
     for (op, path, arg), digest in log:
-        answer = _read(path, arg) if op == "read" else _ask(op, path)
-        if _digest(answer) != digest:
+        if op == "read":
+            if _read_digest(path, arg, _read(path, arg)) != digest:
+                return False
+        elif _digest(_ask(op, path)) != digest:
             return False
     return True

@@ -63,11 +63,11 @@ def relabel(stored: object, path: str) -> LinedDocument | DecodeProblem | None:
 def read_document_bytes(path: str) -> bytes | DecodeProblem:
     """The bytes of a YAML/JSON document, or why it is skipped (unreadable, too large, binary)."""
     try:
-        if fs.size(path) > MAX_DOCUMENT_BYTES:
-            return DecodeProblem(f"file is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB; skipped", 1)
         raw = fs.read(path, MAX_DOCUMENT_BYTES + 1)
     except OSError as exc:
         return DecodeProblem(f"cannot read: {exc.strerror or exc}", 1)
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        return DecodeProblem(f"file is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB; skipped", 1)
     if b"\x00" in raw:
         return DecodeProblem("binary file (contains NUL bytes); skipped", 1)
     return raw

@@ -33,9 +33,10 @@ def read_module_file(roots: tuple[str, tuple[str, ...]] | None, path: str) -> st
     if not fs.isfile(full):
         raise EvalError(f'no file exists at "{path}"')
     try:
-        if fs.size(full) > MAX_TEMPLATE_BYTES:
+        raw = fs.read(full, MAX_TEMPLATE_BYTES + 1)
+        if len(raw) > MAX_TEMPLATE_BYTES:
             return Unknown(f"file {path!r} is larger than 1 MiB and is not read")
-        return fs.read(full, MAX_TEMPLATE_BYTES + 1).decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise EvalError(f'contents of "{path}" are not valid UTF-8') from None
     except OSError as exc:

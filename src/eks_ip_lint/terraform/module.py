@@ -64,11 +64,11 @@ class ModuleSource:
 def read_text(path: str) -> str:
     """Read a user file as UTF-8; InputError (file, line 1) when it is not readable text."""
     try:
-        if fs.size(path) > MAX_FILE_BYTES:
-            raise InputError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; skipped", path)
         raw = fs.read(path, MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", path) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; skipped", path)
     if b"\x00" in raw:
         raise InputError("binary file (contains NUL bytes); skipped", path)
     try:
