@@ -12,7 +12,6 @@ import dataclasses
 import json
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -170,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except Exception as exc:
         if os.environ.get("EKS_IP_LINT_DEBUG"):
+            import traceback  # noqa: PLC0415 -- only on the way out of a crash
+
             traceback.print_exc()
         print(
             f"eks-ip-lint: internal error: {type(exc).__name__}: {exc}\n"
@@ -220,7 +221,7 @@ def _lint(argv: list[str]) -> int:
     from eks_ip_lint.capacity.analysis import Options  # noqa: PLC0415
     from eks_ip_lint.engine import LintRequest, lint  # noqa: PLC0415
     from eks_ip_lint.findings import Severity  # noqa: PLC0415
-    from eks_ip_lint.terraform.variables import VariableInputs, parse_cli_vars  # noqa: PLC0415
+    from eks_ip_lint.terraform.variable_inputs import VariableInputs, parse_cli_vars  # noqa: PLC0415
 
     if ns.config and ns.no_config:
         raise UsageError("--config and --no-config exclude each other")

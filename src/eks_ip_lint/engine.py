@@ -2,6 +2,12 @@
 
 Nothing here knows a file format or a formula; each stage is called once per unit. A crash inside
 one rule becomes a finding for that rule instead of stopping the run (the others still report).
+
+A unit whose stored result still holds (:mod:`eks_ip_lint.unit_cache`) is not computed again:
+the run then only checks the file-system answers that result rests on. What is computed is
+computed inside a :func:`fs.recording`, so its entry knows what to check next time. Linking CNI
+add-ons across root modules, dropping nested templates and qualifying branch findings are redone
+every run over all units, cached or not: they are the only steps that look across units.
 """
 
 from __future__ import annotations
@@ -9,28 +15,20 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from eks_ip_lint import prefetch
 from eks_ip_lint.branches import qualify, unique
 from eks_ip_lint.capacity.analysis import Options, UnitCapacity, analyse
-from eks_ip_lint.facts import terraform as tf_facts
-from eks_ip_lint.facts.cloudformation import load_cloudformation, text_may_be_template
-from eks_ip_lint.facts.eksctl import load_eksctl
-from eks_ip_lint.facts.model import Facts, InputProblem, Unresolved, same_ref
-from eks_ip_lint.facts.plan import load_plan
-from eks_ip_lint.findings import Finding, Severity
+from eks_ip_lint.facts.model import CniSource, Facts, Unresolved, same_ref
+from eks_ip_lint.findings import Finding
 from eks_ip_lint.progress import Progress
-from eks_ip_lint.rules import ALL_RULES, RuleContext
-from eks_ip_lint.sources import discover
-from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.terraform.module import (
-    ModuleEvaluation,
-    ModuleSource,
-    may_hold_capacity_facts,
-    read_module,
-    tf_files,
-)
-from eks_ip_lint.terraform.variables import VariableInputs, resolve_variables
+from eks_ip_lint.sources import discover, fs
+from eks_ip_lint.terraform.variable_inputs import VariableInputs
+from eks_ip_lint.unit_cache import Entry, StoredUnit, UnitCache
+
+if TYPE_CHECKING:
+    from eks_ip_lint.terraform.module import ModuleSource
 
 
 @dataclass(frozen=True)
@@ -68,37 +66,135 @@ class LintResult:
 
 def lint(request: LintRequest) -> LintResult:
     found = discover.scan(request.paths)
-    dirs, documents = found.dirs, found.documents
-    to_parse = {d for d in dirs if may_hold_capacity_facts(d)}
-    if prefetch.wanted(request.jobs):  # listing the files to parse ahead costs reads of its own
+    with fs.session():
+        return _Run(request).run(found)
+
+
+@dataclass
+class _Unit:
+    kind: str
+    path: str
+    stored: StoredUnit  # what its source's cache entry keeps of it
+    entry: tuple[str, str]  # its source's entry: (kind of source, path)
+
+    @property
+    def facts(self) -> Facts:
+        if self.stored.result is not None:
+            return self.stored.result.capacity.facts
+        assert self.stored.facts is not None
+        return self.stored.facts
+
+
+class _Run:
+    def __init__(self, request: LintRequest) -> None:
+        self.request = request
+        self.cache = UnitCache(request)
+        self.entries: dict[tuple[str, str], Entry | None] = {}
+        self.changed: set[tuple[str, str]] = set()  # entries to store at the end
+        self.sources: dict[str, ModuleSource] = {}  # modules parsed in this run
+
+    def run(self, found: discover.Scan) -> LintResult:
+        for d in found.dirs:
+            self.entries["module", d] = self.cache.lookup("module", d)
+        for p in found.documents:
+            self.entries["document", p] = self.cache.lookup("document", p)
+        self._parse_ahead(found)
+        with Progress(total=len(found.dirs)) as progress:
+            for d in found.dirs:
+                self._module_entry(d)
+                progress.step(d)
+        called = {os.path.join(d, value) for d in found.dirs for value in self._module_entry(d).calls}
+        units: list[_Unit] = []
+        for unit in discover.root_units(found.dirs, called):
+            units.extend(self._module_units(unit.path))
+        for path in found.documents:
+            units.extend(self._document_units(path))
+        # A template followed as another's nested stack is analysed as part of it, not on its own
+        # (alone, the parameters its parent passes are missing).
+        included = {os.path.realpath(p) for u in units for p in u.facts.included}
+        if included:
+            units = [
+                u for u in units if u.kind != "cloudformation" or os.path.realpath(u.path) not in included
+            ]
+        terraform = [u for u in units if u.kind in TERRAFORM_KINDS]
+        linked = {
+            id(terraform[i]): facts for i, facts in link_across_units([u.facts for u in terraform]).items()
+        }
+        results = [self._result(u, linked.get(id(u))) for u in units]
+        for kind, path in sorted(self.changed):
+            entry = self.entries[kind, path]
+            assert entry is not None
+            self.cache.store(kind, path, entry)
+        return LintResult(tuple(_qualify_branches(results)))
+
+    def _parse_ahead(self, found: discover.Scan) -> None:
+        """Parse the files of the sources to compute in worker processes first (prefetch)."""
+        dirs = [d for d in found.dirs if self.entries["module", d] is None]
+        documents = [p for p in found.documents if self.entries["document", p] is None]
+        if not (dirs or documents) or not prefetch.wanted(self.request.jobs):
+            return  # listing the files to parse ahead costs reads of its own
+        from eks_ip_lint import unit_facts  # noqa: PLC0415 -- not imported by a fully cached run
+
         prefetch.warm(
-            [f for d in dirs if d in to_parse for f in tf_files(d)],
-            [p for p in documents if text_may_be_template(p)],
-            request.jobs,
+            [f for d in dirs if unit_facts.may_hold_capacity_facts(d) for f in unit_facts.tf_files(d)],
+            [p for p in documents if unit_facts.text_may_be_template(p)],
+            self.request.jobs,
         )
-    sources: dict[str, ModuleSource] = {}
-    with Progress(total=len(dirs)) as progress:
-        for d in dirs:
-            sources[d] = read_module(d) if d in to_parse else ModuleSource(dir=d)
-            progress.step(d)
-    called = _local_module_targets(sources)
-    units: list[tuple[str, str, Facts]] = []
-    for unit in discover.root_units(dirs, called):
-        units.append((unit.kind, unit.path, _terraform_facts(sources[unit.path], request)))
-    for path in documents:
-        kind, doc_facts = _document_facts(path, request)
-        # None: YAML/JSON that is neither a plan, a template nor a ClusterConfig, so not ours.
-        units.extend((kind, path, facts) for facts in doc_facts or [])
-    # A template followed as another's nested stack is analysed as part of it, not on its own
-    # (alone, the parameters its parent passes are missing).
-    included = {os.path.realpath(p) for _, _, facts in units for p in facts.included}
-    units = [u for u in units if u[0] != "cloudformation" or os.path.realpath(u[1]) not in included]
-    link_across_units([facts for kind, _, facts in units if kind in TERRAFORM_KINDS])
-    results: list[UnitResult] = []
-    for kind, path, facts in units:
-        capacity = analyse(facts, request.options)
-        results.append(UnitResult(kind, path, capacity, tuple(run_rules(capacity, request.options))))
-    return LintResult(tuple(_qualify_branches(results)))
+
+    def _module_entry(self, directory: str) -> Entry:
+        """The module's entry; computed (its calls) when none was stored or it no longer holds."""
+        entry = self.entries["module", directory]
+        if entry is None:
+            from eks_ip_lint import unit_facts  # noqa: PLC0415
+
+            entry = Entry(log=[])
+            with fs.recording(entry.log):
+                self.sources[directory] = unit_facts.read_source(directory)
+            entry.calls = unit_facts.local_calls(self.sources[directory])
+            self.entries["module", directory] = entry
+            self.changed.add(("module", directory))
+        return entry
+
+    def _module_units(self, directory: str) -> list[_Unit]:
+        entry = self._module_entry(directory)
+        if entry.units is None:  # computed as a called module only, so far
+            from eks_ip_lint import unit_facts  # noqa: PLC0415
+
+            with fs.recording(entry.log):
+                source = self.sources.get(directory) or unit_facts.read_source(directory)
+                facts = unit_facts.terraform_facts(source, self.request.variables, self.request.workspace)
+            entry.units = [StoredUnit("terraform", directory, None, facts)]
+            self.changed.add(("module", directory))
+        return [_Unit(s.kind, s.path, s, ("module", directory)) for s in entry.units]
+
+    def _document_units(self, path: str) -> list[_Unit]:
+        entry = self.entries["document", path]
+        if entry is None:
+            from eks_ip_lint import unit_facts  # noqa: PLC0415
+
+            entry = Entry(log=[])
+            with fs.recording(entry.log):
+                kind, facts = unit_facts.document_facts(
+                    path, dict(self.request.parameters), dict(self.request.nested_templates)
+                )
+            # None: YAML/JSON that is neither a plan, a template nor a ClusterConfig, so not ours.
+            entry.units = [StoredUnit(kind, path, None, f) for f in facts or []]
+            self.entries["document", path] = entry
+            self.changed.add(("document", path))
+        return [_Unit(s.kind, s.path, s, ("document", path)) for s in entry.units or []]
+
+    def _result(self, unit: _Unit, linked: Facts | None) -> UnitResult:
+        """The stored result when it holds; else analysed, and kept when it depends on this unit
+        alone (not on an add-on of another unit linked to it)."""
+        if linked is None and unit.stored.result is not None:
+            return unit.stored.result
+        facts = linked or unit.facts
+        capacity = analyse(facts, self.request.options)
+        result = UnitResult(unit.kind, unit.path, capacity, tuple(run_rules(capacity, self.request.options)))
+        if linked is None:
+            unit.stored.result, unit.stored.facts = result, None
+            self.changed.add(unit.entry)
+        return result
 
 
 def _qualify_branches(results: list[UnitResult]) -> list[UnitResult]:
@@ -119,7 +215,7 @@ def _qualify_branches(results: list[UnitResult]) -> list[UnitResult]:
 TERRAFORM_KINDS = frozenset({"terraform", "plan"})
 
 
-def link_across_units(units: Sequence[Facts]) -> None:
+def link_across_units(units: Sequence[Facts]) -> dict[int, Facts]:
     """Apply a CNI add-on of one root module to the cluster another root module declares.
 
     Repositories split the cluster and its add-ons into separate root modules
@@ -131,8 +227,13 @@ def link_across_units(units: Sequence[Facts]) -> None:
     exists), and the report names the file it came from. A name declared by clusters in several
     other units is ambiguous: an Unresolved says so instead of picking one. Unknown references
     (remote state outputs) and Kubernetes-side carriers (which name no cluster) are not linked.
+
+    Returns the units it changes, by index, as new Facts; the given ones are left as they were
+    (the unit cache keeps each unit's own facts, and links again every run).
     """
-    for facts in units:
+    sources: dict[int, list[CniSource]] = {}
+    unresolved: dict[int, list[Unresolved]] = {}
+    for i, facts in enumerate(units):
         for src in facts.cni_sources:
             ref = src.cluster_ref
             if not isinstance(ref, str) or not ref:
@@ -140,72 +241,37 @@ def link_across_units(units: Sequence[Facts]) -> None:
             if any(same_ref(ref, r) for c in facts.clusters for r in c.refs):
                 continue
             targets = [
-                other for other in units if other is not facts and any(c.name == ref for c in other.clusters)
+                j for j, other in enumerate(units) if j != i and any(c.name == ref for c in other.clusters)
             ]
             if len(targets) == 1:
-                targets[0].cni_sources.append(
+                sources.setdefault(targets[0], []).append(
                     replace(src, description=f"{src.description} (from {src.span.path}, another root module)")
                 )
             elif len(targets) > 1:
-                facts.unresolved.append(
+                unresolved.setdefault(i, []).append(
                     Unresolved(
                         f"the cluster that {src.address} configures",
                         f"cluster {ref} is declared in {len(targets)} root modules "
-                        f"({', '.join(t.unit for t in targets)}), so this add-on is applied to none of them",
+                        f"({', '.join(units[j].unit for j in targets)}), so this add-on is applied to none of them",
                         src.span,
                         src.address,
                     )
                 )
-
-
-def _document_facts(path: str, request: LintRequest) -> tuple[str, list[Facts] | None]:
-    # A plan is JSON with format_version and planned_values: decided before CloudFormation, whose
-    # loader would otherwise report it as a template it cannot read.
-    plan = load_plan(path)
-    if plan is not None:
-        return "plan", [plan]
-    facts = load_eksctl(path)
-    if facts is not None:
-        return "eksctl", [facts]
-    return "cloudformation", load_cloudformation(path, request.parameters, request.nested_templates)
-
-
-def _local_module_targets(sources: dict[str, ModuleSource]) -> set[str]:
-    called: set[str] = set()
-    for d, src in sources.items():
-        for placed in src.module_calls.values():
-            attr = placed.block.body.attributes.get("source")
-            value = getattr(attr.expr, "value", None) if attr is not None else None
-            if isinstance(value, str) and value.startswith(("./", "../")):
-                called.add(os.path.realpath(os.path.join(d, value)))
-    return called
-
-
-def _terraform_facts(source: ModuleSource, request: LintRequest) -> Facts:
-    variables = resolve_variables(source, request.variables)
-    evaluation = ModuleEvaluation(source, variables.values, workspace=request.workspace)
-    facts = tf_facts.extract(evaluation, source.dir)
-    for err in [*source.errors, *variables.errors]:
-        facts.problems.append(InputProblem(err.message, SourceSpan(err.path, err.line)))
-    return facts
+    return {
+        i: replace(
+            units[i],
+            cni_sources=[*units[i].cni_sources, *sources.get(i, [])],
+            unresolved=[*units[i].unresolved, *unresolved.get(i, [])],
+        )
+        for i in sorted(sources.keys() | unresolved.keys())
+    }
 
 
 def run_rules(capacity: UnitCapacity, options: Options) -> list[Finding]:
-    ctx = RuleContext(options)
-    out: list[Finding] = []
-    for rule in ALL_RULES:
-        try:
-            out.extend(rule.check(capacity, ctx))
-        except Exception as exc:
-            out.append(
-                Finding(
-                    rule.meta.id,
-                    Severity.ERROR,
-                    f"internal error in rule {rule.meta.id} ({type(exc).__name__}: {exc}); please report it",
-                    SourceSpan(capacity.facts.unit, 1),
-                )
-            )
-    return sorted(out, key=lambda f: (f.span.path, f.span.line, f.rule_id, f.message))
+    """Every rule over one analysed unit (:func:`eks_ip_lint.unit_facts.run_rules`)."""
+    from eks_ip_lint import unit_facts  # noqa: PLC0415 -- the rules are not imported by a cached run
+
+    return unit_facts.run_rules(capacity, options)
 
 
 def lint_paths(paths: Sequence[str], **kwargs: object) -> LintResult:

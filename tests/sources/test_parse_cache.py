@@ -141,14 +141,14 @@ def test_the_installed_parser_code_is_part_of_the_key(
     (package / "__init__.py").write_text("VERSION = 1\n")
     (package / "sub" / "grammar.lark").write_text("start: 'a'\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    before = parse_cache._installed_stamp("fakeparser", "")
-    assert before == parse_cache._installed_stamp("fakeparser", "")
+    before = parse_cache.installed_stamp("fakeparser", "")
+    assert before == parse_cache.installed_stamp("fakeparser", "")
     (package / "sub" / "grammar.lark").write_text("start: 'ab'\n")
-    assert parse_cache._installed_stamp("fakeparser", "") != before
-    assert parse_cache._installed_stamp("fakeparser", "__init__.py") != parse_cache._installed_stamp(
+    assert parse_cache.installed_stamp("fakeparser", "") != before
+    assert parse_cache.installed_stamp("fakeparser", "__init__.py") != parse_cache.installed_stamp(
         "fakeparser", ""
     )
-    assert parse_cache._installed_stamp("no_such_parser_pkg", "") == b"no_such_parser_pkg:not installed\0"
+    assert parse_cache.installed_stamp("no_such_parser_pkg", "") == b"no_such_parser_pkg:not installed\0"
 
 
 def test_clear_removes_entries(cache_home: Path) -> None:

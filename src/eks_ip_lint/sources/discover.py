@@ -91,9 +91,22 @@ def scan(paths: Iterable[str]) -> Scan:
     return Scan(dirs, documents)
 
 
-def root_units(dirs: list[str], called: set[str]) -> list[Unit]:
-    """Drop directories that another scanned module calls as a local module."""
-    return [Unit("terraform", d) for d in dirs if os.path.realpath(d) not in called]
+def root_units(dirs: list[str], called: Iterable[str]) -> list[Unit]:
+    """Drop directories that another scanned module calls as a local module (``called``: the
+    called directories, however named). The same directory is the same device and inode: one
+    stat per directory, where resolving every path took a stat per path component."""
+    targets = {i for i in map(_identity, called) if i is not None}
+    if not targets:
+        return [Unit("terraform", d) for d in dirs]
+    return [Unit("terraform", d) for d in dirs if _identity(d) not in targets]
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:

@@ -36,19 +36,21 @@ import pickle
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from eks_ip_lint import __version__
 from eks_ip_lint.errors import InputError
 from eks_ip_lint.sources import fs
-from eks_ip_lint.sources import hcl_ast as ast
+
+if TYPE_CHECKING:
+    from eks_ip_lint.sources import hcl_ast as ast
 
 # Bump when the pickled layout changes in a way the source hash below would not catch.
 FORMAT = 1
 ENV_DISABLE = "EKS_IP_LINT_NO_CACHE"
 ENV_DIR = "EKS_IP_LINT_CACHE_DIR"
 
-Parse = Callable[[str, str], ast.HclFile]
+Parse = Callable[[str, str], "ast.HclFile"]
 T = TypeVar("T")
 
 # Files above the readers' size limit are refused by them, never parsed ahead.
@@ -97,7 +99,7 @@ def _salt_of(kind: str) -> bytes:
         packages, modules = PRODUCERS[kind]
         h = hashlib.sha256(f"eks-ip-lint-{kind}\0{FORMAT}\0{__version__}\0".encode())
         for package, part in packages:
-            h.update(_installed_stamp(package, part))
+            h.update(installed_stamp(package, part))
         here = Path(__file__).resolve().parent
         for name in modules:
             try:
@@ -108,7 +110,7 @@ def _salt_of(kind: str) -> bytes:
     return _salts[kind]
 
 
-def _installed_stamp(package: str, part: str) -> bytes:
+def installed_stamp(package: str, part: str) -> bytes:
     """The name, size and mtime of every file under ``part`` of an installed package's directory,
     found without importing it. An upgrade, a reinstall or an edited editable install changes the
     stamp, so no entry made by other parser code is served.
@@ -156,12 +158,12 @@ def cached_decode(
     """
     if not enabled():
         return decode()
-    entry = _entry(_document_key(decoder, raw))
-    stored = accept(_load(entry))
+    where = entry(_document_key(decoder, raw))
+    stored = accept(load(where))
     if stored is not None:
         return stored
     result = decode()
-    _store(entry, result)
+    store(where, result)
     return result
 
 
@@ -172,11 +174,10 @@ def _document_key(decoder: str, raw: bytes) -> str:
 def _read_ahead(path: str) -> bytes | None:
     """A file's bytes for a parse ahead; None when it is unreadable or above the readers' limit."""
     try:
-        if fs.size(path) > _MAX_AHEAD_BYTES:
-            return None
-        return fs.read(path, _MAX_AHEAD_BYTES + 1)  # the length the readers ask for: one read each
+        raw = fs.read(path, _MAX_AHEAD_BYTES + 1)  # the length the readers ask for: one read each
     except OSError:
         return None
+    return None if len(raw) > _MAX_AHEAD_BYTES else raw
 
 
 def hcl_is_cached(path: str) -> bool:
@@ -184,7 +185,7 @@ def hcl_is_cached(path: str) -> bool:
     cannot be read as text (nothing to parse ahead: the engine reports it)."""
     raw = _read_ahead(path)
     try:
-        return raw is None or _entry(cache_key(raw.decode("utf-8-sig"))).is_file()
+        return raw is None or entry(cache_key(raw.decode("utf-8-sig"))).is_file()
     except UnicodeDecodeError:
         return True
 
@@ -193,15 +194,18 @@ def document_is_cached(path: str) -> bool:
     """Whether :func:`cached_decode` would find ``path``'s bytes decoded as a CloudFormation
     template (True when unreadable)."""
     raw = _read_ahead(path)
-    return raw is None or _entry(_document_key("cfn-decode", raw)).is_file()
+    return raw is None or entry(_document_key("cfn-decode", raw)).is_file()
 
 
 def cache_key(text: str) -> str:
     return hashlib.sha256(_salt_of("parse-cache") + text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _entry(key: str, root: Path | None = None) -> Path:
-    return (root or cache_dir()) / f"v{FORMAT}" / key[:2] / f"{key}.pickle"
+def entry(key: str, root: Path | None = None, area: str = "") -> Path:
+    """Where the entry of ``key`` lives: parse results at the top, other kinds (``area``: the
+    unit cache's "units") in a folder of their own."""
+    # One join of strings: a warm run looks up hundreds of entries, and each pathlib "/" parses.
+    return Path(os.path.join(root or cache_dir(), f"v{FORMAT}", area, key[:2], f"{key}.pickle"))
 
 
 def cached_parse(path: str, text: str, parse: Parse, *, use_cache: bool | None = None) -> ast.HclFile:
@@ -212,8 +216,11 @@ def cached_parse(path: str, text: str, parse: Parse, *, use_cache: bool | None =
     """
     if not (enabled() if use_cache is None else use_cache):
         return parse(path, text)
-    entry = _entry(cache_key(text))
-    stored = _load(entry)
+    # Imported here: the AST's ~40 record classes are not needed by a run the unit cache serves.
+    from eks_ip_lint.sources import hcl_ast as ast  # noqa: PLC0415
+
+    where = entry(cache_key(text))
+    stored = load(where)
     if isinstance(stored, ast.HclFile):
         return dataclasses.replace(stored, path=path) if stored.path != path else stored
     if isinstance(stored, tuple) and len(stored) == 2:
@@ -222,32 +229,35 @@ def cached_parse(path: str, text: str, parse: Parse, *, use_cache: bool | None =
     try:
         result = parse(path, text)
     except InputError as exc:
-        _store(entry, (exc.message, exc.line))
+        store(where, (exc.message, exc.line))
         raise
-    _store(entry, result)
+    store(where, result)
     return result
 
 
-def _load(entry: Path) -> object:
+def load(where: Path) -> object:
+    """The value stored at ``where``; None when there is none or it cannot be read."""
     try:
-        with entry.open("rb") as fh:
-            return pickle.load(fh)
+        with open(where, "rb") as fh:
+            data = fh.read()  # then loads: pickle.load makes many small reads of a file
+        return pickle.loads(data)
     except FileNotFoundError:
         return None
     except Exception:  # a corrupt, truncated or incompatible entry: parse again and overwrite it
         return None
 
 
-def _store(entry: Path, value: object) -> None:
+def store(where: Path, value: object) -> None:
+    """Store ``value`` at ``where``, atomically; a cache that cannot be written is skipped."""
     import tempfile  # noqa: PLC0415 -- 4 ms (shutil, random...) that a warm run never needs
 
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".pickle")
+        where.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=where.parent, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, entry)  # atomic: concurrent runs never see half an entry
+            os.replace(tmp, where)  # atomic: concurrent runs never see half an entry
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from eks_ip_lint.errors import InputError, UsageError
@@ -22,15 +22,10 @@ from eks_ip_lint.terraform import convert
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.evaluator import Evaluator, Resolved
 from eks_ip_lint.terraform.module import ModuleSource, read_text
+from eks_ip_lint.terraform.variable_inputs import VariableInputs, parse_cli_vars
 from eks_ip_lint.values import Unknown, Value
 
-
-@dataclass(frozen=True)
-class VariableInputs:
-    """What the user gave on the command line, applied to every root module analysed."""
-
-    var_files: tuple[str, ...] = ()
-    vars: tuple[tuple[str, str], ...] = ()  # --var NAME=VALUE, in order
+__all__ = ["VariableInputs", "parse_cli_vars", "resolve_variables"]
 
 
 @dataclass
@@ -174,13 +169,3 @@ def _convert(value: Value, type_expr: ast.Expr | None) -> Value:
     except EvalError as exc:
         return Unknown(f"value does not match the declared type: {exc}")
     return value
-
-
-def parse_cli_vars(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    out = []
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f"--var expects NAME=VALUE, got {item!r}")
-        out.append((name.strip(), value))
-    return tuple(out)

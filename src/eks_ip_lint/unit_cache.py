@@ -1,0 +1,127 @@
+"""Results of units kept between runs, served only while every answer they rest on still holds.
+
+What a unit's result (facts, capacity, findings) depends on:
+
+- the code that computes it: this package, python-hcl2 and lark, cfn-lint's decoder, PyYAML
+  and the Python version. Their stamp (name, size and mtime of every installed file, as for the
+  parse cache) is part of the key, so an upgrade or an edit of an editable install misses;
+- the request: variables, options, workspace, CloudFormation parameters, nested templates, the
+  working directory and the unit's path as named (findings print it). Also part of the key;
+- what the file system answered while it was computed: listings, sizes, file contents, whether a
+  module directory exists, where a symlink leads. These are the entry's log
+  (:mod:`eks_ip_lint.sources.fs`), every question of which is asked again, in the run that
+  would use the entry, before it is served (:func:`fs.unchanged`).
+
+Why a log and not a key made of file contents: which files a unit reads is known only by
+computing it (its local modules, ``file()`` and ``templatefile()``, nested stack templates,
+``terraform.tfvars``, a ``.terraform/modules`` manifest, a file that appears in a module
+directory). Logging the questions the analysis asks finds all of them, and a test holds every
+reader to asking through ``fs`` (``tests/test_fs_discipline.py``).
+
+One entry per source, a module directory or a document, keyed by its path:
+
+- ``calls``: the literal local sources its module blocks name, which decide every run which
+  modules are roots;
+- ``units``: its units, each with its analysed result, or with only its facts when another
+  unit's CNI add-on was applied to it (``engine.link_across_units`` runs every time, across all
+  units, so a result that depended on another unit is never stored); None for a module that was
+  only ever called by another, never analysed on its own.
+
+Entries live beside the parse cache's and are switched off with it (``--no-cache``,
+``EKS_IP_LINT_NO_CACHE=1``). One path's entry is overwritten when its source changes, so they do
+not pile up; a request with other options or variables keeps its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from eks_ip_lint import __version__
+from eks_ip_lint.sources import fs, parse_cache
+
+if TYPE_CHECKING:
+    from eks_ip_lint.engine import LintRequest, UnitResult
+    from eks_ip_lint.facts.model import Facts
+
+# The folder of the cache directory that holds these entries.
+AREA = "units"
+# Bump when Entry's pickled layout changes in a way the code stamp would not catch.
+FORMAT = 1
+# The installed code a result depends on (package, part of its directory; see the parse cache).
+_CODE = (
+    ("eks_ip_lint", ""),
+    ("hcl2", ""),
+    ("lark", ""),
+    ("cfnlint", "decode"),
+    ("cfnlint", "version.py"),
+    ("yaml", ""),
+)
+
+
+@dataclass
+class StoredUnit:
+    kind: str
+    path: str
+    result: UnitResult | None  # analysed, before branch qualification; None when facts is set
+    facts: Facts | None = None  # its facts before linking, when linking changed them
+
+
+@dataclass
+class Entry:
+    log: list[fs.Op]
+    calls: tuple[str, ...] = ()
+    units: list[StoredUnit] | None = None
+
+
+class UnitCache:
+    """The entries of one run's request. Disabled, it finds nothing and stores nothing."""
+
+    def __init__(self, request: LintRequest) -> None:
+        self.enabled = parse_cache.enabled()
+        self._prefix = _salt() + _request_digest(request) if self.enabled else b""
+
+    def lookup(self, kind: str, path: str) -> Entry | None:
+        """The stored entry of a source, if every answer in its log still holds."""
+        if not self.enabled:
+            return None
+        stored = parse_cache.load(parse_cache.entry(self._key(kind, path), area=AREA))
+        if isinstance(stored, Entry) and fs.unchanged(stored.log):
+            return stored
+        return None
+
+    def store(self, kind: str, path: str, entry: Entry) -> None:
+        if self.enabled:
+            entry.log = list(dict.fromkeys(entry.log))  # a question asked twice is checked once
+            parse_cache.store(parse_cache.entry(self._key(kind, path), area=AREA), entry)
+
+    def _key(self, kind: str, path: str) -> str:
+        return hashlib.sha256(self._prefix + f"\0{kind}\0{path}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_salt_memo: list[bytes] = []
+
+
+def _salt() -> bytes:
+    if not _salt_memo:
+        h = hashlib.sha256(f"eks-ip-lint-units\0{FORMAT}\0{__version__}\0{sys.version}\0".encode())
+        for package, part in _CODE:
+            h.update(parse_cache.installed_stamp(package, part))
+        _salt_memo.append(h.digest())
+    return _salt_memo[0]
+
+
+def _request_digest(request: LintRequest) -> bytes:
+    """Everything of the request besides the paths that shapes a unit's result. ``jobs`` does not."""
+    shaping = (
+        os.getcwd(),
+        request.variables,
+        request.options,
+        request.workspace,
+        sorted(request.parameters.items()),
+        sorted(request.nested_templates.items()),
+    )
+    return hashlib.sha256(repr(shaping).encode("utf-8", "surrogatepass")).digest()

@@ -1,0 +1,237 @@
+"""The unit cache never changes a result: a run served from it reports exactly what a run
+without any cache reports, and any change to what a unit read makes it computed again.
+
+Each test runs the engine three ways where it matters: cold (fills the cache), warm (from the
+cache) and with ``EKS_IP_LINT_NO_CACHE=1`` (the reference), and compares the JSON reports.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from eks_ip_lint import unit_facts
+from eks_ip_lint.capacity.analysis import Options
+from eks_ip_lint.engine import LintRequest, lint
+from eks_ip_lint.report.json_report import render_json
+
+from testlib import FIXTURES, SEED
+
+Report = dict[str, Any]
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    where = tmp_path / "cache"
+    monkeypatch.setenv("EKS_IP_LINT_CACHE_DIR", str(where))
+    monkeypatch.delenv("EKS_IP_LINT_NO_CACHE", raising=False)
+    return where
+
+
+def report(*paths: Path, options: Options | None = None) -> Report:
+    request = LintRequest(paths=tuple(str(p) for p in paths), options=options or Options())
+    doc: Report = json.loads(render_json(lint(request), fail_on="error", pods_per_node=None))
+    return doc
+
+
+def uncached(*paths: Path, options: Options | None = None) -> Report:
+    with pytest.MonkeyPatch.context() as m:
+        m.setenv("EKS_IP_LINT_NO_CACHE", "1")
+        return report(*paths, options=options)
+
+
+def _refuse(*args: object, **kwargs: object) -> Any:
+    raise AssertionError(f"computed, not served from the cache: {args[:1]}")
+
+
+def rule_ids(doc: Report) -> list[str]:
+    return sorted(f["rule_id"] for f in doc["findings"])
+
+
+def copy(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+def test_a_warm_run_computes_nothing_and_reports_what_an_uncached_run_does(
+    tmp_path: Path, cache: Path
+) -> None:
+    tree = tmp_path / "tree"
+    copy(FIXTURES, tree / "fixtures")
+    copy(SEED, tree / "seed-cluster")
+    cold = report(tree)
+    with pytest.MonkeyPatch.context() as m:
+        for name in ("read_source", "terraform_facts", "document_facts"):
+            m.setattr(unit_facts, name, _refuse)  # any unit computed fails the test
+        warm = report(tree)
+    assert warm == cold == uncached(tree)
+    assert len(warm["findings"]) > 50  # every kind of unit, with findings of most rules
+    assert any(p.suffix == ".pickle" for p in cache.rglob("*"))
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
+def _add_caller(tree: Path) -> None:
+    (tree / "caller").mkdir()
+    (tree / "caller" / "main.tf").write_text('module "seed" {\n  source = "../"\n}\n')
+
+
+# Each case: the fixture copied, an edit to something a unit read (never the file named by the
+# unit's own finding, where that is the point), and what must change.
+EDITS: dict[str, tuple[Path, Callable[[Path], None]]] = {
+    "a variable default in the root module": (
+        SEED,
+        lambda t: _replace(t / "variables.tf", "default     = 80", "default     = 40"),
+    ),
+    "a terraform.tfvars that appears": (
+        SEED,
+        lambda t: (t / "terraform.tfvars").write_text("max_nodes = 40\n"),
+    ),
+    "a file of a local module": (
+        FIXTURES / "terraform" / "local-module",
+        lambda t: _replace(t / "modules" / "node-group" / "main.tf", '"m5.xlarge"', '"t3.small"'),
+    ),
+    "a local module's file deleted": (
+        FIXTURES / "terraform" / "local-module",
+        lambda t: (t / "modules" / "node-group" / "main.tf").unlink(),
+    ),
+    "a template read by templatefile()": (
+        FIXTURES / "terraform" / "helm-values-templatefile",
+        lambda t: _replace(t / "templates" / "values.yaml.tpl", '"${warm_ip_target}"', '"500"'),
+    ),
+    "a nested stack's template": (
+        FIXTURES / "cloudformation" / "templates" / "nested-stacks",
+        lambda t: _replace(t / "seed-network.yaml", "3, !Ref SubnetBits]]", "3, 8]]"),
+    ),
+    "the CNI add-on of another root module": (
+        FIXTURES / "repos" / "multi-root",
+        lambda t: _replace(t / "addons" / "main.tf", 'WARM_IP_TARGET    = "2"', 'WARM_IP_TARGET    = "60"'),
+    ),
+    "a module that starts calling a root module": (SEED, _add_caller),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EDITS))
+def test_an_edit_to_anything_a_unit_read_is_seen(case: str, tmp_path: Path, cache: Path) -> None:
+    src, edit = EDITS[case]
+    tree = copy(src, tmp_path / "tree")
+    before = report(tree)
+    assert report(tree) == before  # served from the cache
+    edit(tree)
+    after = report(tree)
+    assert after == uncached(tree)
+    assert after != before, "the edit changes the report, so a stale entry would have been caught"
+
+
+def test_the_add_on_root_module_changes_the_cluster_unit_whose_own_files_did_not(
+    tmp_path: Path, cache: Path
+) -> None:
+    """Linking is redone every run: the eks/ unit's entry stays valid (its files are unchanged),
+    but its result follows the add-on in addons/."""
+    tree = copy(FIXTURES / "repos" / "multi-root", tmp_path / "tree")
+    before = report(tree)
+    _replace(tree / "addons" / "main.tf", 'WARM_IP_TARGET    = "2"', 'WARM_IP_TARGET    = "60"')
+    after = report(tree)
+    assert after == uncached(tree)
+
+    def floor(doc: Report) -> list[int]:
+        clusters = [c for u in doc["units"] for c in u["clusters"]]
+        return [g["ips_per_node"]["floor"] for c in clusters for g in c["node_groups"]]
+
+    assert floor(before) == [11]  # WARM_IP_TARGET=2, MINIMUM_IP_TARGET=10 from addons/
+    assert floor(after) != floor(before)
+
+
+def test_other_options_are_other_entries(tmp_path: Path, cache: Path) -> None:
+    tree = copy(SEED, tmp_path / "tree")
+    full = report(tree)
+    dense = report(tree, options=Options(pods_per_node=20))
+    assert dense == uncached(tree, options=Options(pods_per_node=20)) != full
+    assert report(tree) == full
+
+
+def test_a_corrupt_cache_is_recomputed(tmp_path: Path, cache: Path) -> None:
+    tree = copy(SEED, tmp_path / "tree")
+    expected = report(tree)
+    entries = list(cache.rglob("*.pickle"))
+    assert entries
+    for p in entries:
+        p.write_bytes(b"not a pickle")
+    assert report(tree) == expected
+
+
+# A small repository whose units read each other: the cluster in eks/ (seed shape) with a local
+# node group module, its CNI add-on in addons/. Random edits, then cached == uncached.
+_EKS_MAIN = (SEED / "main.tf").read_text()
+
+
+def _small_repo(root: Path) -> None:
+    copy(SEED, root / "eks")
+    (root / "addons").mkdir()
+    (root / "addons" / "main.tf").write_text(
+        'resource "aws_eks_addon" "cni" {\n'
+        '  cluster_name = "seed-cluster"\n'
+        '  addon_name   = "vpc-cni"\n'
+        '  configuration_values = jsonencode({ env = { WARM_IP_TARGET = "4" } })\n'
+        "}\n"
+    )
+
+
+_EDITS = st.one_of(
+    st.tuples(st.just("max_nodes"), st.integers(1, 200)),
+    st.tuples(st.just("warm_ip"), st.integers(0, 40)),
+    st.tuples(st.just("tfvars"), st.integers(1, 200)),
+    st.tuples(st.just("drop_tfvars"), st.just(0)),
+    st.tuples(st.just("break_addon"), st.just(0)),
+    st.tuples(st.just("addon_cluster"), st.sampled_from(["seed-cluster", "other"])),
+)
+
+
+def _apply(root: Path, edit: tuple[str, Any]) -> None:
+    kind, value = edit
+    variables = root / "eks" / "variables.tf"
+    addon = root / "addons" / "main.tf"
+    if kind == "max_nodes":
+        text = variables.read_text()
+        start = text.index("default", text.index('variable "max_nodes"'))
+        end = text.index("\n", start)
+        variables.write_text(text[:start] + f"default     = {value}" + text[end:])
+    elif kind == "warm_ip":
+        text = addon.read_text()
+        start = text.index("WARM_IP_TARGET")
+        end = text.index("}", start)
+        addon.write_text(text[:start] + f'WARM_IP_TARGET = "{value}" ' + text[end:])
+    elif kind == "tfvars":
+        (root / "eks" / "terraform.tfvars").write_text(f"max_nodes = {value}\n")
+    elif kind == "drop_tfvars":
+        (root / "eks" / "terraform.tfvars").unlink(missing_ok=True)
+    elif kind == "break_addon":
+        addon.write_text(addon.read_text() + "resource {\n")
+    else:
+        text = addon.read_text()
+        start = text.index('cluster_name = "') + len('cluster_name = "')
+        addon.write_text(text[:start] + value + text[text.index('"', start) :])
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(_EDITS, min_size=1, max_size=4))
+def test_random_edits_never_serve_a_stale_result(
+    edits: list[tuple[str, Any]], tmp_path_factory: pytest.TempPathFactory, cache: Path
+) -> None:
+    root = tmp_path_factory.mktemp("repo")
+    _small_repo(root)
+    report(root)
+    for edit in edits:
+        _apply(root, edit)
+        assert report(root) == uncached(root), edit
