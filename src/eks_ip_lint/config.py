@@ -17,7 +17,6 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from eks_ip_lint.errors import UsageError
@@ -25,11 +24,6 @@ from eks_ip_lint.findings import Finding, Severity
 
 if TYPE_CHECKING:
     import yaml
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 YAML_NAMES = (".eks-ip-lint.yaml", ".eks-ip-lint.yml")
 PYPROJECT = "pyproject.toml"
@@ -62,6 +56,8 @@ class Config:
 
 
 def schema() -> dict[str, Any]:
+    from importlib import resources  # noqa: PLC0415 -- 6 ms; only a run with a config file validates
+
     text = resources.files("eks_ip_lint").joinpath("config_schema.json").read_text(encoding="utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
@@ -89,6 +85,12 @@ def find_config(start: str | None = None) -> str | None:
 
 def _has_tool_table(path: str) -> bool:
     try:
+        with open(path, "rb") as fh:
+            if TOOL_KEY.encode() not in fh.read():
+                return False  # no table can be ours without naming it; TOML not parsed (nor imported)
+    except OSError:
+        return True  # reported by _read_toml
+    try:
         data = _read_toml(path)
     except UsageError:
         return True  # a broken pyproject.toml is reported, not skipped
@@ -97,6 +99,11 @@ def _has_tool_table(path: str) -> bool:
 
 
 def _read_toml(path: str) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib  # noqa: PLC0415 -- only for a pyproject.toml that names eks-ip-lint
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib  # noqa: PLC0415
+
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)

@@ -17,7 +17,6 @@ or ``with Progress(n) as progress: ...`` (``done()`` runs on exit, errors includ
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import time
 from types import TracebackType
@@ -81,6 +80,8 @@ class Progress:
     def _draw(self, label: str) -> None:
         width = len(str(self.total))
         head = f"[{self.count:>{width}}/{self.total}] "
+        import shutil  # noqa: PLC0415 -- 3 ms, only when drawing on a terminal
+
         columns = shutil.get_terminal_size((80, 24)).columns
         room = max(0, columns - len(head) - 1)
         if len(label) > room:

@@ -53,9 +53,6 @@ def comment_ignores(text: str) -> list[tuple[int, str, str]]:
 
 
 def _terraform_ignores(path: str) -> list[_Ignore]:
-    from eks_ip_lint.errors import InputError  # noqa: PLC0415
-    from eks_ip_lint.sources.hcl import parse_file  # noqa: PLC0415
-
     try:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
@@ -64,8 +61,13 @@ def _terraform_ignores(path: str) -> list[_Ignore]:
     comments = comment_ignores(text)
     if not comments:
         return []
+    # Imported only for a file with suppression comments: the parser is not needed otherwise.
+    from eks_ip_lint.errors import InputError  # noqa: PLC0415
+    from eks_ip_lint.sources.hcl import parse_file  # noqa: PLC0415
+    from eks_ip_lint.sources.parse_cache import cached_parse  # noqa: PLC0415
+
     try:
-        blocks = parse_file(path, text).body.blocks
+        blocks = cached_parse(path, text, parse_file).body.blocks
     except InputError:
         return []  # a file that does not parse has EKSIP000 findings, which cannot be suppressed
     out = []
@@ -78,6 +80,12 @@ def _terraform_ignores(path: str) -> list[_Ignore]:
 
 def _cloudformation_ignores(path: str) -> dict[str, dict[str, str]]:
     """logical ID -> rule ID -> reason, from ``Metadata.eks-ip-lint.ignore``."""
+    try:
+        with open(path, "rb") as fh:
+            if b"eks-ip-lint" not in fh.read():
+                return {}  # no suppression: the template need not be decoded
+    except OSError:
+        return {}
     from eks_ip_lint.sources import cloudformation as cfn_source  # noqa: PLC0415
     from eks_ip_lint.sources.lined import DecodeProblem  # noqa: PLC0415
 

@@ -7,13 +7,9 @@ It is parsed once, on first use, and cached.
 
 from __future__ import annotations
 
-import csv
-import difflib
 import functools
-import io
 import re
 from dataclasses import dataclass
-from importlib import resources
 
 _DATA_FILE = "instance_types.csv"
 
@@ -139,6 +135,11 @@ def _parse_bool(text: str, column: str, name: str) -> bool:
 
 
 def _parse(text: str) -> dict[str, InstanceLimits]:
+    # Imported here, as are importlib.resources and difflib: a run served from the unit cache
+    # never reads the table.
+    import csv  # noqa: PLC0415
+    import io  # noqa: PLC0415
+
     lines = [line for line in text.splitlines() if not line.startswith("#")]
     table: dict[str, InstanceLimits] = {}
     for row in csv.DictReader(io.StringIO("\n".join(lines))):
@@ -159,6 +160,8 @@ def _parse(text: str) -> dict[str, InstanceLimits]:
 
 @functools.cache
 def _table() -> dict[str, InstanceLimits]:
+    from importlib import resources  # noqa: PLC0415 -- 5 ms
+
     text = (resources.files("eks_ip_lint.capacity") / "_data" / _DATA_FILE).read_text(encoding="utf-8")
     return _parse(text)
 
@@ -176,4 +179,6 @@ def all_types() -> tuple[InstanceLimits, ...]:
 
 def suggest(name: str, limit: int = 3) -> list[str]:
     """Known instance types close to ``name`` (difflib), best first, for "did you mean ...?"."""
+    import difflib  # noqa: PLC0415
+
     return difflib.get_close_matches(name.strip().lower(), sorted(_table()), n=limit, cutoff=0.6)
