@@ -17,6 +17,16 @@ readers in ``sources/``), the file system is touched only through this module.
 
 Errors are answers too: a file that cannot be read raises the same ``OSError`` (errno and message)
 from the memo, and a log entry records it, so a file that becomes readable invalidates the result.
+
+A read is logged with the digest (sha256) of what was read and, when the file had not changed for
+:data:`SETTLED_NS` before it was read, with its stat stamp (device, inode, size, mtime, ctime).
+:func:`unchanged` trusts an equal stamp without reading the file again, as mypy's incremental
+cache and git's index do; a different stamp (a fresh checkout, ``touch``) falls back to the
+digest. Why the stamp is safe: any write sets the file's ctime to the current time, which no
+tool can set back, so a file written after it was read has a newer ctime, unless the write fell
+in the same timestamp tick as the stamp's ctime. Taking stamps only of files that had been left
+alone for seconds rules that out (git calls the other case "racily clean"). On Windows, where
+st_ctime is the creation time, mtime alone carries this.
 """
 
 from __future__ import annotations
@@ -24,18 +34,26 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-# One logged question: (operation, path, argument) and a digest of the answer.
+# A file's stat stamp: device, inode, size, mtime and ctime (ns).
+Stamp = tuple[int, int, int, int, int]
+# One logged question: (operation, path, argument), a digest of the answer and, for a read of a
+# settled file, its stamp.
 Question = tuple[str, str, int]
-Op = tuple[Question, bytes]
+Op = tuple[Question, bytes, Stamp | None]
+
+# A file's stamp is logged only if it had not changed for this long when it was read.
+SETTLED_NS = 3_000_000_000
 
 
 @dataclass
 class _Read:
     data: bytes
     limit: int  # data is the first ``limit`` bytes, or the whole file when shorter
+    stamp: Stamp | None  # of the file as it was opened; None when it had changed just before
 
 
 class _Failure:
@@ -59,6 +77,7 @@ class _Session:
         self.reads: dict[str, _Read | _Failure] = {}
         self.answers: dict[Question, object] = {}
         self.digests: dict[tuple[str, int], bytes] = {}
+        self.stamps: dict[str, Stamp | None] = {}
 
 
 _session: _Session | None = None
@@ -87,9 +106,9 @@ def recording(log: list[Op]) -> Iterator[list[Op]]:
         _recordings.pop()
 
 
-def _log(question: Question, digest: bytes) -> None:
+def _log(question: Question, digest: bytes, stamp: Stamp | None = None) -> None:
     for log in _recordings:
-        log.append((question, digest))
+        log.append((question, digest, stamp))
 
 
 def _digest(value: object) -> bytes:
@@ -102,8 +121,8 @@ def _digest(value: object) -> bytes:
 
 def read(path: str, limit: int) -> bytes:
     """The first ``limit`` bytes of ``path`` (all of it when shorter); OSError as ``open`` raises it."""
-    got = _read(path, limit)
-    _log(("read", path, limit), _read_digest(path, limit, got))
+    got, stamp = _read(path, limit)
+    _log(("read", path, limit), _read_digest(path, limit, got), stamp)
     if isinstance(got, _Failure):
         got.raise_for(path)
     assert isinstance(got, bytes)
@@ -121,26 +140,43 @@ def _read_digest(path: str, limit: int, got: bytes | _Failure) -> bytes:
     return digest
 
 
-def _read(path: str, limit: int) -> bytes | _Failure:
+def _read(path: str, limit: int) -> tuple[bytes | _Failure, Stamp | None]:
     known = _session.reads.get(path) if _session is not None else None
     if isinstance(known, _Failure):
-        return known
+        return known, None
     if known is not None and (limit <= known.limit or len(known.data) < known.limit):
-        return known.data[:limit]
+        return known.data[:limit], known.stamp
     try:
         with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
             # read(limit) would allocate ``limit`` bytes (5 MiB) for every small file, and freeing
             # those mappings cost more than the reads: ask for a bounded read only when needed.
-            known_size = os.fstat(fh.fileno()).st_size
-            data = fh.read(min(limit, known_size + 1) if known_size else limit)
+            data = fh.read(min(limit, st.st_size + 1) if st.st_size else limit)
     except OSError as exc:
         failure = _Failure(exc)
         if _session is not None:
             _session.reads[path] = failure
-        return failure
+        return failure, None
+    settled = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) >= SETTLED_NS
+    stamp = _stamp(st) if settled else None
     if _session is not None:
-        _session.reads[path] = _Read(data, limit)
-    return data
+        _session.reads[path] = _Read(data, limit, stamp)
+    return data, stamp
+
+
+def _stamp(st: os.stat_result) -> Stamp:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _current_stamp(path: str) -> Stamp | None:
+    """The file's stamp now, once per run."""
+    assert _session is not None
+    if path not in _session.stamps:
+        try:
+            _session.stamps[path] = _stamp(os.stat(path))
+        except OSError:
+            _session.stamps[path] = None
+    return _session.stamps[path]
 
 
 def _ask(op: str, path: str) -> object:
@@ -196,9 +232,16 @@ def realpath(path: str) -> str:
 
 def unchanged(log: list[Op]) -> bool:
     """Whether every question in ``log`` gets the same answer now (asked in the current session)."""
-    for (op, path, arg), digest in log:
+    with session():  # the stamps and reads of one check are remembered for the next
+        return _unchanged(log)
+
+
+def _unchanged(log: list[Op]) -> bool:
+    for (op, path, arg), digest, stamp in log:
         if op == "read":
-            if _read_digest(path, arg, _read(path, arg)) != digest:
+            if stamp is not None and _current_stamp(path) == stamp:
+                continue  # the same file, untouched since it was read
+            if _read_digest(path, arg, _read(path, arg)[0]) != digest:
                 return False
         elif _digest(_ask(op, path)) != digest:
             return False
