@@ -88,10 +88,17 @@ class UnitCache:
         """The stored entry of a source, if every answer in its log still holds."""
         if not self.enabled:
             return None
-        stored = parse_cache.load(parse_cache.entry(self._key(kind, path), area=AREA))
-        if isinstance(stored, Entry) and fs.unchanged(stored.log):
-            return stored
-        return None
+        where = parse_cache.entry(self._key(kind, path), area=AREA)
+        stored = parse_cache.load(where)
+        if not isinstance(stored, Entry):
+            return None
+        holds, refreshed = fs.check(stored.log)
+        if not holds:
+            return None
+        if refreshed is not None:  # checked by content; stored with the stamps it has now
+            stored.log = refreshed
+            parse_cache.store(where, stored)
+        return stored
 
     def store(self, kind: str, path: str, entry: Entry) -> None:
         if self.enabled:

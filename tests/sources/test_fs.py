@@ -26,6 +26,16 @@ def opens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+def _recorded_read(where: Path) -> tuple[Path, list[fs.Op]]:
+    """A new file and the log of one read of it."""
+    f = where / "main.tf"
+    f.write_text("max_size = 80\n")
+    log: list[fs.Op] = []
+    with fs.session(), fs.recording(log):
+        fs.read(str(f), 1000)
+    return f, log
+
+
 def test_a_session_reads_each_file_once(tmp_path: Path, opens: list[str]) -> None:
     f = tmp_path / "a.tf"
     f.write_text("x" * 100)
@@ -82,11 +92,7 @@ def test_the_log_replays_listings_and_directory_questions(tmp_path: Path) -> Non
 
 
 def test_an_unsettled_file_has_no_stamp_and_is_checked_by_content(tmp_path: Path, opens: list[str]) -> None:
-    f = tmp_path / "main.tf"
-    f.write_text("max_size = 80\n")
-    log: list[fs.Op] = []
-    with fs.session(), fs.recording(log):
-        fs.read(str(f), 1000)
+    f, log = _recorded_read(tmp_path)
     [(_, _, stamp)] = log
     assert stamp is None  # just written: a write in the same tick would not change its stamp
     opens.clear()
@@ -101,11 +107,7 @@ def test_a_settled_file_is_checked_by_its_stamp(
 ) -> None:
     # Files written by a test are never settled (their ctime is now and cannot be set back).
     monkeypatch.setattr(fs, "SETTLED_NS", 0)
-    f = tmp_path / "main.tf"
-    f.write_text("max_size = 80\n")
-    log: list[fs.Op] = []
-    with fs.session(), fs.recording(log):
-        fs.read(str(f), 1000)
+    f, log = _recorded_read(tmp_path)
     [(_, _, stamp)] = log
     assert stamp is not None
     opens.clear()
@@ -123,12 +125,8 @@ def test_a_same_size_rewrite_with_its_mtime_put_back_is_seen(
 ) -> None:
     """mtime can be set back (cp -p, tar, rsync -t); ctime cannot, and it is in the stamp."""
     monkeypatch.setattr(fs, "SETTLED_NS", 0)
-    f = tmp_path / "main.tf"
-    f.write_text("max_size = 80\n")
+    f, log = _recorded_read(tmp_path)
     before = os.stat(f)
-    log: list[fs.Op] = []
-    with fs.session(), fs.recording(log):
-        fs.read(str(f), 1000)
     time.sleep(0.05)  # past the file system's timestamp tick
     f.write_text("max_size = 40\n")  # same size
     os.utime(f, ns=(before.st_atime_ns, before.st_mtime_ns))
@@ -142,3 +140,23 @@ def test_outside_a_session_fs_asks_every_time(tmp_path: Path, opens: list[str]) 
     fs.read(str(f), 10)
     fs.read(str(f), 10)
     assert opens == [str(f), str(f)]
+
+
+def test_a_check_by_content_returns_the_log_with_the_stamps_of_settled_files(
+    tmp_path: Path, opens: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a checkout touched every file, the first run checks by content and stores the new
+    stamps; the runs after it read nothing."""
+    f, log = _recorded_read(tmp_path)
+    assert log[0][2] is None
+    assert fs.check(log) == (True, None)  # still unsettled: nothing better to store
+
+    monkeypatch.setattr(fs, "SETTLED_NS", 0)
+    holds, refreshed = fs.check(log)
+    assert holds and refreshed is not None
+    assert refreshed[0][:2] == log[0][:2] and refreshed[0][2] is not None
+    opens.clear()
+    assert fs.check(refreshed) == (True, None)
+    assert opens == []
+    f.write_text("max_size = 40\n")
+    assert fs.check(refreshed) == (False, None)

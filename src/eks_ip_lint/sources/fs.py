@@ -232,17 +232,29 @@ def realpath(path: str) -> str:
 
 def unchanged(log: list[Op]) -> bool:
     """Whether every question in ``log`` gets the same answer now (asked in the current session)."""
+    return check(log)[0]
+
+
+def check(log: list[Op]) -> tuple[bool, list[Op] | None]:
+    """Whether every question in ``log`` gets the same answer now; and, when it does and a read
+    could only be checked by its content (no stamp, or another one: a checkout touched the file)
+    but the file has settled since, the log with the new stamps, so that the next check of it
+    does not read the file again."""
+    refreshed: list[Op] = []
+    better = False
     with session():  # the stamps and reads of one check are remembered for the next
-        return _unchanged(log)
-
-
-def _unchanged(log: list[Op]) -> bool:
-    for (op, path, arg), digest, stamp in log:
-        if op == "read":
+        for (op, path, arg), digest, stamp in log:
+            if op != "read":
+                if _digest(_ask(op, path)) != digest:
+                    return False, None
+                refreshed.append(((op, path, arg), digest, stamp))
+                continue
             if stamp is not None and _current_stamp(path) == stamp:
+                refreshed.append(((op, path, arg), digest, stamp))
                 continue  # the same file, untouched since it was read
-            if _read_digest(path, arg, _read(path, arg)[0]) != digest:
-                return False
-        elif _digest(_ask(op, path)) != digest:
-            return False
-    return True
+            got, now = _read(path, arg)
+            if _read_digest(path, arg, got) != digest:
+                return False, None
+            better = better or (now is not None and now != stamp)
+            refreshed.append(((op, path, arg), digest, now or stamp))
+    return True, refreshed if better else None
