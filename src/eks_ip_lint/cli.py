@@ -107,7 +107,8 @@ def _lint_parser() -> _Parser:
     p.add_argument(
         "--no-cache",
         action="store_true",
-        help="neither read nor write the parse cache ($XDG_CACHE_HOME/eks-ip-lint; EKS_IP_LINT_NO_CACHE=1)",
+        help="neither read nor write the parse and result caches ($XDG_CACHE_HOME/eks-ip-lint; "
+        "EKS_IP_LINT_NO_CACHE=1)",
     )
     p.add_argument(
         "-j",
