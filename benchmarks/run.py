@@ -113,6 +113,15 @@ def version_of(cmd: list[str]) -> str:
         return "unavailable"
 
 
+def _an_eks_module_file(tree: Path) -> Path:
+    """A .tf file of a root module with an EKS node group (the first, in name order)."""
+    for f in sorted(tree.rglob("*.tf")):
+        text = f.read_text(encoding="utf-8")
+        if "aws_eks_node_group" in text or 'module "eks"' in text:
+            return f
+    raise SystemExit(f"no EKS module in {tree}")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "eks-ip-lint-bench")
@@ -188,6 +197,26 @@ def main(argv: list[str] | None = None) -> int:
     run("2,000-file monorepo, --no-cache", [*lint_mono, "--no-cache"])
     fill_cache(lint_mono)
     mono_warm = run("2,000-file monorepo, warm cache", lint_mono)
+    # What a commit costs: one EKS root module changed, the other units served from the cache.
+    edited = _an_eks_module_file(mono)
+    edits = iter(range(1_000_000))
+
+    def edit_one() -> None:
+        with edited.open("a", encoding="utf-8") as fh:
+            fh.write(f"# edit {next(edits)}\n")
+
+    run("2,000-file monorepo, warm cache, one EKS module edited before each run", lint_mono, before=edit_one)
+    files = [f for f in mono.rglob("*") if f.is_file()]
+
+    def touch_all() -> None:
+        for f in files:
+            os.utime(f)
+
+    run(
+        "2,000-file monorepo, warm cache, every file touched before each run (as a fresh checkout)",
+        lint_mono,
+        before=touch_all,
+    )
     ck: float | None = None
     if checkov:
         ck = run(
