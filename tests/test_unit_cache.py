@@ -21,6 +21,7 @@ from eks_ip_lint import unit_facts
 from eks_ip_lint.capacity.analysis import Options
 from eks_ip_lint.engine import LintRequest, lint
 from eks_ip_lint.report.json_report import render_json
+from eks_ip_lint.unit_cache import UnitCache
 
 from testlib import FIXTURES, SEED
 
@@ -151,6 +152,24 @@ def test_the_add_on_root_module_changes_the_cluster_unit_whose_own_files_did_not
 
     assert floor(before) == [11]  # WARM_IP_TARGET=2, MINIMUM_IP_TARGET=10 from addons/
     assert floor(after) != floor(before)
+
+
+def test_a_run_over_part_of_a_folder_keeps_the_entries_of_the_rest(tmp_path: Path, cache: Path) -> None:
+    """Entries are packed per folder; a run over one module of it (pre-commit passes a few files)
+    must not drop its neighbours' entries, and a deleted module's entry goes."""
+    envs = tmp_path / "envs"
+    copy(SEED, envs / "a")
+    copy(SEED, envs / "b")
+    a, b = report(envs / "a"), report(envs / "b")
+    with pytest.MonkeyPatch.context() as m:
+        for name in ("read_source", "terraform_facts", "document_facts"):
+            m.setattr(unit_facts, name, _refuse)
+        assert report(envs / "a") == a
+        assert report(envs / "b") == b
+    shutil.rmtree(envs / "b")
+    report(envs)
+    pack = UnitCache(LintRequest(paths=(str(envs),)))._pack(str(envs))
+    assert sorted(pack) == [("module", str(envs / "a"))]
 
 
 def test_other_options_are_other_entries(tmp_path: Path, cache: Path) -> None:

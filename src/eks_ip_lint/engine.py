@@ -125,6 +125,7 @@ class _Run:
             entry = self.entries[kind, path]
             assert entry is not None
             self.cache.store(kind, path, entry)
+        self.cache.flush()
         return LintResult(tuple(_qualify_branches(results)))
 
     def _parse_ahead(self, found: discover.Scan) -> None:

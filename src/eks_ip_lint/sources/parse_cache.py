@@ -202,10 +202,15 @@ def cache_key(text: str) -> str:
 
 
 def entry(key: str, root: Path | None = None, area: str = "") -> Path:
-    """Where the entry of ``key`` lives: parse results at the top, other kinds (``area``: the
-    unit cache's "units") in a folder of their own."""
+    """Where the entry of ``key`` lives: parse results in 256 folders by the key's first two
+    digits (their number grows with every file content ever parsed); other kinds (``area``: the
+    unit cache's "units", one entry per path) in one flat folder of their own, so that a cold run
+    does not create a few hundred folders for them."""
     # One join of strings: a warm run looks up hundreds of entries, and each pathlib "/" parses.
-    return Path(os.path.join(root or cache_dir(), f"v{FORMAT}", area, key[:2], f"{key}.pickle"))
+    base = root or cache_dir()
+    if area:
+        return Path(os.path.join(base, f"v{FORMAT}", area, f"{key}.pickle"))
+    return Path(os.path.join(base, f"v{FORMAT}", key[:2], f"{key}.pickle"))
 
 
 def cached_parse(path: str, text: str, parse: Parse, *, use_cache: bool | None = None) -> ast.HclFile:
@@ -248,16 +253,25 @@ def load(where: Path) -> object:
 
 
 def store(where: Path, value: object) -> None:
-    """Store ``value`` at ``where``, atomically; a cache that cannot be written is skipped."""
-    import tempfile  # noqa: PLC0415 -- 4 ms (shutil, random...) that a warm run never needs
+    """Store ``value`` at ``where``, atomically; a cache that cannot be written is skipped.
 
+    Written to a temporary file named after this process, then renamed over ``where``: a
+    concurrent run never sees half an entry, and one process writes one entry at a time. Not
+    tempfile.mkstemp, whose random names and import cost ~0.4 ms an entry where creating files
+    is slow (a cold run stores hundreds); the directory is made only when the first write fails.
+    """
     try:
-        where.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=where.parent, prefix=".tmp-", suffix=".pickle")
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp = f"{where}.{os.getpid()}.tmp"
         try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, where)  # atomic: concurrent runs never see half an entry
+            fh = open(tmp, "wb")  # noqa: SIM115 -- closed below, before the rename
+        except FileNotFoundError:
+            where.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(tmp, "wb")  # noqa: SIM115
+        try:
+            with fh:
+                fh.write(data)
+            os.replace(tmp, where)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
