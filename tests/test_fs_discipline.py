@@ -35,7 +35,7 @@ class _Watch:
         self.bypasses: list[tuple[str, str]] = []
 
     def note(self, event: str, path: object) -> None:
-        if not self.on or self.inside_fs or not fs._recordings:
+        if not self.on or self.inside_fs or not fs.recording_now():
             return
         if isinstance(path, int):  # os.stat(fd), fstat: a file already opened
             return

@@ -7,10 +7,10 @@ What a unit's result (facts, capacity, findings) depends on:
   parse cache) is part of the key, so an upgrade or an edit of an editable install misses;
 - the request: variables, options, workspace, CloudFormation parameters, nested templates, the
   working directory and the unit's path as named (findings print it). Also part of the key;
-- what the file system answered while it was computed: listings, sizes, file contents, whether a
-  module directory exists, where a symlink leads. These are the entry's log
+- what the file system answered while it was computed: listings, file contents, whether a
+  module directory or a file exists, where a symlink leads. These are the entry's log
   (:mod:`eks_ip_lint.sources.fs`), every question of which is asked again, in the run that
-  would use the entry, before it is served (:func:`fs.unchanged`).
+  would use the entry, before it is served (:func:`fs.check`).
 
 Why a log and not a key made of file contents: which files a unit reads is known only by
 computing it (its local modules, ``file()`` and ``templatefile()``, nested stack templates,

@@ -160,3 +160,29 @@ def test_a_check_by_content_returns_the_log_with_the_stamps_of_settled_files(
     assert opens == []
     f.write_text("max_size = 40\n")
     assert fs.check(refreshed) == (False, None)
+
+
+def test_recordings_of_two_threads_stay_apart(tmp_path: Path) -> None:
+    """A plugin host or a library caller may lint in threads: each run logs only its own reads."""
+    import threading
+
+    files = [tmp_path / "a.tf", tmp_path / "b.tf"]
+    for f in files:
+        f.write_text(f.name)
+    logs: dict[str, list[fs.Op]] = {}
+    both_recording = threading.Barrier(2)
+
+    def run(f: Path) -> None:
+        log: list[fs.Op] = []
+        with fs.session(), fs.recording(log):
+            both_recording.wait()
+            fs.read(str(f), 100)
+            both_recording.wait()
+        logs[f.name] = log
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert {name: [op[0][1] for op in log] for name, log in logs.items()} == {f.name: [str(f)] for f in files}

@@ -36,6 +36,7 @@ import hashlib
 import os
 import time
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 # A file's stat stamp: device, inode, size, mtime and ctime (ns).
@@ -80,34 +81,40 @@ class _Session:
         self.stamps: dict[str, Stamp | None] = {}
 
 
-_session: _Session | None = None
-_recordings: list[list[Op]] = []
+# Context variables, not module globals: runs in two threads (a library caller, a plugin host)
+# must neither share a memo nor log into each other's recordings.
+_session_var: ContextVar[_Session | None] = ContextVar("eks_ip_lint_fs_session", default=None)
+_recordings_var: ContextVar[tuple[list[Op], ...]] = ContextVar("eks_ip_lint_fs_recordings", default=())
 
 
 @contextlib.contextmanager
 def session() -> Iterator[None]:
-    """One run: answers are remembered until it ends (a file edited afterwards is read again)."""
-    global _session  # noqa: PLW0603 -- one run at a time per process; the engine is not re-entrant
-    outer = _session
-    _session = _Session() if outer is None else outer
+    """One run: answers are remembered until it ends (a file edited afterwards is read again).
+    Inside another session, that one goes on."""
+    token = _session_var.set(_session_var.get() or _Session())
     try:
         yield
     finally:
-        _session = outer
+        _session_var.reset(token)
 
 
 @contextlib.contextmanager
 def recording(log: list[Op]) -> Iterator[list[Op]]:
     """Log every question asked inside the block (and inside nested recordings) to ``log``."""
-    _recordings.append(log)
+    token = _recordings_var.set((*_recordings_var.get(), log))
     try:
         yield log
     finally:
-        _recordings.pop()
+        _recordings_var.reset(token)
+
+
+def recording_now() -> bool:
+    """Whether a recording is open (in this thread or task)."""
+    return bool(_recordings_var.get())
 
 
 def _log(question: Question, digest: bytes, stamp: Stamp | None = None) -> None:
-    for log in _recordings:
+    for log in _recordings_var.get():
         log.append((question, digest, stamp))
 
 
@@ -131,17 +138,19 @@ def read(path: str, limit: int) -> bytes:
 
 def _read_digest(path: str, limit: int, got: bytes | _Failure) -> bytes:
     """The digest of a read's answer, hashed once per run (several entries log the same read)."""
-    if _session is None:
+    memo = _session_var.get()
+    if memo is None:
         return _digest(got)
     key = (path, limit)
-    digest = _session.digests.get(key)
+    digest = memo.digests.get(key)
     if digest is None:
-        digest = _session.digests[key] = _digest(got)
+        digest = memo.digests[key] = _digest(got)
     return digest
 
 
 def _read(path: str, limit: int) -> tuple[bytes | _Failure, Stamp | None]:
-    known = _session.reads.get(path) if _session is not None else None
+    memo = _session_var.get()
+    known = memo.reads.get(path) if memo is not None else None
     if isinstance(known, _Failure):
         return known, None
     if known is not None and (limit <= known.limit or len(known.data) < known.limit):
@@ -154,13 +163,13 @@ def _read(path: str, limit: int) -> tuple[bytes | _Failure, Stamp | None]:
             data = fh.read(min(limit, st.st_size + 1) if st.st_size else limit)
     except OSError as exc:
         failure = _Failure(exc)
-        if _session is not None:
-            _session.reads[path] = failure
+        if memo is not None:
+            memo.reads[path] = failure
         return failure, None
     settled = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) >= SETTLED_NS
     stamp = _stamp(st) if settled else None
-    if _session is not None:
-        _session.reads[path] = _Read(data, limit, stamp)
+    if memo is not None:
+        memo.reads[path] = _Read(data, limit, stamp)
     return data, stamp
 
 
@@ -170,20 +179,22 @@ def _stamp(st: os.stat_result) -> Stamp:
 
 def _current_stamp(path: str) -> Stamp | None:
     """The file's stamp now, once per run."""
-    assert _session is not None
-    if path not in _session.stamps:
+    memo = _session_var.get()
+    assert memo is not None
+    if path not in memo.stamps:
         try:
-            _session.stamps[path] = _stamp(os.stat(path))
+            memo.stamps[path] = _stamp(os.stat(path))
         except OSError:
-            _session.stamps[path] = None
-    return _session.stamps[path]
+            memo.stamps[path] = None
+    return memo.stamps[path]
 
 
 def _ask(op: str, path: str) -> object:
     """The answer to a metadata question, from the session's memo or the OS."""
     question = (op, path, 0)
-    if _session is not None and question in _session.answers:
-        return _session.answers[question]
+    memo = _session_var.get()
+    if memo is not None and question in memo.answers:
+        return memo.answers[question]
     answer: object
     try:
         if op == "listdir":
@@ -198,8 +209,8 @@ def _ask(op: str, path: str) -> object:
             raise ValueError(op)
     except OSError as exc:
         answer = _Failure(exc)
-    if _session is not None:
-        _session.answers[question] = answer
+    if memo is not None:
+        memo.answers[question] = answer
     return answer
 
 
