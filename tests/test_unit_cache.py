@@ -254,3 +254,35 @@ def test_random_edits_never_serve_a_stale_result(
     for edit in edits:
         _apply(root, edit)
         assert report(root) == uncached(root), edit
+
+
+@pytest.mark.parametrize("first", ["the cluster's module alone", "an add-on aimed at another cluster"])
+def test_a_linked_add_on_is_applied_to_the_units_own_facts_not_to_its_analysed_ones(
+    first: str, tmp_path: Path, cache: Path
+) -> None:
+    """The analysis adds notes to the facts it returns (custom networking without ENIConfigs); a
+    stored result's facts are therefore not what the next run may link an add-on into. Found in
+    review: an add-on in another root module turning custom networking off left the note."""
+    tree = tmp_path / "tree"
+    (tree / "eks").mkdir(parents=True)
+    shutil.copy(FIXTURES / "terraform" / "custom-networking-plain" / "main.tf", tree / "eks" / "main.tf")
+    (tree / "addons").mkdir()
+    addon = tree / "addons" / "main.tf"
+    text = (
+        'resource "aws_eks_addon" "vpc_cni" {\n'
+        '  cluster_name = "CLUSTER"\n'
+        '  addon_name   = "vpc-cni"\n'
+        '  configuration_values = jsonencode({ env = { AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG = "false" } })\n'
+        "}\n"
+    )
+    if first == "the cluster's module alone":
+        addon.write_text(text.replace("CLUSTER", "plain-cn"))
+        report(tree / "eks")  # as pre-commit would, over one module
+    else:
+        addon.write_text(text.replace("CLUSTER", "other"))
+        report(tree)
+        addon.write_text(text.replace("CLUSTER", "plain-cn"))
+    expected = uncached(tree)
+    assert report(tree) == expected
+    assert report(tree) == expected  # and the run after it
+    assert "EKSIP002" not in rule_ids(expected)  # custom networking is off: no ENIConfig needed

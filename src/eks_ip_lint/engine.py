@@ -79,9 +79,6 @@ class _Unit:
 
     @property
     def facts(self) -> Facts:
-        if self.stored.result is not None:
-            return self.stored.result.capacity.facts
-        assert self.stored.facts is not None
         return self.stored.facts
 
 
@@ -164,7 +161,7 @@ class _Run:
             with fs.recording(entry.log):
                 source = self.sources.get(directory) or unit_facts.read_source(directory)
                 facts = unit_facts.terraform_facts(source, self.request.variables, self.request.workspace)
-            entry.units = [StoredUnit("terraform", directory, None, facts)]
+            entry.units = [StoredUnit("terraform", directory, facts)]
             self.changed.add(("module", directory))
         return [_Unit(s.kind, s.path, s, ("module", directory)) for s in entry.units]
 
@@ -179,7 +176,7 @@ class _Run:
                     path, dict(self.request.parameters), dict(self.request.nested_templates)
                 )
             # None: YAML/JSON that is neither a plan, a template nor a ClusterConfig, so not ours.
-            entry.units = [StoredUnit(kind, path, None, f) for f in facts or []]
+            entry.units = [StoredUnit(kind, path, f) for f in facts or []]
             self.entries["document", path] = entry
             self.changed.add(("document", path))
         return [_Unit(s.kind, s.path, s, ("document", path)) for s in entry.units or []]
@@ -193,7 +190,7 @@ class _Run:
         capacity = analyse(facts, self.request.options)
         result = UnitResult(unit.kind, unit.path, capacity, tuple(run_rules(capacity, self.request.options)))
         if linked is None:
-            unit.stored.result, unit.stored.facts = result, None
+            unit.stored.result = result
             self.changed.add(unit.entry)
         return result
 

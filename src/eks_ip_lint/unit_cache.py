@@ -23,10 +23,10 @@ folder, see :class:`UnitCache`):
 
 - ``calls``: the literal local sources its module blocks name, which decide every run which
   modules are roots;
-- ``units``: its units, each with its analysed result, or with only its facts when another
-  unit's CNI add-on was applied to it (``engine.link_across_units`` runs every time, across all
-  units, so a result that depended on another unit is never stored); None for a module that was
-  only ever called by another, never analysed on its own.
+- ``units``: its units, each with its own facts and its analysed result, or with no result when
+  another unit's CNI add-on was applied to it (``engine.link_across_units`` runs every time,
+  across all units, from the stored facts, so a result that depended on another unit is never
+  stored); None for a module that was only ever called by another, never analysed on its own.
 
 Entries live beside the parse cache's and are switched off with it (``--no-cache``,
 ``EKS_IP_LINT_NO_CACHE=1``). A source's entry is replaced when the source changes and dropped
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 # The folder of the cache directory that holds these entries.
 AREA = "units"
 # Bump when Entry's pickled layout changes in a way the code stamp would not catch.
-FORMAT = 1
+FORMAT = 2
 # The installed code a result depends on (package, part of its directory; see the parse cache).
 _CODE = (
     ("eks_ip_lint", ""),
@@ -68,8 +68,12 @@ _CODE = (
 class StoredUnit:
     kind: str
     path: str
-    result: UnitResult | None  # analysed, before branch qualification; None when facts is set
-    facts: Facts | None = None  # its facts before linking, when linking changed them
+    # Its own facts, before linking and before analysis: what the next run links from. Not the
+    # facts in result.capacity, to which the analysis adds its notes.
+    facts: Facts
+    # Analysed, before branch qualification; None when linking changed the unit (then the result
+    # depended on another unit) or it was not analysed (a nested template included by another).
+    result: UnitResult | None = None
 
 
 @dataclass
