@@ -186,3 +186,22 @@ def test_recordings_of_two_threads_stay_apart(tmp_path: Path) -> None:
     for t in threads:
         t.join()
     assert {name: [op[0][1] for op in log] for name, log in logs.items()} == {f.name: [str(f)] for f in files}
+
+
+def test_a_digest_is_never_paired_with_a_later_reads_stamp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file read in part, edited, then read further in the same run: the check of the first
+    read compares the digest of the bytes the run now holds, never an older digest next to the
+    newer stamp (which would then be stored and trusted)."""
+    monkeypatch.setattr(fs, "SETTLED_NS", 0)
+    f = tmp_path / "main.tf"
+    f.write_bytes(b"a" * 100)
+    log: list[fs.Op] = []
+    with fs.session():
+        with fs.recording(log):
+            fs.read(str(f), 10)
+        time.sleep(0.05)
+        f.write_bytes(b"b" * 100)
+        fs.read(str(f), 1000)  # more than the first read covered: read again
+        assert fs.check(log) == (False, None)

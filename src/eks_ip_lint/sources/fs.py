@@ -26,7 +26,9 @@ digest. Why the stamp is safe: any write sets the file's ctime to the current ti
 tool can set back, so a file written after it was read has a newer ctime, unless the write fell
 in the same timestamp tick as the stamp's ctime. Taking stamps only of files that had been left
 alone for seconds rules that out (git calls the other case "racily clean"). On Windows, where
-st_ctime is the creation time, mtime alone carries this.
+st_ctime is the creation time, no stamps are taken: files are always checked by content. Like
+git's and make's, the shortcut trusts what stat reports: on a network file system that caches
+attributes (NFS ``acregmax``), another client's edit shows once the cached attributes expire.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # A file's stat stamp: device, inode, size, mtime and ctime (ns).
 Stamp = tuple[int, int, int, int, int]
@@ -48,13 +50,30 @@ Op = tuple[Question, bytes, Stamp | None]
 
 # A file's stamp is logged only if it had not changed for this long when it was read.
 SETTLED_NS = 3_000_000_000
+# Not on Windows, whose st_ctime is the creation time: a same-size rewrite with its mtime put back
+# (rsync -t --inplace) would keep the stamp. Files there are always checked by content.
+STAMPS = os.name != "nt"
 
 
 @dataclass
 class _Read:
+    """One read of a file: its first ``limit`` bytes (all of it when shorter), the stamp of the
+    file as it was opened, and the digests of the prefixes asked for, each made from these very
+    bytes (a digest kept apart from its bytes could be paired with a later read's stamp)."""
+
     data: bytes
-    limit: int  # data is the first ``limit`` bytes, or the whole file when shorter
-    stamp: Stamp | None  # of the file as it was opened; None when it had changed just before
+    limit: int
+    stamp: Stamp | None  # None when the file had changed just before it was read
+    digests: dict[int, bytes] = field(default_factory=dict)  # by prefix length
+
+    def complete_for(self, limit: int) -> bool:
+        return limit <= self.limit or len(self.data) < self.limit
+
+    def digest(self, limit: int) -> bytes:
+        size = min(limit, len(self.data))
+        if size not in self.digests:
+            self.digests[size] = hashlib.sha256(self.data[:size]).digest()
+        return self.digests[size]
 
 
 class _Failure:
@@ -77,7 +96,6 @@ class _Session:
     def __init__(self) -> None:
         self.reads: dict[str, _Read | _Failure] = {}
         self.answers: dict[Question, object] = {}
-        self.digests: dict[tuple[str, int], bytes] = {}
         self.stamps: dict[str, Stamp | None] = {}
 
 
@@ -119,42 +137,37 @@ def _log(question: Question, digest: bytes, stamp: Stamp | None = None) -> None:
 
 
 def _digest(value: object) -> bytes:
+    """The digest of a metadata answer (a listing, a bool, a path, an error)."""
     if isinstance(value, _Failure):
         return value.digest()
-    if isinstance(value, bytes):
-        return hashlib.sha256(value).digest()
     return repr(value).encode()
 
 
 def read(path: str, limit: int) -> bytes:
     """The first ``limit`` bytes of ``path`` (all of it when shorter); OSError as ``open`` raises it."""
-    got, stamp = _read(path, limit)
-    _log(("read", path, limit), _read_digest(path, limit, got), stamp)
+    got = _read(path, limit)
     if isinstance(got, _Failure):
+        _log(("read", path, limit), got.digest())
         got.raise_for(path)
-    assert isinstance(got, bytes)
+    assert isinstance(got, _Read)
+    if _recordings_var.get():
+        _log(("read", path, limit), got.digest(limit), got.stamp)
+    return got.data[:limit]
+
+
+def _read(path: str, limit: int) -> _Read | _Failure:
+    """The session's read of ``path`` when it covers ``limit``, else a new one (remembered)."""
+    memo = _session_var.get()
+    known = memo.reads.get(path) if memo is not None else None
+    if isinstance(known, _Failure) or (known is not None and known.complete_for(limit)):
+        return known
+    got = _read_file(path, limit)
+    if memo is not None:
+        memo.reads[path] = got
     return got
 
 
-def _read_digest(path: str, limit: int, got: bytes | _Failure) -> bytes:
-    """The digest of a read's answer, hashed once per run (several entries log the same read)."""
-    memo = _session_var.get()
-    if memo is None:
-        return _digest(got)
-    key = (path, limit)
-    digest = memo.digests.get(key)
-    if digest is None:
-        digest = memo.digests[key] = _digest(got)
-    return digest
-
-
-def _read(path: str, limit: int) -> tuple[bytes | _Failure, Stamp | None]:
-    memo = _session_var.get()
-    known = memo.reads.get(path) if memo is not None else None
-    if isinstance(known, _Failure):
-        return known, None
-    if known is not None and (limit <= known.limit or len(known.data) < known.limit):
-        return known.data[:limit], known.stamp
+def _read_file(path: str, limit: int) -> _Read | _Failure:
     try:
         with open(path, "rb") as fh:
             st = os.fstat(fh.fileno())
@@ -162,15 +175,9 @@ def _read(path: str, limit: int) -> tuple[bytes | _Failure, Stamp | None]:
             # those mappings cost more than the reads: ask for a bounded read only when needed.
             data = fh.read(min(limit, st.st_size + 1) if st.st_size else limit)
     except OSError as exc:
-        failure = _Failure(exc)
-        if memo is not None:
-            memo.reads[path] = failure
-        return failure, None
+        return _Failure(exc)
     settled = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) >= SETTLED_NS
-    stamp = _stamp(st) if settled else None
-    if memo is not None:
-        memo.reads[path] = _Read(data, limit, stamp)
-    return data, stamp
+    return _Read(data, limit, _stamp(st) if settled and STAMPS else None)
 
 
 def _stamp(st: os.stat_result) -> Stamp:
@@ -216,7 +223,8 @@ def _ask(op: str, path: str) -> object:
 
 def _answer(op: str, path: str) -> object:
     answer = _ask(op, path)
-    _log((op, path, 0), _digest(answer))
+    if _recordings_var.get():
+        _log((op, path, 0), _digest(answer))
     if isinstance(answer, _Failure):
         answer.raise_for(path)
     return answer
@@ -263,9 +271,14 @@ def check(log: list[Op]) -> tuple[bool, list[Op] | None]:
             if stamp is not None and _current_stamp(path) == stamp:
                 refreshed.append(((op, path, arg), digest, stamp))
                 continue  # the same file, untouched since it was read
-            got, now = _read(path, arg)
-            if _read_digest(path, arg, got) != digest:
+            got = _read(path, arg)
+            if isinstance(got, _Failure):
+                if got.digest() != digest:
+                    return False, None
+                refreshed.append(((op, path, arg), digest, None))
+                continue
+            if got.digest(arg) != digest:
                 return False, None
-            better = better or (now is not None and now != stamp)
-            refreshed.append(((op, path, arg), digest, now or stamp))
+            better = better or (got.stamp is not None and got.stamp != stamp)
+            refreshed.append(((op, path, arg), digest, got.stamp or stamp))
     return True, refreshed if better else None
