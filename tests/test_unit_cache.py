@@ -7,9 +7,10 @@ cache) and with ``EKS_IP_LINT_NO_CACHE=1`` (the reference), and compares the JSO
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,15 @@ def _refuse(*args: object, **kwargs: object) -> Any:
     raise AssertionError(f"computed, not served from the cache: {args[:1]}")
 
 
+@contextlib.contextmanager
+def served_only() -> Iterator[None]:
+    """Inside, any unit computed rather than served from the cache fails the test."""
+    with pytest.MonkeyPatch.context() as m:
+        for name in ("read_source", "terraform_facts", "document_facts"):
+            m.setattr(unit_facts, name, _refuse)
+        yield
+
+
 def rule_ids(doc: Report) -> list[str]:
     return sorted(f["rule_id"] for f in doc["findings"])
 
@@ -68,9 +78,7 @@ def test_a_warm_run_computes_nothing_and_reports_what_an_uncached_run_does(
     copy(FIXTURES, tree / "fixtures")
     copy(SEED, tree / "seed-cluster")
     cold = report(tree)
-    with pytest.MonkeyPatch.context() as m:
-        for name in ("read_source", "terraform_facts", "document_facts"):
-            m.setattr(unit_facts, name, _refuse)  # any unit computed fails the test
+    with served_only():
         warm = report(tree)
     assert warm == cold == uncached(tree)
     assert len(warm["findings"]) > 50  # every kind of unit, with findings of most rules
@@ -161,9 +169,7 @@ def test_a_run_over_part_of_a_folder_keeps_the_entries_of_the_rest(tmp_path: Pat
     copy(SEED, envs / "a")
     copy(SEED, envs / "b")
     a, b = report(envs / "a"), report(envs / "b")
-    with pytest.MonkeyPatch.context() as m:
-        for name in ("read_source", "terraform_facts", "document_facts"):
-            m.setattr(unit_facts, name, _refuse)
+    with served_only():
         assert report(envs / "a") == a
         assert report(envs / "b") == b
     shutil.rmtree(envs / "b")
