@@ -72,9 +72,9 @@ def test_an_error_is_an_answer_and_a_file_that_appears_changes_it(tmp_path: Path
                 fs.read(str(missing), 100)
             assert caught.value.errno == errno.ENOENT
             assert caught.value.filename == str(missing)
-    assert fs.unchanged(log)
+    assert fs.check(log)[0]
     missing.write_text("now here")
-    assert not fs.unchanged(log)
+    assert not fs.check(log)[0]
 
 
 def test_the_log_replays_listings_and_directory_questions(tmp_path: Path) -> None:
@@ -86,9 +86,9 @@ def test_the_log_replays_listings_and_directory_questions(tmp_path: Path) -> Non
         assert fs.isfile(str(tmp_path / "a.tf")) is True
         assert fs.realpath(str(tmp_path)) == os.path.realpath(tmp_path)
     assert [q[0][0] for q in log] == ["listdir", "isdir", "isfile", "realpath"]
-    assert fs.unchanged(log)
+    assert fs.check(log)[0]
     (tmp_path / "modules").mkdir()
-    assert not fs.unchanged(log)  # the listing and isdir now answer otherwise
+    assert not fs.check(log)[0]  # the listing and isdir now answer otherwise
 
 
 def test_an_unsettled_file_has_no_stamp_and_is_checked_by_content(tmp_path: Path, opens: list[str]) -> None:
@@ -96,10 +96,10 @@ def test_an_unsettled_file_has_no_stamp_and_is_checked_by_content(tmp_path: Path
     [(_, _, stamp)] = log
     assert stamp is None  # just written: a write in the same tick would not change its stamp
     opens.clear()
-    assert fs.unchanged(log)
+    assert fs.check(log)[0]
     assert opens == [str(f)]  # read again, digest compared
     f.write_text("max_size = 40\n")
-    assert not fs.unchanged(log)
+    assert not fs.check(log)[0]
 
 
 def test_a_settled_file_is_checked_by_its_stamp(
@@ -111,12 +111,12 @@ def test_a_settled_file_is_checked_by_its_stamp(
     [(_, _, stamp)] = log
     assert stamp is not None
     opens.clear()
-    assert fs.unchanged(log)
+    assert fs.check(log)[0]
     assert opens == []  # not read: the stamp is the same
 
     # Touched (a fresh checkout): another stamp, the same content, so still unchanged, by digest.
     os.utime(f)
-    assert fs.unchanged(log)
+    assert fs.check(log)[0]
     assert opens == [str(f)]
 
 
@@ -131,7 +131,7 @@ def test_a_same_size_rewrite_with_its_mtime_put_back_is_seen(
     f.write_text("max_size = 40\n")  # same size
     os.utime(f, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert os.stat(f).st_mtime_ns == before.st_mtime_ns and os.stat(f).st_size == before.st_size
-    assert not fs.unchanged(log)
+    assert not fs.check(log)[0]
 
 
 def test_outside_a_session_fs_asks_every_time(tmp_path: Path, opens: list[str]) -> None:

@@ -7,7 +7,7 @@ Two jobs, both for speed without changing a result:
 2. While a :func:`recording` is open, each question is logged with a digest of its answer. The
    facts of a unit are a function of those answers (besides the request and the code), so
    :mod:`eks_ip_lint.unit_cache` may serve a stored result when every logged question still gets
-   the same answer (:func:`unchanged`): the dynamic-dependency check of build systems such as
+   the same answer (:func:`check`): the dynamic-dependency check of build systems such as
    Shake, here with the dependencies found by running the analysis itself, so a file that a
    ``file()`` call, a local module or a nested stack adds is a dependency without anyone listing it.
 
@@ -20,7 +20,7 @@ from the memo, and a log entry records it, so a file that becomes readable inval
 
 A read is logged with the digest (sha256) of what was read and, when the file had not changed for
 :data:`SETTLED_NS` before it was read, with its stat stamp (device, inode, size, mtime, ctime).
-:func:`unchanged` trusts an equal stamp without reading the file again, as mypy's incremental
+:func:`check` trusts an equal stamp without reading the file again, as mypy's incremental
 cache and git's index do; a different stamp (a fresh checkout, ``touch``) falls back to the
 digest. Why the stamp is safe: any write sets the file's ctime to the current time, which no
 tool can set back, so a file written after it was read has a newer ctime, unless the write fell
@@ -40,6 +40,7 @@ import time
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 # A file's stat stamp: device, inode, size, mtime and ctime (ns).
 Stamp = tuple[int, int, int, int, int]
@@ -77,18 +78,20 @@ class _Read:
 
 
 class _Failure:
-    """An OSError as an answer: raised again, the same, on every later question."""
+    """An OSError as an answer: raised again, the same, on every later question. Answers a read
+    as a :class:`_Read` does (a digest, no stamp), so callers need not tell them apart."""
 
     __slots__ = ("errno", "strerror")
+    stamp: Stamp | None = None
 
     def __init__(self, exc: OSError) -> None:
         self.errno = exc.errno
         self.strerror = exc.strerror or str(exc)
 
-    def raise_for(self, path: str) -> None:
+    def raise_for(self, path: str) -> NoReturn:
         raise OSError(self.errno, self.strerror, path)
 
-    def digest(self) -> bytes:
+    def digest(self, limit: int = 0) -> bytes:
         return f"error:{self.errno}:{self.strerror}".encode()
 
 
@@ -146,12 +149,10 @@ def _digest(value: object) -> bytes:
 def read(path: str, limit: int) -> bytes:
     """The first ``limit`` bytes of ``path`` (all of it when shorter); OSError as ``open`` raises it."""
     got = _read(path, limit)
-    if isinstance(got, _Failure):
-        _log(("read", path, limit), got.digest())
-        got.raise_for(path)
-    assert isinstance(got, _Read)
     if _recordings_var.get():
         _log(("read", path, limit), got.digest(limit), got.stamp)
+    if isinstance(got, _Failure):
+        got.raise_for(path)
     return got.data[:limit]
 
 
@@ -249,11 +250,6 @@ def realpath(path: str) -> str:
     return str(_answer("realpath", path))
 
 
-def unchanged(log: list[Op]) -> bool:
-    """Whether every question in ``log`` gets the same answer now (asked in the current session)."""
-    return check(log)[0]
-
-
 def check(log: list[Op]) -> tuple[bool, list[Op] | None]:
     """Whether every question in ``log`` gets the same answer now; and, when it does and a read
     could only be checked by its content (no stamp, or another one: a checkout touched the file)
@@ -262,23 +258,17 @@ def check(log: list[Op]) -> tuple[bool, list[Op] | None]:
     refreshed: list[Op] = []
     better = False
     with session():  # the stamps and reads of one check are remembered for the next
-        for (op, path, arg), digest, stamp in log:
+        for question, digest, stamp in log:
+            op, path, arg = question
+            now = stamp
             if op != "read":
                 if _digest(_ask(op, path)) != digest:
                     return False, None
-                refreshed.append(((op, path, arg), digest, stamp))
-                continue
-            if stamp is not None and _current_stamp(path) == stamp:
-                refreshed.append(((op, path, arg), digest, stamp))
-                continue  # the same file, untouched since it was read
-            got = _read(path, arg)
-            if isinstance(got, _Failure):
-                if got.digest() != digest:
+            elif stamp is None or _current_stamp(path) != stamp:  # else untouched since read
+                got = _read(path, arg)
+                if got.digest(arg) != digest:
                     return False, None
-                refreshed.append(((op, path, arg), digest, None))
-                continue
-            if got.digest(arg) != digest:
-                return False, None
-            better = better or (got.stamp is not None and got.stamp != stamp)
-            refreshed.append(((op, path, arg), digest, got.stamp or stamp))
+                now = got.stamp or stamp
+            better = better or now != stamp
+            refreshed.append((question, digest, now))
     return True, refreshed if better else None
