@@ -72,14 +72,8 @@ def lint(request: LintRequest) -> LintResult:
 
 @dataclass
 class _Unit:
-    kind: str
-    path: str
-    stored: StoredUnit  # what its source's cache entry keeps of it
-    entry: tuple[str, str]  # its source's entry: (kind of source, path)
-
-    @property
-    def facts(self) -> Facts:
-        return self.stored.facts
+    stored: StoredUnit  # what its source's cache entry keeps of it: kind, path, facts, result
+    source: tuple[str, str]  # its source's entry: ("module", directory) or ("document", path)
 
 
 class _Run:
@@ -87,7 +81,6 @@ class _Run:
         self.request = request
         self.cache = UnitCache(request)
         self.entries: dict[tuple[str, str], Entry | None] = {}
-        self.changed: set[tuple[str, str]] = set()  # entries to store at the end
         self.sources: dict[str, ModuleSource] = {}  # modules parsed in this run
 
     def run(self, found: discover.Scan) -> LintResult:
@@ -108,20 +101,19 @@ class _Run:
             units.extend(self._document_units(path))
         # A template followed as another's nested stack is analysed as part of it, not on its own
         # (alone, the parameters its parent passes are missing).
-        included = {os.path.realpath(p) for u in units for p in u.facts.included}
+        included = {os.path.realpath(p) for u in units for p in u.stored.facts.included}
         if included:
             units = [
-                u for u in units if u.kind != "cloudformation" or os.path.realpath(u.path) not in included
+                u
+                for u in units
+                if u.stored.kind != "cloudformation" or os.path.realpath(u.stored.path) not in included
             ]
-        terraform = [u for u in units if u.kind in TERRAFORM_KINDS]
+        terraform = [u for u in units if u.stored.kind in TERRAFORM_KINDS]
         linked = {
-            id(terraform[i]): facts for i, facts in link_across_units([u.facts for u in terraform]).items()
+            id(terraform[i]): facts
+            for i, facts in link_across_units([u.stored.facts for u in terraform]).items()
         }
         results = [self._result(u, linked.get(id(u))) for u in units]
-        for kind, path in sorted(self.changed):
-            entry = self.entries[kind, path]
-            assert entry is not None
-            self.cache.store(kind, path, entry)
         self.cache.flush()
         return LintResult(tuple(_qualify_branches(results)))
 
@@ -133,6 +125,9 @@ class _Run:
             return  # listing the files to parse ahead costs reads of its own
         from eks_ip_lint import unit_facts  # noqa: PLC0415 -- not imported by a fully cached run
 
+        # The prefilter is decided again by read_source, inside the module's recording: the
+        # decision rests on the files' contents, which the entry's log must hold (the reads are
+        # the session's, so only the substring tests run twice).
         prefetch.warm(
             [f for d in dirs if unit_facts.may_hold_capacity_facts(d) for f in unit_facts.tf_files(d)],
             [p for p in documents if unit_facts.text_may_be_template(p)],
@@ -149,8 +144,7 @@ class _Run:
             with fs.recording(entry.log):
                 self.sources[directory] = unit_facts.read_source(directory)
             entry.calls = unit_facts.local_calls(self.sources[directory])
-            self.entries["module", directory] = entry
-            self.changed.add(("module", directory))
+            self._keep(("module", directory), entry)
         return entry
 
     def _module_units(self, directory: str) -> list[_Unit]:
@@ -162,8 +156,8 @@ class _Run:
                 source = self.sources.get(directory) or unit_facts.read_source(directory)
                 facts = unit_facts.terraform_facts(source, self.request.variables, self.request.workspace)
             entry.units = [StoredUnit("terraform", directory, facts)]
-            self.changed.add(("module", directory))
-        return [_Unit(s.kind, s.path, s, ("module", directory)) for s in entry.units]
+            self._keep(("module", directory), entry)
+        return [_Unit(s, ("module", directory)) for s in entry.units]
 
     def _document_units(self, path: str) -> list[_Unit]:
         entry = self.entries["document", path]
@@ -177,22 +171,30 @@ class _Run:
                 )
             # None: YAML/JSON that is neither a plan, a template nor a ClusterConfig, so not ours.
             entry.units = [StoredUnit(kind, path, f) for f in facts or []]
-            self.entries["document", path] = entry
-            self.changed.add(("document", path))
-        return [_Unit(s.kind, s.path, s, ("document", path)) for s in entry.units or []]
+            self._keep(("document", path), entry)
+        return [_Unit(s, ("document", path)) for s in entry.units or []]
 
     def _result(self, unit: _Unit, linked: Facts | None) -> UnitResult:
         """The stored result when it holds; else analysed, and kept when it depends on this unit
         alone (not on an add-on of another unit linked to it)."""
-        if linked is None and unit.stored.result is not None:
-            return unit.stored.result
-        facts = linked or unit.facts
-        capacity = analyse(facts, self.request.options)
-        result = UnitResult(unit.kind, unit.path, capacity, tuple(run_rules(capacity, self.request.options)))
+        stored = unit.stored
+        if linked is None and stored.result is not None:
+            return stored.result
+        capacity = analyse(linked or stored.facts, self.request.options)
+        result = UnitResult(
+            stored.kind, stored.path, capacity, tuple(run_rules(capacity, self.request.options))
+        )
         if linked is None:
-            unit.stored.result = result
-            self.changed.add(unit.entry)
+            stored.result = result
+            entry = self.entries[unit.source]
+            assert entry is not None
+            self._keep(unit.source, entry)
         return result
+
+    def _keep(self, source: tuple[str, str], entry: Entry) -> None:
+        """A new or changed entry: the run's from now on, and written at the end (cache.flush)."""
+        self.entries[source] = entry
+        self.cache.store(*source, entry)
 
 
 def _qualify_branches(results: list[UnitResult]) -> list[UnitResult]:

@@ -120,9 +120,9 @@ class UnitCache:
         return stored
 
     def store(self, kind: str, path: str, entry: Entry) -> None:
-        """Keep ``entry`` (written by :meth:`flush`)."""
+        """Keep ``entry``, new or changed since it was looked up (written by :meth:`flush`, so an
+        entry still being filled in may be stored more than once)."""
         if self.enabled:
-            entry.log = list(dict.fromkeys(entry.log))  # a question asked twice is checked once
             self._seen.add((kind, path))
             parent = os.path.dirname(path)
             self._pack(parent)[kind, path] = entry
@@ -136,6 +136,8 @@ class UnitCache:
             for source in gone:
                 del pack[source]
             if gone or parent in self._dirty:
+                for entry in pack.values():
+                    entry.log = list(dict.fromkeys(entry.log))  # a question asked twice is checked once
                 parse_cache.store(parse_cache.entry(self._key(parent), area=AREA), pack)
         self._dirty.clear()
 
