@@ -266,3 +266,31 @@ def test_an_eksctl_yaml_error_is_cached_with_its_line(tmp_path: Path, cache_home
     assert isinstance(first, yaml_lines.DecodeProblem) and first.line == 3
     assert len(entries(cache_home)) == 1
     assert yaml_lines.load(str(broken)) == first
+
+
+def test_two_threads_storing_one_entry_write_their_own_temporary_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs may lint in threads (sources/fs keeps their state apart): two threads storing the same
+    entry at once must not write into one temporary file, or the entry could be a mix of both."""
+    import threading
+
+    where = tmp_path / "v1" / "ab" / "abc.pickle"
+    both_written = threading.Barrier(2)
+    renamed: list[str] = []
+    real_replace = os.replace
+
+    def replace(src: str, dst: object) -> None:
+        renamed.append(str(src))
+        both_written.wait(timeout=10)  # both temporary files exist before either is renamed
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", replace)
+    values = [list(range(1000)), list(range(1000, 3000))]
+    threads = [threading.Thread(target=parse_cache.store, args=(where, v)) for v in values]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(renamed)) == 2
+    assert parse_cache.load(where) in values

@@ -28,6 +28,7 @@ users can write to.
 
 from __future__ import annotations
 
+import _thread  # get_ident: a builtin module, no import cost
 import contextlib
 import dataclasses
 import hashlib
@@ -255,14 +256,15 @@ def load(where: Path) -> object:
 def store(where: Path, value: object) -> None:
     """Store ``value`` at ``where``, atomically; a cache that cannot be written is skipped.
 
-    Written to a temporary file named after this process, then renamed over ``where``: a
-    concurrent run never sees half an entry, and one process writes one entry at a time. Not
-    tempfile.mkstemp, whose random names and import cost ~0.4 ms an entry where creating files
-    is slow (a cold run stores hundreds); the directory is made only when the first write fails.
+    Written to a temporary file named after this process and thread, then renamed over
+    ``where``: a concurrent run never sees half an entry, and a thread writes one entry at a
+    time. Not tempfile.mkstemp, whose random names and import cost ~0.4 ms an entry where
+    creating files is slow (a cold run stores hundreds); the directory is made only when the
+    first write fails.
     """
     try:
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp = f"{where}.{os.getpid()}.tmp"
+        tmp = f"{where}.{os.getpid()}.{_thread.get_ident()}.tmp"
         try:
             fh = open(tmp, "wb")  # noqa: SIM115 -- closed below, before the rename
         except FileNotFoundError:
