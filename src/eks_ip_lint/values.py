@@ -12,10 +12,41 @@ example ``aws_subnet.private[0].id``), which lets the facts layer link a node gr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import enum
+from dataclasses import dataclass, field
 from typing import TypeAlias
 
 from eks_ip_lint.span import SourceSpan
+
+
+class Cause(enum.Enum):
+    """What made a value unknown, set where the Unknown is created (a wrapper keeps the cause of
+    the Unknown it wraps). EKSIP002 chooses its advice by cause, never by the reason's words: the
+    reason is for people, the cause for code. Every member has advice (tests/rules)."""
+
+    # Terraform
+    VARIABLE_UNSET = "variable-unset"  # a variable with no default and no value given
+    APPLY_TIME = "apply-time"  # an attribute the provider computes when the resource is created
+    DATA_SOURCE = "data-source"  # read from the cloud by a data source
+    MODULE_NOT_ON_DISK = "module-not-on-disk"  # a called module that is neither local nor downloaded
+    UNSUPPORTED = "unsupported"  # an expression, function or construct eks-ip-lint does not evaluate
+    FILE_NOT_READ = "file-not-read"  # file()/templatefile() of a file that is not read
+    # CloudFormation
+    PARAMETER_UNSET = "parameter-unset"  # a parameter with no default and no value given
+    DEPLOY_TIME = "deploy-time"  # a pseudo parameter, GetAtt or generated name: known at deploy
+    IMPORT_VALUE = "import-value"  # Fn::ImportValue of another stack's export
+    NESTED_TEMPLATE_NOT_GIVEN = "nested-template-not-given"  # a nested stack's template is remote
+    NESTED_TEMPLATE_CYCLE = "nested-template-cycle"  # a template that nests itself
+    NESTED_TEMPLATE_MISSING = "nested-template-missing"  # a local TemplateURL with no file
+    NESTED_STACK_OUTPUT = "nested-stack-output"  # an output of a nested stack that is not known
+    # eksctl
+    EKSCTL_CREATE_TIME = "eksctl-create-time"  # eksctl decides it when it creates the cluster
+    # Any format
+    NOT_DECLARED = "not-declared"  # a subnet referenced but not declared in the analysed files
+    LAUNCH_TEMPLATE_NOT_DECLARED = "launch-template-not-declared"
+    ENICONFIG_MISSING = "eniconfig-missing"  # custom networking with no ENIConfig for an AZ
+    INVALID = "invalid"  # a value the deployment would reject (wrong type, out of range)
+    AWS_CHOOSES = "aws-chooses"  # an argument left out whose value AWS picks (an AZ, a name)
 
 
 @dataclass(frozen=True)
@@ -23,6 +54,9 @@ class Unknown:
     reason: str
     key: str | None = None
     span: SourceSpan | None = None
+    # Why it is unknown (see Cause). Not part of equality: two Unknowns with the same key stand for
+    # the same runtime value whatever path found them.
+    cause: Cause = field(default=Cause.UNSUPPORTED, kw_only=True, compare=False)
 
     def __str__(self) -> str:
         return f"<unknown: {self.key or self.reason}>"
