@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from eks_ip_lint.errors import UsageError
 from eks_ip_lint.findings import Finding
-from eks_ip_lint.report._common import repo_path
+from eks_ip_lint.repo_paths import repo_path
 
 REASON = "in baseline"
 Key = tuple[str, str, str, str]
