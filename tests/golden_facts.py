@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from eks_ip_lint.capacity.analysis import Options, UnitCapacity, analyse
-from eks_ip_lint.engine import run_rules
 from eks_ip_lint.facts.model import Facts
+from eks_ip_lint.rules.runner import run_rules
 from eks_ip_lint.values import Unknown
 
 

@@ -8,6 +8,7 @@ cache) and with ``EKS_IP_LINT_NO_CACHE=1`` (the reference), and compares the JSO
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from eks_ip_lint import unit_facts
+from eks_ip_lint import engine
 from eks_ip_lint.capacity.analysis import Options
 from eks_ip_lint.engine import LintRequest, lint
 from eks_ip_lint.report.json_report import render_json
@@ -57,8 +58,16 @@ def _refuse(*args: object, **kwargs: object) -> Any:
 def served_only() -> Iterator[None]:
     """Inside, any unit computed rather than served from the cache fails the test."""
     with pytest.MonkeyPatch.context() as m:
-        for name in ("read_source", "terraform_facts", "document_facts"):
-            m.setattr(unit_facts, name, _refuse)
+        m.setattr(
+            engine,
+            "DIRECTORY_KINDS",
+            tuple(dataclasses.replace(k, read=_refuse, facts=_refuse) for k in engine.DIRECTORY_KINDS),
+        )
+        m.setattr(
+            engine,
+            "DOCUMENT_KINDS",
+            tuple(dataclasses.replace(k, read=_refuse) for k in engine.DOCUMENT_KINDS),
+        )
         yield
 
 
@@ -175,7 +184,7 @@ def test_a_run_over_part_of_a_folder_keeps_the_entries_of_the_rest(tmp_path: Pat
     shutil.rmtree(envs / "b")
     report(envs)
     pack = UnitCache(LintRequest(paths=(str(envs),)))._pack(str(envs))
-    assert sorted(pack) == [("module", str(envs / "a"))]
+    assert sorted(pack) == [("terraform", str(envs / "a"))]
 
 
 def test_other_options_are_other_entries(tmp_path: Path, cache: Path) -> None:

@@ -8,7 +8,6 @@ One boundary maps outcomes to exit codes: 0 nothing reaches ``--fail-on``, 1 som
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
@@ -19,8 +18,7 @@ from eks_ip_lint import __version__
 from eks_ip_lint.errors import UsageError
 
 if TYPE_CHECKING:
-    from eks_ip_lint.config import Config
-    from eks_ip_lint.engine import LintResult
+    from eks_ip_lint.baseline import Key
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -29,8 +27,6 @@ EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
 FAIL_ON = ("error", "warning", "info", "never")
-# sarif: GitHub code scanning; markdown: PR comment / job summary; github: workflow annotations.
-FORMATS = ("text", "json", "sarif", "markdown", "github")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,6 +37,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _lint_parser() -> _Parser:
+    from eks_ip_lint.report import FORMATTERS  # noqa: PLC0415 -- keep simulate and checkov-dir light
+
     p = _Parser(
         prog="eks-ip-lint",
         description="Find EKS clusters that run out of VPC IP addresses before their node groups reach max size.",
@@ -49,7 +47,13 @@ def _lint_parser() -> _Parser:
     p.add_argument(
         "paths", nargs="*", metavar="PATH", help="Terraform module directories or files (default: .)"
     )
-    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    p.add_argument(
+        "--format",
+        choices=list(FORMATTERS),
+        default="text",
+        help="output format (default: text): "
+        + "; ".join(f"{f.name}: {f.help}" for f in FORMATTERS.values()),
+    )
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     p.add_argument(
         "--pods-per-node",
@@ -220,8 +224,10 @@ def _lint(argv: list[str]) -> int:
 
     from eks_ip_lint import config as cfg  # noqa: PLC0415
     from eks_ip_lint.capacity.analysis import Options  # noqa: PLC0415
-    from eks_ip_lint.engine import LintRequest, lint  # noqa: PLC0415
+    from eks_ip_lint.engine import LintRequest, Policy, lint  # noqa: PLC0415
     from eks_ip_lint.findings import Severity  # noqa: PLC0415
+    from eks_ip_lint.progress import Progress  # noqa: PLC0415
+    from eks_ip_lint.report import FORMATTERS, ReportContext  # noqa: PLC0415
     from eks_ip_lint.terraform.variable_inputs import VariableInputs, parse_cli_vars  # noqa: PLC0415
 
     if ns.config and ns.no_config:
@@ -229,8 +235,6 @@ def _lint(argv: list[str]) -> int:
     config = cfg.load_config(None if ns.no_config else (ns.config or cfg.find_config()))
     pods_per_node = ns.pods_per_node if ns.pods_per_node is not None else config.pods_per_node
     baseline = _load_baseline(ns.baseline)
-    if ns.no_cache:
-        os.environ["EKS_IP_LINT_NO_CACHE"] = "1"  # read by sources/parse_cache.enabled()
     for f in ns.var_file:
         if not os.path.isfile(f):
             raise UsageError(f"--var-file {f}: no such file")
@@ -246,34 +250,17 @@ def _lint(argv: list[str]) -> int:
         parameters=_parameters(ns.parameters_file, ns.parameter),
         jobs=_jobs(ns.jobs),
         nested_templates=_nested_templates(ns.nested_template),
+        use_cache=not ns.no_cache,
     )
-    result = _accepting(lint(request), config, baseline)
+    result = lint(request, Policy.from_config(config, baseline), Progress())
+    context = ReportContext(fail_on=ns.fail_on, pods_per_node=pods_per_node, output=ns.output)
     if ns.write_baseline:
-        from eks_ip_lint.report.json_report import render_json  # noqa: PLC0415
-
-        _write(render_json(result, fail_on=ns.fail_on, pods_per_node=pods_per_node), ns.write_baseline)
-    if ns.format == "json":
-        from eks_ip_lint.report.json_report import render_json  # noqa: PLC0415
-
-        _write(render_json(result, fail_on=ns.fail_on, pods_per_node=pods_per_node), ns.output)
-    elif ns.format == "sarif":
-        from eks_ip_lint.report.sarif import render_sarif  # noqa: PLC0415
-
-        _write(render_sarif(result), ns.output)
-    elif ns.format == "markdown":
-        from eks_ip_lint.report.markdown import append_step_summary, render_markdown  # noqa: PLC0415
-
-        markdown = render_markdown(result)
-        _write(markdown, ns.output)
-        append_step_summary(markdown, ns.output)  # when $GITHUB_STEP_SUMMARY is set
-    elif ns.format == "github":
-        from eks_ip_lint.report.github import render_github  # noqa: PLC0415
-
-        _write(render_github(result), ns.output)
-    else:
-        from eks_ip_lint.report.text import render_text  # noqa: PLC0415
-
-        _write(render_text(result), ns.output)
+        _write(FORMATTERS["json"].render(result, context), ns.write_baseline)
+    formatter = FORMATTERS[ns.format]
+    text = formatter.render(result, context)
+    _write(text, ns.output)
+    if formatter.after_write is not None:
+        formatter.after_write(text, context)
     if ns.fail_on == "never" or ns.write_baseline:
         return EXIT_OK
     threshold = Severity(ns.fail_on).rank
@@ -281,35 +268,12 @@ def _lint(argv: list[str]) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-def _load_baseline(path: str | None) -> set[tuple[str, str, str, str]] | None:
+def _load_baseline(path: str | None) -> set[Key] | None:
     if path is None:
         return None
     from eks_ip_lint.baseline import load_baseline  # noqa: PLC0415
 
     return load_baseline(path)
-
-
-def _accepting(
-    result: LintResult, config: Config, baseline: set[tuple[str, str, str, str]] | None
-) -> LintResult:
-    """The engine's result with the configuration's rule settings, the inline suppressions and
-    the baseline applied, in that order (a disabled rule's findings are gone; a suppressed or
-    baselined finding stays, marked)."""
-    from eks_ip_lint.baseline import apply_baseline  # noqa: PLC0415
-    from eks_ip_lint.config import apply_rule_config  # noqa: PLC0415
-    from eks_ip_lint.engine import LintResult  # noqa: PLC0415
-    from eks_ip_lint.suppression import apply_suppressions  # noqa: PLC0415
-
-    kinds = {u.path: u.kind for u in result.units}
-    for u in result.units:  # nested stack templates read as part of a unit: their Metadata counts too
-        kinds.update(dict.fromkeys(u.capacity.facts.included, u.kind))
-    units = []
-    for u in result.units:
-        findings = apply_suppressions(apply_rule_config(u.findings, config), kinds)
-        if baseline is not None:
-            findings = apply_baseline(findings, baseline)
-        units.append(dataclasses.replace(u, findings=tuple(findings)))
-    return LintResult(tuple(units))
 
 
 def _checkov_dir(argv: list[str]) -> int:

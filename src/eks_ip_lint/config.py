@@ -10,17 +10,16 @@ file, the key and, for YAML, the line. docs/configuration.md describes every key
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from eks_ip_lint.errors import UsageError
-from eks_ip_lint.findings import Finding, Severity
+from eks_ip_lint.findings import Severity
 
 if TYPE_CHECKING:
     import yaml
@@ -244,18 +243,6 @@ def _build(path: str, data: Mapping[str, Any], prefix: str) -> Config:
 
 
 # --- applying -----------------------------------------------------------------------------------
-
-
-def apply_rule_config(findings: Iterable[Finding], config: Config) -> list[Finding]:
-    """Drop the findings of disabled rules and give the others their configured severity."""
-    out = []
-    for f in findings:
-        rc = config.rules.get(f.rule_id)
-        if rc is None:
-            out.append(f)
-        elif rc.enabled:
-            out.append(dataclasses.replace(f, severity=rc.severity) if rc.severity else f)
-    return out
 
 
 def is_excluded(path: str, patterns: Sequence[str], base_dir: str) -> bool:

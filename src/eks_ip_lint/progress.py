@@ -11,7 +11,9 @@ within ``delay`` seconds. ``done()`` erases the line, leaving the terminal as it
         ...
     progress.done()
 
-or ``with Progress(n) as progress: ...`` (``done()`` runs on exit, errors included).
+or ``with Progress(n) as progress: ...`` (``done()`` runs on exit, errors included). It is the
+CLI's :class:`~eks_ip_lint.results.ProgressSink`: the engine calls ``start(total)`` once it
+knows the number of units, then ``step`` and ``done``.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class Progress:
 
     def __init__(
         self,
-        total: int,
+        total: int = 0,
         stream: TextIO | None = None,
         *,
         enabled: bool | None = None,
@@ -55,6 +57,12 @@ class Progress:
         self._start = time.monotonic()
         self._last_draw = -1.0
         self._drawn = False
+
+    def start(self, total: int) -> None:
+        """The run knows how many steps it has: count them from now."""
+        self.total = max(0, total)
+        self.count = 0
+        self._start = time.monotonic()
 
     def __enter__(self) -> Progress:
         return self

@@ -6,7 +6,8 @@ What a unit's result (facts, capacity, findings) depends on:
   and the Python version. Their stamp (name, size and mtime of every installed file, as for the
   parse cache) is part of the key, so an upgrade or an edit of an editable install misses;
 - the request: variables, options, workspace, CloudFormation parameters, nested templates, the
-  working directory and the unit's path as named (findings print it). Also part of the key;
+  rules switched off, the working directory and the unit's path as named (findings print it).
+  Also part of the key;
 - what the file system answered while it was computed: listings, file contents, whether a
   module directory or a file exists, where a symlink leads. These are the entry's log
   (:mod:`eks_ip_lint.sources.fs`), every question of which is asked again, in the run that
@@ -18,13 +19,13 @@ computing it (its local modules, ``file()`` and ``templatefile()``, nested stack
 directory). Logging the questions the analysis asks finds all of them, and a test holds every
 reader to asking through ``fs`` (``tests/test_fs_discipline.py``).
 
-One entry per source, a module directory or a document, by its path (entries are packed per
+One entry per source, a directory of a directory kind or a document, by its kind and path (entries are packed per
 folder, see :class:`UnitCache`):
 
 - ``calls``: the literal local sources its module blocks name, which decide every run which
   modules are roots;
 - ``units``: its units, each with its own facts and its analysed result, or with no result when
-  another unit's CNI add-on was applied to it (``engine.link_across_units`` runs every time,
+  another unit's CNI add-on was applied to it (``facts.linking.link_across_units`` runs every time,
   across all units, from the stored facts, so a result that depended on another unit is never
   stored); None for a module that was only ever called by another, never analysed on its own.
 
@@ -46,8 +47,8 @@ from eks_ip_lint import __version__
 from eks_ip_lint.sources import fs, parse_cache
 
 if TYPE_CHECKING:
-    from eks_ip_lint.engine import LintRequest, UnitResult
     from eks_ip_lint.facts.model import Facts
+    from eks_ip_lint.results import LintRequest, UnitResult
 
 # The folder of the cache directory that holds these entries.
 AREA = "units"
@@ -83,7 +84,9 @@ class Entry:
     units: list[StoredUnit] | None = None
 
 
-Source = tuple[str, str]  # ("module", directory) or ("document", path)
+# The kind name of a document source's key: its kind is known only once it is read.
+DOCUMENT = "document"
+Source = tuple[str, str]  # (directory kind, directory) or (DOCUMENT, path)
 
 
 class UnitCache:
@@ -95,9 +98,9 @@ class UnitCache:
     Disabled, it finds nothing and stores nothing. Call :meth:`flush` at the end of the run.
     """
 
-    def __init__(self, request: LintRequest) -> None:
+    def __init__(self, request: LintRequest, skip: frozenset[str] = frozenset()) -> None:
         self.enabled = parse_cache.enabled()
-        self._prefix = _salt() + _request_digest(request) if self.enabled else b""
+        self._prefix = _salt() + _request_digest(request, skip) if self.enabled else b""
         self._packs: dict[str, dict[Source, Entry]] = {}
         self._seen: set[Source] = set()
         self._dirty: set[str] = set()
@@ -163,9 +166,10 @@ def _salt() -> bytes:
     return _salt_memo[0]
 
 
-def _request_digest(request: LintRequest) -> bytes:
-    """Everything of the request besides the paths that shapes a unit's result. ``jobs`` does not."""
-    shaping = (
+def _request_digest(request: LintRequest, skip: frozenset[str]) -> bytes:
+    """Everything of the request besides the paths that shapes a unit's result, and the rules
+    that do not run. ``jobs`` and ``use_cache`` do not."""
+    shaping: tuple[object, ...] = (
         os.getcwd(),
         request.variables,
         request.options,
@@ -173,4 +177,6 @@ def _request_digest(request: LintRequest) -> bytes:
         sorted(request.parameters.items()),
         sorted(request.nested_templates.items()),
     )
+    if skip:  # added only when set: the keys of runs with every rule are unchanged
+        shaping += (sorted(skip),)
     return hashlib.sha256(repr(shaping).encode("utf-8", "surrogatepass")).digest()

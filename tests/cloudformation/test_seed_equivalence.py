@@ -12,10 +12,11 @@ below the max size 80: EKSIP101.
 from __future__ import annotations
 
 from eks_ip_lint.capacity.analysis import Options, UnitCapacity, analyse
-from eks_ip_lint.engine import LintRequest, lint, run_rules
+from eks_ip_lint.engine import LintRequest, lint
 from eks_ip_lint.facts.cloudformation import load_cloudformation
 from eks_ip_lint.facts.eksctl import load_eksctl
 from eks_ip_lint.findings import Finding
+from eks_ip_lint.rules.runner import run_rules
 
 from testlib import FIXTURES, SEED
 

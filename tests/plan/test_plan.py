@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from eks_ip_lint.capacity.analysis import Options, analyse
-from eks_ip_lint.engine import LintRequest, lint, run_rules
+from eks_ip_lint.engine import LintRequest, lint
 from eks_ip_lint.facts.plan import load_plan
+from eks_ip_lint.rules.runner import run_rules
 from eks_ip_lint.values import Unknown
 from golden_facts import check_golden, snapshot
 

@@ -1,6 +1,6 @@
 """A repository of several root modules (tests/fixtures/repos/multi-root): each root analysed once,
 called local modules not analysed on their own, and a vpc-cni add-on in one root module applied to
-the cluster another root module declares (engine.link_across_units)."""
+the cluster another root module declares (facts.linking.link_across_units)."""
 
 from __future__ import annotations
 

@@ -5,11 +5,16 @@ One ``CloudFormationLintRule`` subclass per eks-ip-lint rule, generated from the
 follows the rule's default severity: E for error, W for warning, I for info (cfn-lint runs I
 rules only with ``--include-checks I``). EKSIP101 is E9101.
 
-The template is analysed once (the first rule to see it runs eks-ip-lint's CloudFormation
-analysis, the others reuse its findings), and each finding is reported at its resource
-(``Resources/<logical ID>``), so cfn-lint's own suppression applies: resource ``Metadata:
-{cfn-lint: {config: {ignore_checks: [E9101]}}}``, ``--ignore-checks``, ``.cfnlintrc``.
-Parameters are the template's defaults (cfn-lint's ``--parameters`` are not passed on).
+The template is analysed once, by the engine like any run (the first rule to see it runs
+:func:`eks_ip_lint.engine.lint` on the file; the others reuse its findings), so the unit cache,
+the configuration file found from the current directory (disabled rules do not run) and
+eks-ip-lint's own suppressions apply as in the CLI. Each finding is reported at its resource
+(``Resources/<logical ID>``), so cfn-lint's suppression applies too: resource ``Metadata:
+{cfn-lint: {config: {ignore_checks: [E9101]}}}``, ``--ignore-checks``, ``.cfnlintrc``. A
+finding suppressed with eks-ip-lint's ``Metadata: {eks-ip-lint: {ignore: ...}}`` is not
+reported (cfn-lint has no "suppressed but shown"). Parameters are the template's defaults
+(cfn-lint's ``--parameters`` are not passed on). An invalid configuration file is reported as
+an E9000 match rather than ignored.
 """
 
 from __future__ import annotations
@@ -34,26 +39,30 @@ def cfn_lint_id(meta: RuleMeta) -> str:
 
 def template_findings(filename: str) -> list[Finding]:
     """eks-ip-lint's findings for one template file, computed once per file version."""
-    from eks_ip_lint.branches import qualify, unique  # noqa: PLC0415
-    from eks_ip_lint.capacity.analysis import Options, analyse  # noqa: PLC0415
-    from eks_ip_lint.engine import run_rules  # noqa: PLC0415
-    from eks_ip_lint.facts.cloudformation import load_cloudformation  # noqa: PLC0415
-
     try:
         st = os.stat(filename)
     except OSError:
         return []
     key = (os.path.realpath(filename), st.st_mtime_ns, st.st_size)
     if _cache["key"] != key:
-        options = Options()
-        branches = [
-            (facts.branch, run_rules(analyse(facts, options), options))
-            for facts in load_cloudformation(filename) or []
-        ]
-        found = unique([f for per_branch in qualify(branches) for f in per_branch])
-        _cache["key"], _cache["findings"] = key, found
+        _cache["key"], _cache["findings"] = key, _lint(filename)
     result: list[Finding] = _cache["findings"]
     return result
+
+
+def _lint(filename: str) -> list[Finding]:
+    from eks_ip_lint.config import find_config, load_config  # noqa: PLC0415
+    from eks_ip_lint.engine import LintRequest, Policy, lint  # noqa: PLC0415
+    from eks_ip_lint.errors import UsageError  # noqa: PLC0415
+    from eks_ip_lint.span import SourceSpan  # noqa: PLC0415
+
+    try:
+        policy = Policy.from_config(load_config(find_config()))
+    except UsageError as exc:
+        return [
+            Finding("EKSIP000", Severity.ERROR, f"eks-ip-lint configuration: {exc}", SourceSpan(filename, 1))
+        ]
+    return [f for f in lint(LintRequest(paths=(filename,)), policy).findings if f.suppressed is None]
 
 
 def _match(self: Any, cfn: Any) -> list[Any]:
@@ -65,7 +74,7 @@ def _match(self: Any, cfn: Any) -> list[Any]:
     for f in template_findings(filename):
         if f.rule_id != self.eks_ip_lint_id:
             continue
-        path = ["Resources", f.address] if f.address in resources else ["Resources"]
+        path = ["Resources", f.address] if f.address and f.address in resources else ["Resources"]
         message = f"{f.rule_id} {f.message}" + (f" Fix: {f.fix}" if f.fix else "")
         matches.append(RuleMatch(path, message))
     return matches

@@ -1,1 +1,85 @@
-"""Reporters: findings and capacity tables -> text for people and programs."""
+"""Reporters: findings and capacity tables -> text for people and programs.
+
+The formatter registry: every output format is one module here and one entry in
+:data:`FORMATTERS`, with one signature, ``(result, context) -> text``. The CLI's ``--format``
+choices, its help and the docs' list come from this table. A formatter module is imported only
+when its format is asked for (the CLI starts without any of them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from eks_ip_lint.results import LintResult
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What a report says about the run besides its result."""
+
+    fail_on: str = "error"  # the severity that fails the run (error, warning, info, never)
+    pods_per_node: int | None = None  # the configured density asked for (None: full nodes)
+    output: str | None = None  # the file the report goes to (None: standard output)
+
+
+@dataclass(frozen=True)
+class Formatter:
+    name: str
+    help: str  # one line, for --help
+    render: Callable[[LintResult, ReportContext], str]
+    # Run after the report is written (the markdown report's job summary).
+    after_write: Callable[[str, ReportContext], None] | None = None
+
+
+def _text(result: LintResult, ctx: ReportContext) -> str:
+    from eks_ip_lint.report.text import render_text  # noqa: PLC0415
+
+    return render_text(result)
+
+
+def _json(result: LintResult, ctx: ReportContext) -> str:
+    from eks_ip_lint.report.json_report import render_json  # noqa: PLC0415
+
+    return render_json(result, fail_on=ctx.fail_on, pods_per_node=ctx.pods_per_node)
+
+
+def _sarif(result: LintResult, ctx: ReportContext) -> str:
+    from eks_ip_lint.report.sarif import render_sarif  # noqa: PLC0415
+
+    return render_sarif(result)
+
+
+def _markdown(result: LintResult, ctx: ReportContext) -> str:
+    from eks_ip_lint.report.markdown import render_markdown  # noqa: PLC0415
+
+    return render_markdown(result)
+
+
+def _step_summary(text: str, ctx: ReportContext) -> None:
+    from eks_ip_lint.report.markdown import append_step_summary  # noqa: PLC0415
+
+    append_step_summary(text, ctx.output)  # when $GITHUB_STEP_SUMMARY is set
+
+
+def _github(result: LintResult, ctx: ReportContext) -> str:
+    from eks_ip_lint.report.github import render_github  # noqa: PLC0415
+
+    return render_github(result)
+
+
+FORMATTERS: dict[str, Formatter] = {
+    f.name: f
+    for f in (
+        Formatter("text", "for people: cluster tables and findings", _text),
+        Formatter("json", "machine-readable, docs/json-output.md (schema version 1)", _json),
+        Formatter("sarif", "SARIF 2.1.0 for GitHub code scanning", _sarif),
+        Formatter(
+            "markdown",
+            "a PR comment or job summary (also appended to $GITHUB_STEP_SUMMARY when that is set)",
+            _markdown,
+            _step_summary,
+        ),
+        Formatter("github", "GitHub workflow annotations (::error file=...::)", _github),
+    )
+}

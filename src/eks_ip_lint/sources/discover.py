@@ -1,15 +1,18 @@
-"""Which units to analyse: Terraform root modules found below the paths the user named.
+"""Which sources to read: directories of a directory kind and candidate documents, in one walk.
 
-A directory with ``.tf`` files is a module. It is a *root* module, analysed on its own, unless
-another module in the scanned tree calls it as a local module (``source = "./modules/x"``):
-such a module only means something with its caller's inputs. ``.terraform/`` (downloaded
-modules and providers) and hidden directories are never entered.
+A directory holding a file with one of a directory kind's markers (``.tf`` for a Terraform
+module) is a source of that kind. It is a *root*, analysed on its own, unless another source of
+the scanned tree calls it (``source = "./modules/x"``): such a module only means something with
+its caller's inputs. Every other YAML/JSON file is a candidate document, whose kind its content
+decides. Which markers exist is the unit-kind registry's to say (:mod:`eks_ip_lint.kinds`); this
+module only walks. ``.terraform/`` (downloaded modules and providers) and hidden directories are
+never entered.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from eks_ip_lint.errors import UsageError
@@ -18,15 +21,18 @@ SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "__pycache__", ".te
 # Files that may be a CloudFormation template (YAML, JSON, CDK output) or an eksctl ClusterConfig;
 # whether one is, is decided by its content, not its name.
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json", ".template")
-TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json")
 # Terraform's own JSON files are never templates.
 NOT_DOCUMENTS = (".tfvars.json", ".tf.json", ".tfstate")
 
 
 @dataclass(frozen=True)
-class Unit:
-    kind: str  # "terraform"
-    path: str  # the module directory, as the user named it (relative stays relative)
+class Markers:
+    """What makes a directory a source of a directory kind."""
+
+    # A directory holding a file whose name ends so is a source.
+    markers: tuple[str, ...]
+    # A file named on the command line that ends so stands for its directory.
+    members: tuple[str, ...]
 
 
 def _dirs(root: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
@@ -52,20 +58,23 @@ def _dirs(root: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
 
 @dataclass(frozen=True)
 class Scan:
-    dirs: list[str]  # module directories (with .tf files), in the order found
-    documents: list[str]  # YAML/JSON files that may be templates or ClusterConfigs
+    # Per directory kind: its source directories, in the order found.
+    dirs: dict[str, list[str]]
+    documents: list[str]  # YAML/JSON files that may be templates, plans or ClusterConfigs
 
 
-def scan(paths: Iterable[str]) -> Scan:
-    """Module directories and candidate documents under the given paths, in one walk of the tree.
+def scan(paths: Iterable[str], kinds: Mapping[str, Markers]) -> Scan:
+    """Source directories of each kind and candidate documents under the given paths, in one
+    walk of the tree.
 
-    A Terraform file named explicitly stands for its module; any other file named explicitly is
-    a document candidate (the loaders decide from its content).
+    A file of a directory kind named explicitly stands for its directory; any other file named
+    explicitly is a document candidate (the loaders decide from its content).
     """
-    dirs: list[str] = []
+    dirs: dict[str, list[str]] = {kind: [] for kind in kinds}
     documents: list[str] = []
-    seen_dirs: set[str] = set()
+    seen_dirs: dict[str, set[str]] = {kind: set() for kind in kinds}
     seen_documents: set[str] = set()
+    members = tuple(s for m in kinds.values() for s in m.members)
 
     def add(out: list[str], seen: set[str], item: str) -> None:
         if item not in seen:
@@ -76,29 +85,32 @@ def scan(paths: Iterable[str]) -> Scan:
         if not os.path.exists(p):
             raise UsageError(f"{p}: no such file or directory")
         if os.path.isfile(p):
-            if p.endswith(TERRAFORM_SUFFIXES):
-                add(dirs, seen_dirs, os.path.dirname(p) or ".")
-            elif not p.endswith((".tfvars", *NOT_DOCUMENTS)):
+            owners = [k for k, m in kinds.items() if p.endswith(m.members)]
+            for kind in owners:
+                add(dirs[kind], seen_dirs[kind], os.path.dirname(p) or ".")
+            if not owners and not p.endswith((*members, *NOT_DOCUMENTS)):
                 add(documents, seen_documents, p)
             continue
         for d, entries in _dirs(p):
             files = [e for e in entries if _is_file(e)]
-            if any(e.name.endswith(".tf") for e in files):
-                add(dirs, seen_dirs, d)
+            for kind, m in kinds.items():
+                if any(e.name.endswith(m.markers) for e in files):
+                    add(dirs[kind], seen_dirs[kind], d)
             for e in files:
                 if _is_document(e.name):
                     add(documents, seen_documents, e.path)
     return Scan(dirs, documents)
 
 
-def root_units(dirs: list[str], called: Iterable[str]) -> list[Unit]:
-    """Drop directories that another scanned module calls as a local module (``called``: the
-    called directories, however named). The same directory is the same device and inode: one
-    stat per directory, where resolving every path took a stat per path component."""
+def roots(dirs: list[str], called: Iterable[str]) -> list[str]:
+    """Drop directories that another scanned source calls (``called``: the called directories,
+    however named), as the user named them (relative stays relative). The same directory is the
+    same device and inode: one stat per directory, where resolving every path took a stat per
+    path component."""
     targets = {i for i in map(_identity, called) if i is not None}
     if not targets:
-        return [Unit("terraform", d) for d in dirs]
-    return [Unit("terraform", d) for d in dirs if _identity(d) not in targets]
+        return list(dirs)
+    return [d for d in dirs if _identity(d) not in targets]
 
 
 def _identity(path: str) -> tuple[int, int] | None:

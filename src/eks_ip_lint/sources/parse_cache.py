@@ -10,7 +10,8 @@ key; the stored tree is re-labelled with the path being parsed.
 
 Location: ``$XDG_CACHE_HOME/eks-ip-lint`` (else ``~/.cache/eks-ip-lint``; ``~/Library/Caches``
 on macOS, ``%LOCALAPPDATA%`` on Windows), overridden by ``EKS_IP_LINT_CACHE_DIR``. Opt out with
-``EKS_IP_LINT_NO_CACHE=1`` (or the CLI flag the engine maps to it). A cache that cannot be
+``EKS_IP_LINT_NO_CACHE=1``, or for one run with :func:`scope` (the engine's, from the
+request's ``use_cache``: ``--no-cache``). A cache that cannot be
 read or written (read-only home, full disk, a corrupt entry) is silently bypassed: the cache only
 ever saves time, it never changes a result or fails a run.
 
@@ -30,12 +31,13 @@ from __future__ import annotations
 
 import _thread  # get_ident: a builtin module, no import cost
 import contextlib
+import contextvars
 import dataclasses
 import hashlib
 import os
 import pickle
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -60,8 +62,25 @@ _MAX_AHEAD_BYTES = 5 * 1024 * 1024
 _salts: dict[str, bytes] = {}
 
 
+# Whether the run in this context may use the cache (scope); the environment can only turn it off.
+_in_scope: contextvars.ContextVar[bool] = contextvars.ContextVar("eks_ip_lint_cache", default=True)
+
+
 def enabled() -> bool:
+    if not _in_scope.get():
+        return False
     return os.environ.get(ENV_DISABLE, "").strip().lower() not in ("1", "true", "yes", "on")
+
+
+@contextlib.contextmanager
+def scope(use: bool) -> Iterator[None]:
+    """Within it, the caches are used only if ``use`` (and the environment does not turn them
+    off): a request's setting, without a process-wide variable another run would see."""
+    token = _in_scope.set(use)
+    try:
+        yield
+    finally:
+        _in_scope.reset(token)
 
 
 def cache_dir() -> Path:
