@@ -20,7 +20,7 @@ CFN_SEED = FIXTURES / "cloudformation" / "templates" / "seed-cluster.yaml"
 ANCHOR = "  Workers:\n    Type: AWS::EKS::Nodegroup\n"
 
 
-def _cfn_lint(template: Path, *extra: str) -> tuple[int, list[dict[str, Any]]]:
+def _cfn_lint(template: Path, *extra: str, cwd: Path | None = None) -> tuple[int, list[dict[str, Any]]]:
     proc = subprocess.run(
         [
             CFN_LINT,
@@ -36,6 +36,7 @@ def _cfn_lint(template: Path, *extra: str) -> tuple[int, list[dict[str, Any]]]:
         text=True,
         timeout=300,
         check=False,
+        cwd=cwd,
     )
     return proc.returncode, json.loads(proc.stdout or "[]")
 
@@ -103,3 +104,39 @@ def test_branch_findings_say_which_branch_fails() -> None:
         ("E9101", "Nodes", "IsProd=true, IsStaging=false"),
         ("E9101", "ProdOnly", "IsProd=true, IsStaging=false"),
     ]
+
+
+def test_the_configuration_file_applies_inside_cfn_lint(tmp_path: Path) -> None:
+    """The plugin runs the engine, so the configuration found from the current directory applies:
+    a disabled rule does not run there either."""
+    template = tmp_path / "eks.yaml"
+    template.write_text(CFN_SEED.read_text())
+    (tmp_path / ".git").mkdir()  # the configuration search stops at the repository's root
+    (tmp_path / ".eks-ip-lint.yaml").write_text("rules:\n  EKSIP101:\n    enabled: false\n")
+    code, matches = _cfn_lint(template, cwd=tmp_path)
+    assert [m["Rule"]["Id"] for m in matches if m["Rule"]["Id"] == "E9101"] == []
+
+
+def test_an_invalid_configuration_file_is_a_match_not_a_traceback(tmp_path: Path) -> None:
+    template = tmp_path / "eks.yaml"
+    template.write_text(CFN_SEED.read_text())
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".eks-ip-lint.yaml").write_text("rules:\n  EKSIP101:\n    severity: fatal\n")
+    code, matches = _cfn_lint(template, cwd=tmp_path)
+    (config,) = [m for m in matches if m["Rule"]["Id"] == "E9000"]
+    assert "eks-ip-lint configuration" in config["Message"] and "fatal" in config["Message"]
+    assert code == 2
+
+
+def test_eks_ip_lint_metadata_suppression_hides_the_match(tmp_path: Path) -> None:
+    text = CFN_SEED.read_text()
+    template = tmp_path / "eks.yaml"
+    template.write_text(
+        text.replace(
+            ANCHOR,
+            ANCHOR + "    Metadata:\n      eks-ip-lint:\n        ignore:\n          - id: EKSIP101\n"
+            "            reason: raised next sprint\n",
+        )
+    )
+    code, matches = _cfn_lint(template, cwd=tmp_path)
+    assert [m["Rule"]["Id"] for m in matches if m["Rule"]["Id"] == "E9101"] == []
