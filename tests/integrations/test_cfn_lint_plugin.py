@@ -113,7 +113,7 @@ def test_the_configuration_file_applies_inside_cfn_lint(tmp_path: Path) -> None:
     template.write_text(CFN_SEED.read_text())
     (tmp_path / ".git").mkdir()  # the configuration search stops at the repository's root
     (tmp_path / ".eks-ip-lint.yaml").write_text("rules:\n  EKSIP101:\n    enabled: false\n")
-    code, matches = _cfn_lint(template, cwd=tmp_path)
+    _, matches = _cfn_lint(template, cwd=tmp_path)
     assert [m["Rule"]["Id"] for m in matches if m["Rule"]["Id"] == "E9101"] == []
 
 
@@ -138,5 +138,5 @@ def test_eks_ip_lint_metadata_suppression_hides_the_match(tmp_path: Path) -> Non
             "            reason: raised next sprint\n",
         )
     )
-    code, matches = _cfn_lint(template, cwd=tmp_path)
+    _, matches = _cfn_lint(template, cwd=tmp_path)
     assert [m["Rule"]["Id"] for m in matches if m["Rule"]["Id"] == "E9101"] == []

@@ -1,35 +1,40 @@
-"""The rule registry: an explicit, ordered tuple. Duplicate IDs or names fail at import."""
+"""The rule registry, found from the package: every module named ``eksip<nnn>_<name>.py`` holds
+one rule as ``RULE``, so adding a rule is that module, its tests and its docs page
+(``scripts/new_rule.py`` writes all three). Ordered by ID. A module whose RULE's ID or name does
+not match its file name, and duplicate IDs or names, fail at import.
+"""
 
 from __future__ import annotations
 
-from eks_ip_lint.rules import (
-    eksip000_unparseable_file,
-    eksip001_unknown_instance_type,
-    eksip002_unresolved_value,
-    eksip101_warm_pool_exhausts_subnet,
-    eksip102_subnet_exhausted_at_configured_density,
-    eksip103_no_room_for_control_plane_enis,
-    eksip201_minimum_ip_target_without_warm_ip_target,
-    eksip202_prefix_blocks_exhausted,
-    eksip203_warm_target_zero_flaps,
-    eksip204_prefix_delegation_on_non_nitro,
-    eksip301_max_pods_above_eni_capacity,
-)
+import importlib
+import pkgutil
+import re
+
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
 
-ALL_RULES: tuple[Rule, ...] = (
-    eksip000_unparseable_file.RULE,
-    eksip001_unknown_instance_type.RULE,
-    eksip002_unresolved_value.RULE,
-    eksip101_warm_pool_exhausts_subnet.RULE,
-    eksip102_subnet_exhausted_at_configured_density.RULE,
-    eksip103_no_room_for_control_plane_enis.RULE,
-    eksip201_minimum_ip_target_without_warm_ip_target.RULE,
-    eksip202_prefix_blocks_exhausted.RULE,
-    eksip203_warm_target_zero_flaps.RULE,
-    eksip204_prefix_delegation_on_non_nitro.RULE,
-    eksip301_max_pods_above_eni_capacity.RULE,
-)
+_MODULE = re.compile(r"eksip(?P<number>\d{3})_(?P<name>[a-z0-9_]+)")
+
+
+def _discover() -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    for info in pkgutil.iter_modules(__path__):
+        match = _MODULE.fullmatch(info.name)
+        if match is None:
+            continue
+        rule = importlib.import_module(f"{__name__}.{info.name}").RULE
+        if not isinstance(rule, Rule):
+            raise RuntimeError(f"{info.name}.RULE is not a Rule")
+        expected = (f"EKSIP{match['number']}", match["name"].replace("_", "-"))
+        if (rule.meta.id, rule.meta.name) != expected:
+            raise RuntimeError(
+                f"{info.name}.py holds {rule.meta.id} {rule.meta.name}: the file is named after its rule "
+                f"(eksip<nnn>_<name with _ for ->.py), so expected {expected[0]} {expected[1]}"
+            )
+        rules.append(rule)
+    return tuple(sorted(rules, key=lambda r: r.meta.id))
+
+
+ALL_RULES: tuple[Rule, ...] = _discover()
 
 
 def _check_registry() -> None:
