@@ -48,6 +48,8 @@ requires_pre_commit = pytest.mark.skipif(
     importlib.util.find_spec("pre_commit") is None or shutil.which("git") is None,
     reason="needs the pre-commit package (pip install '.[test]') and git",
 )
+# The tests that run pre-commit build its hook environment (a pip install of this tree, about a
+# minute each): slow, like the checkov plugin's. The manifest and many-files tests stay fast.
 
 
 def _git(cwd: Path, *args: str) -> str:
@@ -191,6 +193,7 @@ def test_many_files_of_one_module_analyse_it_once_with_its_tfvars(
     assert [f["rule_id"] for f in report["findings"]].count("EKSIP101") == 1
 
 
+@pytest.mark.slow
 @requires_pre_commit
 def test_hook_from_the_docs_fails_on_the_seed_and_passes_when_it_fits(
     hook_repo: HookRepo, doc_config: dict[str, object], tmp_path: Path
@@ -213,6 +216,7 @@ def test_hook_from_the_docs_fails_on_the_seed_and_passes_when_it_fits(
     print(f"pre-commit run x2 (one environment build): {time.monotonic() - start:.1f}s")
 
 
+@pytest.mark.slow
 @requires_pre_commit
 def test_try_repo_runs_the_hook_of_the_working_tree(hook_repo: HookRepo, tmp_path: Path) -> None:
     start = time.monotonic()
@@ -253,6 +257,7 @@ def test_manifest_declares_the_cloudformation_hook() -> None:
         assert exclude.search(name) or not files.search(name), name
 
 
+@pytest.mark.slow
 @requires_pre_commit
 def test_cloudformation_hook_fails_on_the_seed_template_and_skips_other_yaml(
     hook_repo: HookRepo, tmp_path: Path
