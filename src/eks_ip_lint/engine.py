@@ -28,7 +28,7 @@ from eks_ip_lint.terraform.variable_inputs import VariableInputs
 from eks_ip_lint.unit_cache import Entry, StoredUnit, UnitCache
 
 if TYPE_CHECKING:
-    from eks_ip_lint.terraform.module import ModuleSource
+    from eks_ip_lint.terraform.module_source import ModuleSource
 
 
 @dataclass(frozen=True)

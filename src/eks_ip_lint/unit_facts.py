@@ -16,13 +16,8 @@ from eks_ip_lint.facts.plan import load_plan
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules import ALL_RULES, RuleContext
 from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.terraform.module import (
-    ModuleEvaluation,
-    ModuleSource,
-    may_hold_capacity_facts,
-    read_module,
-    tf_files,
-)
+from eks_ip_lint.terraform.module import ModuleEvaluation
+from eks_ip_lint.terraform.module_source import ModuleSource, may_hold_capacity_facts, read_module, tf_files
 from eks_ip_lint.terraform.variable_inputs import VariableInputs
 from eks_ip_lint.terraform.variables import resolve_variables
 

@@ -14,6 +14,10 @@ Where a call's source leads, in order:
    module, which becomes an EKSIP002 finding.
 
 ``count``/``for_each`` on a call give a list/map of module instances, as Terraform does.
+
+This module never imports module evaluation (:mod:`eks_ip_lint.terraform.module`), which imports
+it: the calling module is a :class:`Caller`, and evaluating a called directory is asked of it
+(``Caller.child``), so the recursion is passed in rather than imported back.
 """
 
 from __future__ import annotations
@@ -22,14 +26,15 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
 
 from eks_ip_lint.sources import fs
 from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform import convert, registry
 from eks_ip_lint.terraform.eval_errors import EvalError
-from eks_ip_lint.terraform.evaluator import Lazy, Resolved, ResourceObject
-from eks_ip_lint.terraform.module import ModuleEvaluation, PlacedBlock, ResourceInstance, read_module
+from eks_ip_lint.terraform.evaluator import Evaluator, Lazy, Resolved, ResourceObject
+from eks_ip_lint.terraform.module_source import ModuleSource, PlacedBlock, read_module
 from eks_ip_lint.terraform.registry.common import CallInputs, Note, Synthesized
 from eks_ip_lint.terraform.variables import module_input_values
 from eks_ip_lint.values import Unknown, Value
@@ -40,13 +45,48 @@ MAX_DEPTH = 8
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 _CALL_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
+E = TypeVar("E", bound="Caller")
+
+
+class Caller(Protocol):
+    """What a module call needs of the module that makes it (a ModuleEvaluation)."""
+
+    @property
+    def source(self) -> ModuleSource: ...
+
+    @property
+    def evaluator(self) -> Evaluator: ...
+
+    @property
+    def address_prefix(self) -> str: ...
+
+    @property
+    def depth(self) -> int: ...
+
+    @property
+    def root_dir(self) -> str: ...
+
+    @property
+    def module_key(self) -> str: ...
+
+    def child(
+        self: E, source: ModuleSource, variables: Mapping[str, Value], *, address: str, shown: str, key: str
+    ) -> E:
+        """The called module ``source`` evaluated with ``variables`` as its inputs, at ``address``
+        (``shown`` is its ``path.module``, ``key`` its key in .terraform/modules/modules.json)."""
+        ...
+
+    def called_modules(self: E) -> list[CalledModule[E]]:
+        """Every module call of this module, in declaration order."""
+        ...
+
 
 @dataclass
-class ModuleInstance:
+class ModuleInstance(Generic[E]):
     """One instance of a module call: evaluated code, a registry model's result, or nothing."""
 
     address: str  # module.vpc, module.ng[0], module.outer.module.inner
-    evaluation: ModuleEvaluation | None = None
+    evaluation: E | None = None
     synthesized: Synthesized | None = None
     unknown_reason: str = ""  # why outputs are unknown when there is neither of the above
 
@@ -88,12 +128,12 @@ class ModuleInstance:
 
 
 @dataclass
-class CalledModule:
+class CalledModule(Generic[E]):
     name: str
     address: str
     kind: str  # "local", "registry", "downloaded", "remote", "unknown-count"
     source: str
-    instances: list[ModuleInstance]
+    instances: list[ModuleInstance[E]]
     keyed: str  # "single", "count", "for_each"
     keys: list[Value] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
@@ -113,10 +153,10 @@ class CalledModule:
         return Unknown(f"the instances of {self.address} are unknown", self.address)
 
 
-class _Outputs(Lazy):
+class _Outputs(Lazy, Generic[E]):
     """``module.x``: reading ``module.x.out`` evaluates that output only."""
 
-    def __init__(self, instance: ModuleInstance) -> None:
+    def __init__(self, instance: ModuleInstance[E]) -> None:
         self.instance = instance
 
     def attr(self, name: str, line: int) -> Resolved:
@@ -129,7 +169,7 @@ class _Outputs(Lazy):
         return self.instance.as_object()
 
 
-def load_call(caller: ModuleEvaluation, name: str) -> CalledModule:
+def load_call(caller: E, name: str) -> CalledModule[E]:
     placed = caller.source.module_calls[name]
     attrs = placed.block.body.attributes
     address = f"{caller.address_prefix}module.{name}"
@@ -137,7 +177,7 @@ def load_call(caller: ModuleEvaluation, name: str) -> CalledModule:
     source = _literal(caller, attrs.get("source"))
     version = _literal(caller, attrs.get("version"))
     keyed, keys, envs, problem = _expansion(caller, placed, address)
-    call = CalledModule(name, address, "remote", source or "", [], keyed, keys)
+    call: CalledModule[E] = CalledModule(name, address, "remote", source or "", [], keyed, keys)
     if problem is not None:
         call.kind = "unknown-count"
         call.keyed = "unknown"
@@ -151,7 +191,7 @@ def load_call(caller: ModuleEvaluation, name: str) -> CalledModule:
 
 
 def _expansion(
-    caller: ModuleEvaluation, placed: PlacedBlock, address: str
+    caller: Caller, placed: PlacedBlock, address: str
 ) -> tuple[str, list[Value], list[dict[str, Value]], Unknown | None]:
     attrs = placed.block.body.attributes
     if "count" in attrs:
@@ -189,16 +229,14 @@ def _expansion(
     return "single", [], [{}], None
 
 
-def _literal(caller: ModuleEvaluation, attr: ast.Attribute | None) -> str | None:
+def _literal(caller: Caller, attr: ast.Attribute | None) -> str | None:
     if attr is None:
         return None
     v = caller.evaluator.eval_or_unknown(attr.expr)
     return v if isinstance(v, str) else None
 
 
-def _inputs(
-    caller: ModuleEvaluation, placed: PlacedBlock, address: str, env: Mapping[str, Value]
-) -> CallInputs:
+def _inputs(caller: Caller, placed: PlacedBlock, address: str, env: Mapping[str, Value]) -> CallInputs:
     values: dict[str, Value] = {}
     exprs: dict[str, ast.Expr] = {}
     lines: dict[str, int] = {}
@@ -217,8 +255,8 @@ def _inputs(
 
 
 def _instantiate(
-    caller: ModuleEvaluation, call: CalledModule, inputs: CallInputs, *, version: str | None, span: SourceSpan
-) -> ModuleInstance:
+    caller: E, call: CalledModule[E], inputs: CallInputs, *, version: str | None, span: SourceSpan
+) -> ModuleInstance[E]:
     source = call.source
     where = f"{call.address} ({source or 'no source'})"
     if caller.depth >= MAX_DEPTH:
@@ -251,32 +289,30 @@ def _instantiate(
     )
 
 
-def _unknown(call: CalledModule, inputs: CallInputs, reason: str, span: SourceSpan) -> ModuleInstance:
+def _unknown(call: CalledModule[E], inputs: CallInputs, reason: str, span: SourceSpan) -> ModuleInstance[E]:
     call.notes.append(Note(f"the module {inputs.address}", reason, span, inputs.address))
     return ModuleInstance(inputs.address, unknown_reason=reason)
 
 
 def _evaluate_dir(
-    caller: ModuleEvaluation, call: CalledModule, inputs: CallInputs, directory: str, shown: str
-) -> ModuleInstance:
+    caller: E, call: CalledModule[E], inputs: CallInputs, directory: str, shown: str
+) -> ModuleInstance[E]:
     source = read_module(directory)
-    child = ModuleEvaluation(
-        source,
-        module_input_values(source, inputs.values, inputs.address),
-        workspace=caller.workspace,
-        module_path=shown,
-        address_prefix=f"{inputs.address}.",
-        depth=caller.depth + 1,
+    variables = module_input_values(source, inputs.values, inputs.address)
+    child = caller.child(
+        source, variables, address=inputs.address, shown=shown, key=_manifest_key(caller, call.name)
     )
-    child.cwd = caller.cwd
-    child.root_dir = caller.root_dir
-    child.module_key = f"{caller.module_key}.{call.name}" if caller.module_key else call.name
     return ModuleInstance(inputs.address, evaluation=child)
 
 
-def _downloaded_dir(caller: ModuleEvaluation, name: str) -> str | None:
+def _manifest_key(caller: Caller, name: str) -> str:
+    """The call's key in .terraform/modules/modules.json: ``eks``, ``eks.node_groups``."""
+    return f"{caller.module_key}.{name}" if caller.module_key else name
+
+
+def _downloaded_dir(caller: Caller, name: str) -> str | None:
     """The directory ``terraform init`` recorded for this call in .terraform/modules/modules.json."""
-    key = f"{caller.module_key}.{name}" if caller.module_key else name
+    key = _manifest_key(caller, name)
     manifest = os.path.join(caller.root_dir, ".terraform", "modules", "modules.json")
     try:
         doc = json.loads(fs.read(manifest, MAX_MANIFEST_BYTES))
@@ -290,9 +326,9 @@ def _downloaded_dir(caller: ModuleEvaluation, name: str) -> str | None:
     return None
 
 
-def all_calls(module: ModuleEvaluation) -> list[CalledModule]:
+def all_calls(module: E) -> list[CalledModule[E]]:
     """Every module call below ``module``, depth first (a call before the calls inside it)."""
-    out: list[CalledModule] = []
+    out: list[CalledModule[E]] = []
     for call in module.called_modules():
         out.append(call)
         for inst in call.instances:
@@ -301,4 +337,4 @@ def all_calls(module: ModuleEvaluation) -> list[CalledModule]:
     return out
 
 
-__all__ = ["CalledModule", "ModuleInstance", "ResourceInstance", "all_calls", "load_call"]
+__all__ = ["CalledModule", "Caller", "ModuleInstance", "all_calls", "load_call"]

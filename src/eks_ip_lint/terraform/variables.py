@@ -21,7 +21,7 @@ from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform import convert
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.evaluator import Evaluator, Resolved
-from eks_ip_lint.terraform.module import ModuleSource, read_text
+from eks_ip_lint.terraform.module_source import ModuleSource, read_text
 from eks_ip_lint.terraform.variable_inputs import VariableInputs, parse_cli_vars
 from eks_ip_lint.values import Unknown, Value
 
