@@ -13,7 +13,8 @@ Where a call's source leads, in order:
 4. anything else: its outputs are Unknown (keyed ``module.x.<output>``) and a note names the
    module, which becomes an EKSIP002 finding.
 
-``count``/``for_each`` on a call give a list/map of module instances, as Terraform does.
+``count``/``for_each`` on a call give a list/map of module instances, as Terraform does: with
+``count = 0`` or an empty ``for_each`` there is none, and ``module.x`` is an empty tuple or object.
 
 This module never imports module evaluation (:mod:`eks_ip_lint.terraform.module`), which imports
 it: the calling module is a :class:`Caller`, and evaluating a called directory is asked of it
@@ -144,6 +145,8 @@ class CalledModule(Generic[E]):
             if not self.instances:
                 return Unknown(f"{self.address} has no instance", self.address)
             return _Outputs(self.instances[0])
+        if self.keyed in ("count", "for_each") and not self.instances:
+            return _NoInstances(self.address, self.keyed)
         if self.keyed == "count":
             return [i.as_object() for i in self.instances]
         if self.keyed == "for_each":
@@ -169,6 +172,29 @@ class _Outputs(Lazy, Generic[E]):
         return self.instance.as_object()
 
 
+class _NoInstances(Lazy):
+    """``module.x`` of a call with ``count = 0`` or an empty ``for_each``: as a value an empty tuple
+    or object (Terraform's; ``length(module.x)`` is 0), and any index into it names an instance
+    that does not exist, which Terraform rejects ("Invalid index")."""
+
+    def __init__(self, address: str, keyed: str) -> None:
+        self.address = address
+        self.keyed = keyed
+        self.why = "its count is 0" if keyed == "count" else "its for_each is empty"
+
+    def attr(self, name: str, line: int) -> Resolved:
+        raise EvalError(f'{self.address} has no instances ({self.why}), so no attribute "{name}"')
+
+    def index(self, key: Value, line: int) -> Resolved:
+        shown = json.dumps(key) if isinstance(key, str) else str(key)
+        raise EvalError(
+            f"{self.address}[{shown}] does not exist: {self.address} has no instances ({self.why})"
+        )
+
+    def materialize(self) -> Value:
+        return [] if self.keyed == "count" else {}
+
+
 def load_call(caller: E, name: str) -> CalledModule[E]:
     placed = caller.source.module_calls[name]
     attrs = placed.block.body.attributes
@@ -183,8 +209,10 @@ def load_call(caller: E, name: str) -> CalledModule[E]:
         call.keyed = "unknown"
         call.notes.append(Note(f"the instances of {address}", problem.reason, problem.span or span, address))
         return call
-    for key, env in zip(keys or [None], envs, strict=True):
-        inst_addr = address if keyed == "single" else f"{address}[{json.dumps(key)}]"
+    # One address per instance: the call's own without count/for_each, else one per key (none
+    # at all for count = 0 or an empty for_each: the module is switched off).
+    addresses = [address] if keyed == "single" else [f"{address}[{json.dumps(k)}]" for k in keys]
+    for inst_addr, env in zip(addresses, envs, strict=True):
         inputs = _inputs(caller, placed, inst_addr, env)
         call.instances.append(_instantiate(caller, call, inputs, version=version, span=span))
     return call
