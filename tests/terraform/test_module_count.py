@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from eks_ip_lint.cli import main
-from eks_ip_lint.values import Unknown
+from eks_ip_lint.values import Cause, Unknown
 
 from terraform_loader import Loader
 
@@ -274,12 +274,12 @@ locals {
     assert local("off") == [] and local("none") == {} and local("n") == 0
     assert local("fallback") == "none"
     first = local("first")
-    assert isinstance(first, Unknown)
+    assert isinstance(first, Unknown) and first.cause is Cause.INVALID  # Terraform: "Invalid index"
     assert "module.off[0] does not exist" in first.reason and "count is 0" in first.reason
     keyed = local("keyed")
     assert isinstance(keyed, Unknown) and 'module.none["a"] does not exist' in keyed.reason
     maybe = local("maybe")
-    assert isinstance(maybe, Unknown)
+    assert isinstance(maybe, Unknown) and maybe.cause is Cause.DATA_SOURCE
     assert [c.instances for c in m.called_modules()] == [[], [], []]
 
 

@@ -19,8 +19,8 @@ from eks_ip_lint.terraform.evaluator import Evaluator, Lazy, Resolved, ResourceO
 from eks_ip_lint.terraform.module_calls import CalledModule, load_call
 from eks_ip_lint.terraform.module_source import ModuleSource, PlacedBlock
 from eks_ip_lint.terraform.resource_instance import ResourceInstance
-from eks_ip_lint.terraform.symbolic import SymbolicMap, address_key, symbolic_keys_problem
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.terraform.symbolic import SymbolicMap, address_key, keys_cause, symbolic_keys_problem
+from eks_ip_lint.values import Cause, Unknown, Value
 
 # Arguments Terraform itself consumes; they are not resource attributes.
 _META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "lifecycle"})
@@ -105,7 +105,7 @@ class ModuleEvaluation:
         finally:
             self._in_progress.discard(guard)
         if isinstance(value, Unknown) and value.span is None:
-            value = Unknown(value.reason, value.key, SourceSpan(path, attr.line))
+            value = Unknown(value.reason, value.key, SourceSpan(path, attr.line), cause=value.cause)
         self._locals[name] = value
         return value
 
@@ -168,7 +168,9 @@ class ModuleEvaluation:
             if any(i.symbolic_key for i in found):
                 # Its keys are symbolic: no known string indexes it (see symbolic.py).
                 return Unknown(
-                    f"the keys of {prefix}{type_}.{name} are known only at plan", f"{prefix}{type_}.{name}"
+                    f"the keys of {prefix}{type_}.{name} are known only at plan",
+                    f"{prefix}{type_}.{name}",
+                    cause=Cause.DATA_SOURCE,  # symbolic keys are data-source values (symbolic.py)
                 )
             return {str(i.index_key): o for i, o in zip(found, objects, strict=True)}
         if not objects:
@@ -210,11 +212,12 @@ class ModuleEvaluation:
                     f"{base}: count is unknown ({count.reason})",
                     base,
                     SourceSpan(placed.path, attrs["count"].line),
+                    cause=count.cause,
                 )
             try:
                 n = convert.to_number(count)
             except EvalError as exc:
-                return Unknown(f"{base}: invalid count ({exc})", base, span)
+                return Unknown(f"{base}: invalid count ({exc})", base, span, cause=exc.cause)
             keyed = [(f"{base}[{i}]", i, {"count": {"index": i}}) for i in range(int(n))]
         elif "for_each" in attrs:
             each = self.evaluator.eval_or_unknown(attrs["for_each"].expr)
@@ -224,6 +227,7 @@ class ModuleEvaluation:
                     f"{base}: for_each is unknown ({items.reason})",
                     base,
                     SourceSpan(placed.path, attrs["for_each"].line),
+                    cause=items.cause,
                 )
             keyed = [
                 (
@@ -269,7 +273,7 @@ class ModuleEvaluation:
                 continue
             v = self.evaluator.eval_or_unknown(attr.expr, env)
             if isinstance(v, Unknown) and v.span is None and v.key is None:
-                v = Unknown(v.reason, None, SourceSpan(path, attr.line))
+                v = Unknown(v.reason, None, SourceSpan(path, attr.line), cause=v.cause)
             values[attr_name] = v
             lines[prefix + attr_name] = attr.line
         for child in body.blocks:
@@ -348,9 +352,9 @@ def _for_each_items(value: Value, *, allow_list: bool = False) -> list[tuple[Val
         if any(isinstance(v, Unknown) for v in value):
             problem = symbolic_keys_problem(value)
             if problem is not None:
-                return Unknown(f"for_each set has unknown elements ({problem})")
+                return Unknown(f"for_each set has unknown elements ({problem})", cause=keys_cause(value))
         return [(v, v) for v in value]
-    return Unknown(f"for_each must be a map or set, not {convert.type_name(value)}")
+    return Unknown(f"for_each must be a map or set, not {convert.type_name(value)}", cause=Cause.INVALID)
 
 
 class _Namespace(Lazy):

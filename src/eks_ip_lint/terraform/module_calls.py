@@ -38,7 +38,7 @@ from eks_ip_lint.terraform.evaluator import Evaluator, Lazy, Resolved, ResourceO
 from eks_ip_lint.terraform.module_source import ModuleSource, PlacedBlock, read_module
 from eks_ip_lint.terraform.registry.common import CallInputs, Note, Synthesized
 from eks_ip_lint.terraform.variables import module_input_values
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value, first_unknown
 
 # Module nesting deeper than this is not followed (a module that calls itself must not recurse).
 MAX_DEPTH = 8
@@ -89,7 +89,7 @@ class ModuleInstance(Generic[E]):
     address: str  # module.vpc, module.ng[0], module.outer.module.inner
     evaluation: E | None = None
     synthesized: Synthesized | None = None
-    unknown_reason: str = ""  # why outputs are unknown when there is neither of the above
+    unknown: Unknown | None = None  # why outputs are unknown when there is neither of the above
 
     def output(self, name: str) -> Value:
         if self.evaluation is not None:
@@ -101,15 +101,20 @@ class ModuleInstance(Generic[E]):
                 raise EvalError(f'output "{name}" of {self.address} has no value')
             value = self.evaluation.evaluator.eval_or_unknown(expr.expr)
             if isinstance(value, Unknown) and value.span is None:
-                value = Unknown(value.reason, value.key, SourceSpan(placed.path, expr.line))
+                value = Unknown(
+                    value.reason, value.key, SourceSpan(placed.path, expr.line), cause=value.cause
+                )
             return value
         if self.synthesized is not None and name in self.synthesized.outputs:
             return self.synthesized.outputs[name]
-        reason = self.unknown_reason or (
+        if self.unknown is not None:
+            return Unknown(self.unknown.reason, f"{self.address}.{name}", cause=self.unknown.cause)
+        return Unknown(
             f"output {name} of {self.address} ({self.synthesized.description if self.synthesized else ''}) "
-            "is not modelled"
+            "is not modelled",
+            f"{self.address}.{name}",
+            cause=Cause.UNSUPPORTED,
         )
-        return Unknown(reason, f"{self.address}.{name}")
 
     def as_object(self) -> ResourceObject:
         names: list[str] = []
@@ -122,10 +127,13 @@ class ModuleInstance(Generic[E]):
             try:
                 values[n] = self.output(n)
             except EvalError as exc:
-                values[n] = Unknown(str(exc), f"{self.address}.{n}")
-        return ResourceObject(
-            self.address, values, self.unknown_reason or f"{self.address} has no such output"
+                values[n] = Unknown(str(exc), f"{self.address}.{n}", cause=exc.cause)
+        missing = self.unknown or Unknown(
+            f"{self.address} has no such output",
+            # A registry model's outputs are those it models; evaluated code has no other.
+            cause=Cause.UNSUPPORTED if self.synthesized is not None else Cause.INVALID,
         )
+        return ResourceObject(self.address, values, missing)
 
 
 @dataclass
@@ -138,12 +146,13 @@ class CalledModule(Generic[E]):
     keyed: str  # "single", "count", "for_each"
     keys: list[Value] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    problem: Unknown | None = None  # why the instances are unknown (keyed "unknown")
 
     def reference(self) -> Resolved:
         """What ``module.<name>`` evaluates to in the caller."""
         if self.keyed == "single":
-            if not self.instances:
-                return Unknown(f"{self.address} has no instance", self.address)
+            if not self.instances:  # not made by load_call: a call without count has one instance
+                return Unknown(f"{self.address} has no instance", self.address, cause=Cause.UNSUPPORTED)
             return _Outputs(self.instances[0])
         if self.keyed in ("count", "for_each") and not self.instances:
             return _NoInstances(self.address, self.keyed)
@@ -153,7 +162,8 @@ class CalledModule(Generic[E]):
             return {
                 convert.to_string(k): i.as_object() for k, i in zip(self.keys, self.instances, strict=True)
             }
-        return Unknown(f"the instances of {self.address} are unknown", self.address)
+        cause = self.problem.cause if self.problem is not None else Cause.UNSUPPORTED
+        return Unknown(f"the instances of {self.address} are unknown", self.address, cause=cause)
 
 
 class _Outputs(Lazy, Generic[E]):
@@ -207,7 +217,16 @@ def load_call(caller: E, name: str) -> CalledModule[E]:
     if problem is not None:
         call.kind = "unknown-count"
         call.keyed = "unknown"
-        call.notes.append(Note(f"the instances of {address}", problem.reason, problem.span or span, address))
+        call.problem = problem
+        call.notes.append(
+            Note(
+                f"the instances of {address}",
+                problem.reason,
+                problem.span or span,
+                address,
+                cause=problem.cause,
+            )
+        )
         return call
     # One address per instance: the call's own without count/for_each, else one per key (none
     # at all for count = 0 or an empty for_each: the module is switched off).
@@ -230,7 +249,10 @@ def _expansion(
                 [],
                 [],
                 Unknown(
-                    f"count is unknown ({n.reason})", address, SourceSpan(placed.path, attrs["count"].line)
+                    f"count is unknown ({n.reason})",
+                    address,
+                    SourceSpan(placed.path, attrs["count"].line),
+                    cause=n.cause,
                 ),
             )
         try:
@@ -240,7 +262,12 @@ def _expansion(
                 "count",
                 [],
                 [],
-                Unknown(f"invalid count ({exc})", address, SourceSpan(placed.path, attrs["count"].line)),
+                Unknown(
+                    f"invalid count ({exc})",
+                    address,
+                    SourceSpan(placed.path, attrs["count"].line),
+                    cause=exc.cause,
+                ),
             )
         return "count", list(range(count)), [{"count": {"index": i}} for i in range(count)], None
     if "for_each" in attrs:
@@ -252,7 +279,9 @@ def _expansion(
             items = [(v, v) for v in each]
         else:
             reason = each.reason if isinstance(each, Unknown) else "for_each is not a map or set of strings"
-            return "for_each", [], [], Unknown(f"for_each is unknown ({reason})", address, line)
+            inner = first_unknown(each)  # a set with unknown elements is unknown for that reason
+            cause = inner.cause if inner is not None else Cause.INVALID
+            return "for_each", [], [], Unknown(f"for_each is unknown ({reason})", address, line, cause=cause)
         return "for_each", [k for k, _ in items], [{"each": {"key": k, "value": v}} for k, v in items], None
     return "single", [], [{}], None
 
@@ -273,7 +302,7 @@ def _inputs(caller: Caller, placed: PlacedBlock, address: str, env: Mapping[str,
             continue
         v = caller.evaluator.eval_or_unknown(attr.expr, env)
         if isinstance(v, Unknown) and v.span is None and v.key is None:
-            v = Unknown(v.reason, None, SourceSpan(placed.path, attr.line))
+            v = Unknown(v.reason, None, SourceSpan(placed.path, attr.line), cause=v.cause)
         values[arg] = v
         exprs[arg] = attr.expr
         lines[arg] = attr.line
@@ -288,13 +317,14 @@ def _instantiate(
     source = call.source
     where = f"{call.address} ({source or 'no source'})"
     if caller.depth >= MAX_DEPTH:
-        return _unknown(
-            call, inputs, f"{where} is nested more than {MAX_DEPTH} modules deep; not followed", span
-        )
+        reason = f"{where} is nested more than {MAX_DEPTH} modules deep; not followed"
+        return _unknown(call, inputs, Unknown(reason, cause=Cause.UNSUPPORTED), span)
     if source.startswith(("./", "../")):
         directory = os.path.normpath(os.path.join(caller.source.dir, source))
         if not fs.isdir(directory):
-            return _unknown(call, inputs, f"{where}: the directory {directory} does not exist", span)
+            # A git submodule not checked out, a sparse checkout: the module's code is not here.
+            reason = f"{where}: the directory {directory} does not exist"
+            return _unknown(call, inputs, Unknown(reason, cause=Cause.MODULE_NOT_ON_DISK), span)
         call.kind = "local"
         return _evaluate_dir(caller, call, inputs, directory, source)
     model = registry.match(source, version, inputs.values.keys())
@@ -308,18 +338,17 @@ def _instantiate(
     if downloaded is not None:
         call.kind = "downloaded"
         return _evaluate_dir(caller, call, inputs, downloaded, downloaded)
-    return _unknown(
-        call,
-        inputs,
+    reason = (
         f"{where} is not on disk (run terraform init to download it) and is not a registry module "
-        "eks-ip-lint models, so its outputs are unknown",
-        span,
+        "eks-ip-lint models, so its outputs are unknown"
     )
+    return _unknown(call, inputs, Unknown(reason, cause=Cause.MODULE_NOT_ON_DISK), span)
 
 
-def _unknown(call: CalledModule[E], inputs: CallInputs, reason: str, span: SourceSpan) -> ModuleInstance[E]:
-    call.notes.append(Note(f"the module {inputs.address}", reason, span, inputs.address))
-    return ModuleInstance(inputs.address, unknown_reason=reason)
+def _unknown(call: CalledModule[E], inputs: CallInputs, why: Unknown, span: SourceSpan) -> ModuleInstance[E]:
+    """An instance whose outputs are all unknown for the reason and cause of ``why``."""
+    call.notes.append(Note(f"the module {inputs.address}", why.reason, span, inputs.address, cause=why.cause))
+    return ModuleInstance(inputs.address, unknown=why)
 
 
 def _evaluate_dir(
