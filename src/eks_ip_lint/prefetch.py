@@ -91,7 +91,7 @@ def _parse_chunk(chunk: tuple[str, list[str]]) -> None:
         with contextlib.suppress(Exception):
             if kind == "hcl":
                 from eks_ip_lint.sources import hcl  # noqa: PLC0415
-                from eks_ip_lint.terraform.module import read_text  # noqa: PLC0415
+                from eks_ip_lint.terraform.module_source import read_text  # noqa: PLC0415
 
                 parse_cache.cached_parse(path, read_text(path), hcl.parse_file)
             else:

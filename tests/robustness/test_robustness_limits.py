@@ -52,7 +52,7 @@ def eksip000(out: str, name: str) -> list[str]:
 
 # --- deep nesting ----------------------------------------------------------------------------------
 
-# Modules that name nothing EKS- or VPC-related are not parsed at all (terraform/module.py
+# Modules that name nothing EKS- or VPC-related are not parsed at all (terraform/module_source.py
 # may_hold_capacity_facts); hostile files below start with a subnet so they are parsed.
 SUBNET = 'resource "aws_subnet" "s" {}\n'
 

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from eks_ip_lint.terraform.module import ModuleEvaluation, read_module
+from eks_ip_lint.terraform.module import ModuleEvaluation
+from eks_ip_lint.terraform.module_source import read_module
 from eks_ip_lint.terraform.variables import VariableInputs, resolve_variables
 
 from terraform_loader import Loader

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eks_ip_lint.terraform.evaluator import ResourceObject
-from eks_ip_lint.terraform.module import ResourceInstance
+from eks_ip_lint.terraform.resource_instance import ResourceInstance
 from eks_ip_lint.terraform.variables import VariableInputs
 from eks_ip_lint.values import Unknown
 
@@ -204,7 +204,7 @@ def _parse(text: str):  # type: ignore[no-untyped-def]
 
 
 def test_modules_naming_nothing_eks_or_vpc_related_are_not_parsed(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from eks_ip_lint.terraform.module import may_hold_capacity_facts
+    from eks_ip_lint.terraform.module_source import may_hold_capacity_facts
 
     (tmp_path / "s3").mkdir()
     (tmp_path / "s3" / "main.tf").write_text('resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n')
@@ -255,6 +255,6 @@ _PREFILTER_PIECES = [
 def test_prefilter_agrees_with_its_regex_specification(text: str) -> None:
     import re
 
-    from eks_ip_lint.terraform.module import names_capacity_facts
+    from eks_ip_lint.terraform.module_source import names_capacity_facts
 
     assert names_capacity_facts(text) == bool(re.search(_PREFILTER_SPEC, text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eks_ip_lint.engine import LintRequest, lint
-from eks_ip_lint.terraform.module import ResourceInstance
+from eks_ip_lint.terraform.resource_instance import ResourceInstance
 from eks_ip_lint.terraform.symbolic import SymbolicMap, symbolic_keys_problem
 from eks_ip_lint.values import Unknown
 

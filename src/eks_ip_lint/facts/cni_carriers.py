@@ -22,7 +22,7 @@ import shlex
 from eks_ip_lint.facts.cni_config import parse_configuration_values
 from eks_ip_lint.facts.model import CniSource, EniConfigFact, Facts, Unresolved
 from eks_ip_lint.facts.tf_values import as_str
-from eks_ip_lint.terraform.module import ResourceInstance
+from eks_ip_lint.terraform.resource_instance import ResourceInstance
 from eks_ip_lint.values import Unknown, Value, first_unknown
 
 CHART = "aws-vpc-cni"

@@ -32,7 +32,7 @@ from eks_ip_lint.facts.model import Facts, InputProblem
 from eks_ip_lint.sources.lined import DecodeProblem
 from eks_ip_lint.sources.plan_json import PlanDocument, decode
 from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.terraform.module import ResourceInstance
+from eks_ip_lint.terraform.resource_instance import ResourceInstance
 from eks_ip_lint.values import Unknown, Value
 
 # Arguments that are lists even when their references resolve to one value.

@@ -23,8 +23,8 @@ from eks_ip_lint.facts.tf_values import (
     first_block,
     instance_types_of,
 )
-from eks_ip_lint.terraform.module import ResourceInstance
 from eks_ip_lint.terraform.registry.eks import SYNTHETIC_CLUSTER_ARG
+from eks_ip_lint.terraform.resource_instance import ResourceInstance
 from eks_ip_lint.values import Unknown, Value
 
 _CLUSTER_TAG = re.compile(r"^kubernetes\.io/cluster/(.+)$")

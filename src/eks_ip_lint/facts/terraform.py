@@ -35,8 +35,9 @@ from eks_ip_lint.facts.tf_values import (
 )
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform.eval_errors import EvalError
-from eks_ip_lint.terraform.module import ModuleEvaluation, ResourceInstance
+from eks_ip_lint.terraform.module import ModuleEvaluation
 from eks_ip_lint.terraform.module_calls import all_calls
+from eks_ip_lint.terraform.resource_instance import ResourceInstance
 from eks_ip_lint.values import Unknown, Value
 
 # AWS EKS API CreateNodegroup: "instanceTypes ... If you don't specify, the default is t3.medium"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from eks_ip_lint.facts.model import same_ref
-from eks_ip_lint.terraform.module import ResourceInstance
+from eks_ip_lint.terraform.resource_instance import ResourceInstance
 from eks_ip_lint.values import Unknown, Value
 
 

@@ -11,13 +11,13 @@ from eks_ip_lint.kinds.base import AHEAD_HCL, DirectoryKind, Inputs
 from eks_ip_lint.span import SourceSpan
 
 if TYPE_CHECKING:
-    from eks_ip_lint.terraform.module import ModuleSource
+    from eks_ip_lint.terraform.module_source import ModuleSource
 
 
 def read_source(directory: str) -> ModuleSource:
     """The parsed module, or an empty one when no file of it can hold capacity facts (the
     prefilter: such a module is never parsed)."""
-    from eks_ip_lint.terraform.module import ModuleSource, may_hold_capacity_facts, read_module  # noqa: PLC0415
+    from eks_ip_lint.terraform.module_source import ModuleSource, may_hold_capacity_facts, read_module  # noqa: PLC0415
 
     return read_module(directory) if may_hold_capacity_facts(directory) else ModuleSource(dir=directory)
 
@@ -50,7 +50,7 @@ def parse_ahead(directory: str) -> Sequence[tuple[str, str]]:
     # The prefilter is decided again by read_source, inside the module's recording: the decision
     # rests on the files' contents, which the entry's log must hold (the reads are the session's,
     # so only the substring tests run twice).
-    from eks_ip_lint.terraform.module import may_hold_capacity_facts, tf_files  # noqa: PLC0415
+    from eks_ip_lint.terraform.module_source import may_hold_capacity_facts, tf_files  # noqa: PLC0415
 
     if not may_hold_capacity_facts(directory):
         return ()

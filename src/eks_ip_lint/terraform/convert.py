@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from eks_ip_lint.terraform.eval_errors import EvalError
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value
 
 Number = int | float
 
@@ -69,7 +69,9 @@ def number_from_decimal(d: Decimal) -> Number:
         return math.inf if d > 0 else -math.inf
     if d == d.to_integral_value():
         if d.adjusted() > _MAX_INTEGER_DIGITS:
-            raise EvalError(f"number {d} is too large for eks-ip-lint to represent exactly")
+            raise EvalError(
+                f"number {d} is too large for eks-ip-lint to represent exactly", cause=Cause.UNSUPPORTED
+            )
         return int(d)
     return float(d)
 

@@ -21,7 +21,7 @@ from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.terraform import convert, files, functions
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.symbolic import SymbolicMap, symbolic_keys_problem, symbolic_map
-from eks_ip_lint.values import Unknown, Value, first_unknown
+from eks_ip_lint.values import Cause, Unknown, Value, first_unknown
 
 # Terraform itself has no depth limit, but a linter must not die of RecursionError on hostile input.
 MAX_EVAL_DEPTH = 150
@@ -60,29 +60,35 @@ class ResourceObject(dict[str, Value]):
     """A resource or data instance's known arguments. Any attribute it lacks is computed by the
     provider at apply time, so reading one yields an Unknown keyed by the attribute's address."""
 
-    def __init__(self, address: str, values: Mapping[str, Value], missing: str = "") -> None:
+    def __init__(self, address: str, values: Mapping[str, Value], missing: Unknown | None = None) -> None:
         super().__init__(values)
         self.address = address
-        # Why an absent attribute is unknown; "" means the provider computes it at apply time.
+        # Why an absent attribute is unknown (reason and cause); None: the provider computes it.
         self.missing = missing
 
-    def missing_reason(self, name: str) -> str:
-        if self.missing:
-            return self.missing
+    def unknown_attribute(self, name: str) -> Unknown:
+        """What an attribute this object lacks reads as: an Unknown keyed by its address."""
+        key = f"{self.address}.{name}"
+        if self.missing is not None:
+            return Unknown(self.missing.reason, key, cause=self.missing.cause)
         if self.address.startswith("data.") or ".data." in self.address:
             # Data sources are read at plan time, from the cloud account: unknown here because
             # eks-ip-lint runs without providers or credentials, not because of apply.
-            return f"{self.address}.{name} is read from the cloud account by the provider at plan time"
-        return f"{self.address}.{name} is computed by the provider at apply time"
+            return Unknown(
+                f"{key} is read from the cloud account by the provider at plan time",
+                key,
+                cause=Cause.DATA_SOURCE,
+            )
+        return Unknown(f"{key} is computed by the provider at apply time", key, cause=Cause.APPLY_TIME)
 
 
 def get_attr(obj: Resolved, name: str, line: int) -> Resolved:
     if isinstance(obj, Lazy):
         return obj.attr(name, line)
     if isinstance(obj, Unknown):
-        return Unknown(obj.reason, f"{obj.key}.{name}" if obj.key else None, obj.span)
+        return Unknown(obj.reason, f"{obj.key}.{name}" if obj.key else None, obj.span, cause=obj.cause)
     if isinstance(obj, ResourceObject) and name not in obj:
-        return Unknown(obj.missing_reason(name), f"{obj.address}.{name}")
+        return obj.unknown_attribute(name)
     if isinstance(obj, dict):
         if name in obj:
             return obj[name]
@@ -94,12 +100,12 @@ def get_attr(obj: Resolved, name: str, line: int) -> Resolved:
 
 def get_index(obj: Resolved, key: Value, line: int) -> Resolved:
     if isinstance(key, Unknown):
-        return Unknown(f"index is unknown: {key.reason}")
+        return Unknown(f"index is unknown: {key.reason}", cause=key.cause)
     if isinstance(obj, Lazy):
         return obj.index(key, line)
     if isinstance(obj, Unknown):
         shown = json.dumps(key) if isinstance(key, str) else str(key)
-        return Unknown(obj.reason, f"{obj.key}[{shown}]" if obj.key else None, obj.span)
+        return Unknown(obj.reason, f"{obj.key}[{shown}]" if obj.key else None, obj.span, cause=obj.cause)
     if isinstance(obj, list):
         i = convert.to_number(key)
         if not isinstance(i, int) or isinstance(i, bool):
@@ -134,7 +140,7 @@ class Evaluator:
         try:
             return self.eval(expr, env)
         except EvalError as exc:
-            return Unknown(f"expression cannot be evaluated: {exc}")
+            return Unknown(f"expression cannot be evaluated: {exc}", cause=exc.cause)
 
     # --- dispatch --------------------------------------------------------------------------
 
@@ -142,7 +148,10 @@ class Evaluator:
         self.depth += 1
         try:
             if self.depth > MAX_EVAL_DEPTH:
-                raise EvalError(f"expression or reference chain deeper than {MAX_EVAL_DEPTH} levels")
+                raise EvalError(
+                    f"expression or reference chain deeper than {MAX_EVAL_DEPTH} levels",
+                    cause=Cause.UNSUPPORTED,
+                )
             return self._dispatch(e, env)
         finally:
             self.depth -= 1
@@ -177,15 +186,15 @@ class Evaluator:
         if isinstance(e, ast.ForExpr):
             return self._for(e, env)
         if isinstance(e, ast.Unsupported):
-            return Unknown(f"{e.what} is not evaluated statically")
-        raise EvalError(f"unknown expression node {type(e).__name__}")
+            return Unknown(f"{e.what} is not evaluated statically", cause=Cause.UNSUPPORTED)
+        raise EvalError(f"unknown expression node {type(e).__name__}", cause=Cause.UNSUPPORTED)
 
     # --- pieces ----------------------------------------------------------------------------
 
     def _splat(self, e: ast.Splat, env: Mapping[str, Value]) -> Value:
         base = self.eval(e.obj, env)
         if isinstance(base, Unknown):
-            return Unknown(base.reason, f"{base.key}[*]" if base.key else None)
+            return Unknown(base.reason, f"{base.key}[*]" if base.key else None, cause=base.cause)
         if base is None:
             return []
         items = base if isinstance(base, list) else [base]  # a splat on one object makes a list of one
@@ -208,7 +217,7 @@ class Evaluator:
                 continue
             v = self.eval(part, env)
             if isinstance(v, Unknown):
-                return Unknown(f"string template uses an unknown value: {v.reason}")
+                return Unknown(f"string template uses an unknown value: {v.reason}", cause=v.cause)
             if isinstance(v, list | dict):
                 raise EvalError("cannot include a list or object in a string template")
             if v is None:
@@ -222,7 +231,7 @@ class Evaluator:
         for k_expr, v_expr in e.items:
             k = self.eval(k_expr, env)
             if isinstance(k, Unknown):
-                pending = pending or Unknown(f"object key is unknown: {k.reason}")
+                pending = pending or Unknown(f"object key is unknown: {k.reason}", cause=k.cause)
                 continue
             out[convert.to_string(k)] = self.eval(v_expr, env)
         return pending if pending is not None else out
@@ -237,18 +246,20 @@ class Evaluator:
                 v = self.eval(e.args[0], env)
             except EvalError:
                 return False
-            return Unknown(f"can() of an unknown value: {v.reason}") if isinstance(v, Unknown) else True
+            if isinstance(v, Unknown):
+                return Unknown(f"can() of an unknown value: {v.reason}", cause=v.cause)
+            return True
         if e.name in ("file", "templatefile"):
             return self._read_file(e, env)
         if e.name in ("fileexists", "filebase64", "fileset"):
-            return Unknown(f"{e.name}() is not evaluated statically")
+            return Unknown(f"{e.name}() is not evaluated statically", cause=Cause.FILE_NOT_READ)
         args = [self.eval(a, env) for a in e.args]
         if e.expand_last:
             if not args:
                 raise EvalError("the ... expansion needs a last argument")
             last = args.pop()
             if isinstance(last, Unknown):
-                return Unknown(f"{e.name}() of an unknown value: {last.reason}")
+                return Unknown(f"{e.name}() of an unknown value: {last.reason}", cause=last.cause)
             if not isinstance(last, list):
                 raise EvalError("the last argument before ... must be a list")
             args.extend(last)
@@ -264,13 +275,14 @@ class Evaluator:
             raise EvalError(f"{e.name}() takes {'1 argument' if e.name == 'file' else '2 arguments'}")
         path = self.eval(e.args[0], env)
         if isinstance(path, Unknown):
-            return Unknown(f"{e.name}() of an unknown path: {path.reason}")
+            return Unknown(f"{e.name}() of an unknown path: {path.reason}", cause=path.cause)
         text = files.read_module_file(getattr(self.scope, "file_roots", None), convert.to_string(path))
         if isinstance(text, Unknown) or e.name == "file":
             return text
         variables = self.eval(e.args[1], env)
-        if first_unknown(variables) is not None and not isinstance(variables, dict):
-            return Unknown("templatefile() vars are unknown")
+        unknown_var = first_unknown(variables)
+        if unknown_var is not None and not isinstance(variables, dict):
+            return Unknown("templatefile() vars are unknown", cause=unknown_var.cause)
         template = files.template_expression(text, convert.to_string(path))
         # A template sees only its vars (and functions): no var., local. or resources.
         return Evaluator(_TemplateScope()).eval(template, files.template_vars(variables))
@@ -278,13 +290,18 @@ class Evaluator:
     def _try(self, e: ast.Call, env: Mapping[str, Value]) -> Value:
         if not e.args:
             raise EvalError("try() needs at least one argument")
-        errors = []
+        errors: list[EvalError] = []
         for arg in e.args:
             try:
                 return self.eval(arg, env)
             except EvalError as exc:
-                errors.append(str(exc))
-        raise EvalError("no argument of try() could be evaluated: " + "; ".join(errors))
+                errors.append(exc)
+        # Where one argument failed only for want of support here, Terraform may have used it.
+        unsupported = any(exc.cause is Cause.UNSUPPORTED for exc in errors)
+        raise EvalError(
+            "no argument of try() could be evaluated: " + "; ".join(str(exc) for exc in errors),
+            cause=Cause.UNSUPPORTED if unsupported else Cause.INVALID,
+        )
 
     def _conditional(self, e: ast.Conditional, env: Mapping[str, Value]) -> Value:
         cond = self.eval(e.cond, env)
@@ -294,7 +311,7 @@ class Evaluator:
             b = self._maybe(e.other, env)
             if a is not None and a == b and first_unknown(a) is None:
                 return a
-            return Unknown(f"condition is unknown: {cond.reason}")
+            return Unknown(f"condition is unknown: {cond.reason}", cause=cond.cause)
         return self.eval(e.then if convert.to_bool(cond) else e.other, env)
 
     def _maybe(self, e: ast.Expr, env: Mapping[str, Value]) -> Value:
@@ -317,14 +334,17 @@ class Evaluator:
         right = self.eval(e.right, env)
         if e.op in ("==", "!="):
             if isinstance(left, Unknown) or isinstance(right, Unknown):
-                return Unknown("comparison with an unknown value")
+                unknown = left if isinstance(left, Unknown) else right
+                assert isinstance(unknown, Unknown)
+                return Unknown("comparison with an unknown value", cause=unknown.cause)
             same = _tf_equal(left, right)
             return same if e.op == "==" else not same
         for side in (left, right):
             if isinstance(side, Unknown):
-                return Unknown(f"arithmetic on an unknown value: {side.reason}")
+                return Unknown(f"arithmetic on an unknown value: {side.reason}", cause=side.cause)
         if e.op in ("&&", "||"):  # left was unknown
-            return Unknown("logic on an unknown value")
+            assert isinstance(left, Unknown)
+            return Unknown("logic on an unknown value", cause=left.cause)
         a = convert.to_number(left)
         b = convert.to_number(right)
         if e.op == "+":
@@ -349,7 +369,7 @@ class Evaluator:
             return a <= b
         if e.op == ">=":
             return a >= b
-        raise EvalError(f"unsupported operator {e.op}")
+        raise EvalError(f"unsupported operator {e.op}", cause=Cause.UNSUPPORTED)
 
     def _unary(self, e: ast.Unary, env: Mapping[str, Value]) -> Value:
         v = self.eval(e.operand, env)
@@ -365,7 +385,7 @@ class Evaluator:
             pairs_sym: list[tuple[Value, Value]] = list(coll.entries)
             return self._for_pairs(e, env, pairs_sym)
         if isinstance(coll, Unknown):
-            return Unknown(f"for-expression over an unknown collection: {coll.reason}")
+            return Unknown(f"for-expression over an unknown collection: {coll.reason}", cause=coll.cause)
         if isinstance(coll, dict):
             pairs: list[tuple[Value, Value]] = list(coll.items())
         elif isinstance(coll, list):
@@ -383,7 +403,8 @@ class Evaluator:
             self.iterations += 1
             if self.iterations > MAX_FOR_ITERATIONS:
                 raise EvalError(
-                    f"for-expressions iterate more than {MAX_FOR_ITERATIONS:,} times; not evaluated"
+                    f"for-expressions iterate more than {MAX_FOR_ITERATIONS:,} times; not evaluated",
+                    cause=Cause.UNSUPPORTED,
                 )
             local = dict(env)
             local[e.value_var] = v
@@ -392,7 +413,7 @@ class Evaluator:
             if e.cond is not None:
                 c = self.eval(e.cond, local)
                 if isinstance(c, Unknown):
-                    return Unknown(f"for-expression filter is unknown: {c.reason}")
+                    return Unknown(f"for-expression filter is unknown: {c.reason}", cause=c.cause)
                 if not convert.to_bool(c):
                     continue
             if e.key is None:
@@ -403,7 +424,7 @@ class Evaluator:
                 symbolic.append((key, self.eval(e.value, local)))
                 continue
             if isinstance(key, Unknown):
-                return Unknown(f"for-expression key is unknown: {key.reason}")
+                return Unknown(f"for-expression key is unknown: {key.reason}", cause=key.cause)
             ks = convert.to_string(key)
             value = self.eval(e.value, local)
             if e.grouping:
@@ -418,7 +439,7 @@ class Evaluator:
             first = symbolic[0][0]
             assert isinstance(first, Unknown)
             if obj_out or symbolic_keys_problem([k for k, _ in symbolic]) is not None:
-                return Unknown(f"for-expression key is unknown: {first.reason}")
+                return Unknown(f"for-expression key is unknown: {first.reason}", cause=first.cause)
             return symbolic_map(symbolic, "for-expression with unknown keys")
         return tuple_out if e.key is None else obj_out
 

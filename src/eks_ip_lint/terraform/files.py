@@ -14,7 +14,7 @@ from eks_ip_lint.errors import InputError
 from eks_ip_lint.sources import fs, hcl
 from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.terraform.eval_errors import EvalError
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value
 
 # Same ceiling as for .tf files: a template larger than this is not configuration.
 MAX_TEMPLATE_BYTES = 1024 * 1024
@@ -25,22 +25,25 @@ def read_module_file(roots: tuple[str, tuple[str, ...]] | None, path: str) -> st
     paths start from: Terraform's working directory, the root module; the directory trees that
     may be read); ``path.module`` in the expression already makes paths module-relative."""
     if roots is None:
-        return Unknown(f"file {path!r} is not read here")
+        return Unknown(f"file {path!r} is not read here", cause=Cause.FILE_NOT_READ)
     base, allowed = roots
     full = fs.realpath(path if os.path.isabs(path) else os.path.join(base, path))
     if not any(os.path.commonpath([fs.realpath(a), full]) == fs.realpath(a) for a in allowed):
-        return Unknown(f"file {path!r} is outside the module's directory, so eks-ip-lint does not read it")
+        return Unknown(
+            f"file {path!r} is outside the module's directory, so eks-ip-lint does not read it",
+            cause=Cause.FILE_NOT_READ,
+        )
     if not fs.isfile(full):
         raise EvalError(f'no file exists at "{path}"')
     try:
         raw = fs.read(full, MAX_TEMPLATE_BYTES + 1)
         if len(raw) > MAX_TEMPLATE_BYTES:
-            return Unknown(f"file {path!r} is larger than 1 MiB and is not read")
+            return Unknown(f"file {path!r} is larger than 1 MiB and is not read", cause=Cause.FILE_NOT_READ)
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise EvalError(f'contents of "{path}" are not valid UTF-8') from None
     except OSError as exc:
-        return Unknown(f"file {path!r} cannot be read: {exc.strerror or exc}")
+        return Unknown(f"file {path!r} cannot be read: {exc.strerror or exc}", cause=Cause.FILE_NOT_READ)
 
 
 def template_expression(text: str, path: str) -> ast.Expr:

@@ -28,7 +28,7 @@ from eks_ip_lint.terraform import (
 )
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.functions_common import Function, FunctionError, unknown_of
-from eks_ip_lint.values import Value, first_unknown
+from eks_ip_lint.values import Cause, Value, first_unknown
 
 FUNCTIONS: dict[str, Function] = {
     **functions_collections.FUNCTIONS,
@@ -64,7 +64,11 @@ def call_function(name: str, args: list[Value]) -> Value:
     """Call Terraform function ``name``; raises EvalError where Terraform would fail."""
     function = FUNCTIONS.get(name)
     if function is None:
-        raise EvalError(f'Call to unknown function: there is no function named "{name}".')
+        # Terraform has functions eks-ip-lint does not implement (provider functions, newer ones):
+        # in a configuration that is applied, a missing name is more likely ours than a typo.
+        raise EvalError(
+            f'Call to unknown function: there is no function named "{name}".', cause=Cause.UNSUPPORTED
+        )
     _check_arity(name, function, len(args))
     if not function.structural:
         for arg in args:

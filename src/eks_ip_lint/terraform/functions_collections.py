@@ -56,7 +56,9 @@ def _unified(values: list[Value], what: str, name: str) -> list[Value] | Unknown
     if result is None:
         u = first_unknown(values)
         assert u is not None
-        return Unknown(f"{name}() element type depends on an unknown value: {u.reason}", span=u.span)
+        return Unknown(
+            f"{name}() element type depends on an unknown value: {u.reason}", span=u.span, cause=u.cause
+        )
     return result
 
 
@@ -345,7 +347,9 @@ def _coalesce(args: list[Value]) -> Value:
         # Mixed primitive types all convert to string, and a later unknown argument may be a string.
         if unknown is not None and not isinstance(v, str):
             return Unknown(
-                f"coalesce() result type depends on an unknown value: {unknown.reason}", span=unknown.span
+                f"coalesce() result type depends on an unknown value: {unknown.reason}",
+                span=unknown.span,
+                cause=unknown.cause,
             )
         return v if len(kinds) == 1 else to_string(v)
     raise FunctionError("no non-null, non-empty-string arguments")

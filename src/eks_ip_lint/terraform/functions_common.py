@@ -42,13 +42,13 @@ class Function:
 
 def unknown_of(name: str, u: Unknown) -> Unknown:
     """The result of function ``name`` when its input ``u`` is unknown."""
-    return Unknown(f"{name}() of an unknown value: {u.reason}", span=u.span)
+    return Unknown(f"{name}() of an unknown value: {u.reason}", span=u.span, cause=u.cause)
 
 
 def unknown_element(u: Unknown, index: int) -> Unknown:
     """Element ``index`` of the unknown list ``u``: same identity as ``u[index]``."""
     key = f"{u.key}[{index}]" if u.key is not None else None
-    return Unknown(f"element {index} of {u.reason}", key=key, span=u.span)
+    return Unknown(f"element {index} of {u.reason}", key=key, span=u.span, cause=u.cause)
 
 
 def _not_null(v: Value, param: str) -> Value:

@@ -17,7 +17,7 @@ from eks_ip_lint.terraform.convert import Number, is_number, to_bool, to_number,
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.functions_common import Function, FunctionError, arg_string, unknown_of
 from eks_ip_lint.terraform.functions_encoding import json_encode, json_string
-from eks_ip_lint.values import Unknown, Value, first_unknown
+from eks_ip_lint.values import Cause, Unknown, Value, first_unknown
 
 _SPEC_RE = re.compile(r"([-+# 0]*)(?:\[(\d+)\])?(\d*)(?:\.(\d*))?")
 _INTEGER_VERBS = {"d": "d", "b": "b", "o": "o", "x": "x", "X": "X"}
@@ -183,7 +183,10 @@ def format_string(fmt: str, args: list[Value]) -> str | None:
 
 
 def _null_result(name: str) -> Unknown:
-    return Unknown(f"{name}() of a null argument: Terraform leaves the result unknown")
+    # terraform console shows format("%s", null) as "(known after apply)".
+    return Unknown(
+        f"{name}() of a null argument: Terraform leaves the result unknown", cause=Cause.APPLY_TIME
+    )
 
 
 def _format(args: list[Value]) -> Value:

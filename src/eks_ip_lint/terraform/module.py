@@ -1,7 +1,6 @@
-"""One Terraform module directory, parsed and indexed, and its evaluation for given inputs.
+"""One Terraform module's evaluation for given inputs.
 
-``read_module`` parses every ``.tf`` file of a directory (parse errors are collected, not raised);
-``ModuleEvaluation`` resolves ``var``/``local``/resource/data references lazily and expands
+``ModuleEvaluation`` (over a :class:`ModuleSource` from :mod:`module_source`) resolves ``var``/``local``/resource/data references lazily and expands
 ``count``/``for_each`` and ``dynamic`` blocks, yielding :class:`ResourceInstance` records whose
 values are known or :class:`Unknown` and whose lines point into the user's files.
 """
@@ -10,176 +9,22 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from eks_ip_lint.errors import InputError
-from eks_ip_lint.sources import fs, hcl
 from eks_ip_lint.sources import hcl_ast as ast
-from eks_ip_lint.sources.parse_cache import cached_parse
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform import convert
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.evaluator import Evaluator, Lazy, Resolved, ResourceObject
-from eks_ip_lint.terraform.symbolic import SymbolicMap, address_key, symbolic_keys_problem
-from eks_ip_lint.values import Unknown, Value
-
-if TYPE_CHECKING:
-    from eks_ip_lint.terraform.module_calls import CalledModule
+from eks_ip_lint.terraform.module_calls import CalledModule, load_call
+from eks_ip_lint.terraform.module_source import ModuleSource, PlacedBlock
+from eks_ip_lint.terraform.resource_instance import ResourceInstance
+from eks_ip_lint.terraform.symbolic import SymbolicMap, address_key, keys_cause, symbolic_keys_problem
+from eks_ip_lint.values import Cause, Unknown, Value
 
 # Arguments Terraform itself consumes; they are not resource attributes.
 _META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "lifecycle"})
 _META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection", "precondition", "postcondition"})
-
-# Files larger than this are not parsed (a generated blob is not an EKS module; see docs/limits).
-MAX_FILE_BYTES = 5 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class PlacedBlock:
-    """A top-level block and the file it came from."""
-
-    path: str
-    block: ast.Block
-
-
-@dataclass
-class ModuleSource:
-    dir: str
-    files: list[ast.HclFile] = field(default_factory=list)
-    errors: list[InputError] = field(default_factory=list)
-    variables: dict[str, PlacedBlock] = field(default_factory=dict)
-    locals: dict[str, tuple[str, ast.Attribute]] = field(default_factory=dict)
-    resources: dict[tuple[str, str], PlacedBlock] = field(default_factory=dict)
-    data: dict[tuple[str, str], PlacedBlock] = field(default_factory=dict)
-    module_calls: dict[str, PlacedBlock] = field(default_factory=dict)
-    outputs: dict[str, PlacedBlock] = field(default_factory=dict)
-
-    def resources_of_type(self, type_: str) -> list[tuple[str, PlacedBlock]]:
-        return [(name, pb) for (t, name), pb in self.resources.items() if t == type_]
-
-
-def read_text(path: str) -> str:
-    """Read a user file as UTF-8; InputError (file, line 1) when it is not readable text."""
-    try:
-        raw = fs.read(path, MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", path) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; skipped", path)
-    if b"\x00" in raw:
-        raise InputError("binary file (contains NUL bytes); skipped", path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"not UTF-8 text (byte {exc.start}); skipped", path, line) from None
-    return text
-
-
-def tf_files(directory: str) -> list[str]:
-    try:
-        names = fs.listdir(directory)
-    except OSError:
-        return []
-    return [os.path.join(directory, n) for n in names if n.endswith(".tf") and not n.startswith(".")]
-
-
-# Text without any of these cannot declare a cluster, subnet, node group or CNI carrier, nor call a
-# module that might (any module call matches): such a directory is not parsed at all. In a
-# monorepo most modules are S3/IAM/RDS, and parsing was most of the run (benchmarks/RESULTS.md).
-# Plain substring tests, not one alternation regex: ``in`` scans at memory speed, the regex tried
-# every alternative at every position and took twice as long as reading the files.
-_CAPACITY_NEEDLES = (
-    "eks", "aws_subnet", "aws_vpc", "aws_autoscaling_group", "aws_launch_", "helm_release",
-    "kubernetes_", "kubectl_", "null_resource", "terraform_data",
-)  # fmt: skip
-_MODULE_BLOCK = re.compile(r"\bmodule\s")
-
-
-def names_capacity_facts(text: str) -> bool:
-    """Whether ``text`` names anything EKS-, VPC- or module-related (the prefilter's test)."""
-    return any(n in text for n in _CAPACITY_NEEDLES) or (
-        "module" in text and bool(_MODULE_BLOCK.search(text))
-    )
-
-
-def may_hold_capacity_facts(directory: str) -> bool:
-    """False only when every .tf file of ``directory`` is readable text naming nothing EKS-, VPC-
-    or module-related; then the module cannot change any finding and is not parsed."""
-    for path in tf_files(directory):
-        try:
-            text = read_text(path)
-        except InputError:
-            return True  # let read_module report it
-        if names_capacity_facts(text):
-            return True
-    return False
-
-
-def read_module(directory: str) -> ModuleSource:
-    src = ModuleSource(dir=directory)
-    for path in tf_files(directory):
-        try:
-            parsed = cached_parse(path, read_text(path), hcl.parse_file)
-        except InputError as exc:
-            src.errors.append(exc)
-            continue
-        src.files.append(parsed)
-        _index(src, parsed)
-    return src
-
-
-def _index(src: ModuleSource, f: ast.HclFile) -> None:
-    for block in f.body.blocks:
-        placed = PlacedBlock(f.path, block)
-        labels = block.labels
-        if block.type == "variable" and len(labels) == 1:
-            src.variables[labels[0]] = placed
-        elif block.type == "locals":
-            for name, attr in block.body.attributes.items():
-                src.locals[name] = (f.path, attr)
-        elif block.type == "resource" and len(labels) == 2:
-            src.resources[(labels[0], labels[1])] = placed
-        elif block.type == "data" and len(labels) == 2:
-            src.data[(labels[0], labels[1])] = placed
-        elif block.type == "module" and len(labels) == 1:
-            src.module_calls[labels[0]] = placed
-        elif block.type == "output" and len(labels) == 1:
-            src.outputs[labels[0]] = placed
-
-
-@dataclass(frozen=True)
-class ResourceInstance:
-    """One expanded instance of a resource or data block, with evaluated values and their lines."""
-
-    type: str
-    name: str
-    address: str  # aws_subnet.private[0], aws_eks_node_group.ng["a"]
-    index_key: int | str | None  # count.index or each.key; None without count/for_each
-    values: dict[str, Value]  # arguments; nested blocks are lists of dicts
-    lines: dict[str, int]  # "scaling_config.max_size" -> line
-    span: SourceSpan
-    # For arguments written as jsonencode(x)/yamlencode(x): x itself, so a reader can see the
-    # structure (and keyed Unknowns such as subnet IDs) that the encoded string hides.
-    encoded: dict[str, Value] = field(default_factory=dict)
-    # for_each over a map with symbolic keys (terraform/symbolic.py): index_key shows the key's identity.
-    symbolic_key: bool = False
-    # Synthesized from a registry module's inputs: attribute path -> the input key the user wrote
-    # (max_size from asg_max_size in terraform-aws-modules v17), so a fix can name that key.
-    spelled: dict[str, str] = field(default_factory=dict)
-
-    def line_of(self, *paths: str) -> int:
-        """Line of the first given attribute path that exists, else the block's first line."""
-        for p in paths:
-            if p in self.lines:
-                return self.lines[p]
-        return self.span.line
-
-    def span_of(self, *paths: str) -> SourceSpan:
-        return SourceSpan(self.span.path, self.line_of(*paths), self.span.end_line)
 
 
 class ModuleEvaluation:
@@ -207,8 +52,8 @@ class ModuleEvaluation:
         self._locals: dict[str, Value] = {}
         self._instances: dict[tuple[str, str, str], list[ResourceInstance] | Unknown] = {}
         self._in_progress: set[str] = set()
-        self._calls: dict[str, CalledModule] = {}
-        # Set by module_calls for a called module: path.cwd and .terraform/modules belong to the root.
+        self._calls: dict[str, CalledModule[ModuleEvaluation]] = {}
+        # Set by child() for a called module: path.cwd and .terraform/modules belong to the root.
         self.cwd = os.path.abspath(source.dir)
         self.root_dir = source.dir
         self.module_key = ""  # "eks.node_groups": the key of this module in modules.json
@@ -260,7 +105,7 @@ class ModuleEvaluation:
         finally:
             self._in_progress.discard(guard)
         if isinstance(value, Unknown) and value.span is None:
-            value = Unknown(value.reason, value.key, SourceSpan(path, attr.line))
+            value = Unknown(value.reason, value.key, SourceSpan(path, attr.line), cause=value.cause)
         self._locals[name] = value
         return value
 
@@ -269,7 +114,7 @@ class ModuleEvaluation:
             raise EvalError(f'reference to undeclared module "{name}"')
         return self.called_module(name).reference()
 
-    def called_module(self, name: str) -> CalledModule:
+    def called_module(self, name: str) -> CalledModule[ModuleEvaluation]:
         """The module call ``name`` loaded with its inputs (local, downloaded, registry or remote)."""
         if name in self._calls:
             return self._calls[name]
@@ -278,17 +123,36 @@ class ModuleEvaluation:
             raise EvalError(f"module.{name} refers to itself")
         self._in_progress.add(guard)
         try:
-            from eks_ip_lint.terraform.module_calls import load_call  # noqa: PLC0415 -- cycle
-
             call = load_call(self, name)
         finally:
             self._in_progress.discard(guard)
         self._calls[name] = call
         return call
 
-    def called_modules(self) -> list[CalledModule]:
+    def called_modules(self) -> list[CalledModule[ModuleEvaluation]]:
         """Every module call of this module, in declaration order."""
         return [self.called_module(n) for n in self.source.module_calls]
+
+    def child(
+        self, source: ModuleSource, variables: Mapping[str, Value], *, address: str, shown: str, key: str
+    ) -> ModuleEvaluation:
+        """A module this one calls, evaluated with ``variables`` as its inputs at ``address``
+        (module_calls asks for it, so the recursion is passed in, not imported back).
+
+        ``path.cwd``, the root directory (relative ``file()`` paths, ``.terraform/modules``) and
+        the workspace are the root module's; ``key`` is the call's key in modules.json."""
+        child = ModuleEvaluation(
+            source,
+            variables,
+            workspace=self.workspace,
+            module_path=shown,
+            address_prefix=f"{address}.",
+            depth=self.depth + 1,
+        )
+        child.cwd = self.cwd
+        child.root_dir = self.root_dir
+        child.module_key = key
+        return child
 
     def _collection(self, mode: str, type_: str, name: str) -> Resolved:
         found = self.instances(type_, name, mode=mode)
@@ -304,7 +168,9 @@ class ModuleEvaluation:
             if any(i.symbolic_key for i in found):
                 # Its keys are symbolic: no known string indexes it (see symbolic.py).
                 return Unknown(
-                    f"the keys of {prefix}{type_}.{name} are known only at plan", f"{prefix}{type_}.{name}"
+                    f"the keys of {prefix}{type_}.{name} are known only at plan",
+                    f"{prefix}{type_}.{name}",
+                    cause=Cause.DATA_SOURCE,  # symbolic keys are data-source values (symbolic.py)
                 )
             return {str(i.index_key): o for i, o in zip(found, objects, strict=True)}
         if not objects:
@@ -346,11 +212,12 @@ class ModuleEvaluation:
                     f"{base}: count is unknown ({count.reason})",
                     base,
                     SourceSpan(placed.path, attrs["count"].line),
+                    cause=count.cause,
                 )
             try:
                 n = convert.to_number(count)
             except EvalError as exc:
-                return Unknown(f"{base}: invalid count ({exc})", base, span)
+                return Unknown(f"{base}: invalid count ({exc})", base, span, cause=exc.cause)
             keyed = [(f"{base}[{i}]", i, {"count": {"index": i}}) for i in range(int(n))]
         elif "for_each" in attrs:
             each = self.evaluator.eval_or_unknown(attrs["for_each"].expr)
@@ -360,6 +227,7 @@ class ModuleEvaluation:
                     f"{base}: for_each is unknown ({items.reason})",
                     base,
                     SourceSpan(placed.path, attrs["for_each"].line),
+                    cause=items.cause,
                 )
             keyed = [
                 (
@@ -405,7 +273,7 @@ class ModuleEvaluation:
                 continue
             v = self.evaluator.eval_or_unknown(attr.expr, env)
             if isinstance(v, Unknown) and v.span is None and v.key is None:
-                v = Unknown(v.reason, None, SourceSpan(path, attr.line))
+                v = Unknown(v.reason, None, SourceSpan(path, attr.line), cause=v.cause)
             values[attr_name] = v
             lines[prefix + attr_name] = attr.line
         for child in body.blocks:
@@ -484,9 +352,9 @@ def _for_each_items(value: Value, *, allow_list: bool = False) -> list[tuple[Val
         if any(isinstance(v, Unknown) for v in value):
             problem = symbolic_keys_problem(value)
             if problem is not None:
-                return Unknown(f"for_each set has unknown elements ({problem})")
+                return Unknown(f"for_each set has unknown elements ({problem})", cause=keys_cause(value))
         return [(v, v) for v in value]
-    return Unknown(f"for_each must be a map or set, not {convert.type_name(value)}")
+    return Unknown(f"for_each must be a map or set, not {convert.type_name(value)}", cause=Cause.INVALID)
 
 
 class _Namespace(Lazy):

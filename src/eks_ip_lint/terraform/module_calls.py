@@ -13,7 +13,12 @@ Where a call's source leads, in order:
 4. anything else: its outputs are Unknown (keyed ``module.x.<output>``) and a note names the
    module, which becomes an EKSIP002 finding.
 
-``count``/``for_each`` on a call give a list/map of module instances, as Terraform does.
+``count``/``for_each`` on a call give a list/map of module instances, as Terraform does: with
+``count = 0`` or an empty ``for_each`` there is none, and ``module.x`` is an empty tuple or object.
+
+This module never imports module evaluation (:mod:`eks_ip_lint.terraform.module`), which imports
+it: the calling module is a :class:`Caller`, and evaluating a called directory is asked of it
+(``Caller.child``), so the recursion is passed in rather than imported back.
 """
 
 from __future__ import annotations
@@ -22,17 +27,18 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
 
 from eks_ip_lint.sources import fs
 from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform import convert, registry
 from eks_ip_lint.terraform.eval_errors import EvalError
-from eks_ip_lint.terraform.evaluator import Lazy, Resolved, ResourceObject
-from eks_ip_lint.terraform.module import ModuleEvaluation, PlacedBlock, ResourceInstance, read_module
+from eks_ip_lint.terraform.evaluator import Evaluator, Lazy, Resolved, ResourceObject
+from eks_ip_lint.terraform.module_source import ModuleSource, PlacedBlock, read_module
 from eks_ip_lint.terraform.registry.common import CallInputs, Note, Synthesized
 from eks_ip_lint.terraform.variables import module_input_values
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value, first_unknown
 
 # Module nesting deeper than this is not followed (a module that calls itself must not recurse).
 MAX_DEPTH = 8
@@ -40,15 +46,50 @@ MAX_DEPTH = 8
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 _CALL_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
+E = TypeVar("E", bound="Caller")
+
+
+class Caller(Protocol):
+    """What a module call needs of the module that makes it (a ModuleEvaluation)."""
+
+    @property
+    def source(self) -> ModuleSource: ...
+
+    @property
+    def evaluator(self) -> Evaluator: ...
+
+    @property
+    def address_prefix(self) -> str: ...
+
+    @property
+    def depth(self) -> int: ...
+
+    @property
+    def root_dir(self) -> str: ...
+
+    @property
+    def module_key(self) -> str: ...
+
+    def child(
+        self: E, source: ModuleSource, variables: Mapping[str, Value], *, address: str, shown: str, key: str
+    ) -> E:
+        """The called module ``source`` evaluated with ``variables`` as its inputs, at ``address``
+        (``shown`` is its ``path.module``, ``key`` its key in .terraform/modules/modules.json)."""
+        ...
+
+    def called_modules(self: E) -> list[CalledModule[E]]:
+        """Every module call of this module, in declaration order."""
+        ...
+
 
 @dataclass
-class ModuleInstance:
+class ModuleInstance(Generic[E]):
     """One instance of a module call: evaluated code, a registry model's result, or nothing."""
 
     address: str  # module.vpc, module.ng[0], module.outer.module.inner
-    evaluation: ModuleEvaluation | None = None
+    evaluation: E | None = None
     synthesized: Synthesized | None = None
-    unknown_reason: str = ""  # why outputs are unknown when there is neither of the above
+    unknown: Unknown | None = None  # why outputs are unknown when there is neither of the above
 
     def output(self, name: str) -> Value:
         if self.evaluation is not None:
@@ -60,15 +101,20 @@ class ModuleInstance:
                 raise EvalError(f'output "{name}" of {self.address} has no value')
             value = self.evaluation.evaluator.eval_or_unknown(expr.expr)
             if isinstance(value, Unknown) and value.span is None:
-                value = Unknown(value.reason, value.key, SourceSpan(placed.path, expr.line))
+                value = Unknown(
+                    value.reason, value.key, SourceSpan(placed.path, expr.line), cause=value.cause
+                )
             return value
         if self.synthesized is not None and name in self.synthesized.outputs:
             return self.synthesized.outputs[name]
-        reason = self.unknown_reason or (
+        if self.unknown is not None:
+            return Unknown(self.unknown.reason, f"{self.address}.{name}", cause=self.unknown.cause)
+        return Unknown(
             f"output {name} of {self.address} ({self.synthesized.description if self.synthesized else ''}) "
-            "is not modelled"
+            "is not modelled",
+            f"{self.address}.{name}",
+            cause=Cause.UNSUPPORTED,
         )
-        return Unknown(reason, f"{self.address}.{name}")
 
     def as_object(self) -> ResourceObject:
         names: list[str] = []
@@ -81,42 +127,49 @@ class ModuleInstance:
             try:
                 values[n] = self.output(n)
             except EvalError as exc:
-                values[n] = Unknown(str(exc), f"{self.address}.{n}")
-        return ResourceObject(
-            self.address, values, self.unknown_reason or f"{self.address} has no such output"
+                values[n] = Unknown(str(exc), f"{self.address}.{n}", cause=exc.cause)
+        missing = self.unknown or Unknown(
+            f"{self.address} has no such output",
+            # A registry model's outputs are those it models; evaluated code has no other.
+            cause=Cause.UNSUPPORTED if self.synthesized is not None else Cause.INVALID,
         )
+        return ResourceObject(self.address, values, missing)
 
 
 @dataclass
-class CalledModule:
+class CalledModule(Generic[E]):
     name: str
     address: str
     kind: str  # "local", "registry", "downloaded", "remote", "unknown-count"
     source: str
-    instances: list[ModuleInstance]
+    instances: list[ModuleInstance[E]]
     keyed: str  # "single", "count", "for_each"
     keys: list[Value] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    problem: Unknown | None = None  # why the instances are unknown (keyed "unknown")
 
     def reference(self) -> Resolved:
         """What ``module.<name>`` evaluates to in the caller."""
         if self.keyed == "single":
-            if not self.instances:
-                return Unknown(f"{self.address} has no instance", self.address)
+            if not self.instances:  # not made by load_call: a call without count has one instance
+                return Unknown(f"{self.address} has no instance", self.address, cause=Cause.UNSUPPORTED)
             return _Outputs(self.instances[0])
+        if self.keyed in ("count", "for_each") and not self.instances:
+            return _NoInstances(self.address, self.keyed)
         if self.keyed == "count":
             return [i.as_object() for i in self.instances]
         if self.keyed == "for_each":
             return {
                 convert.to_string(k): i.as_object() for k, i in zip(self.keys, self.instances, strict=True)
             }
-        return Unknown(f"the instances of {self.address} are unknown", self.address)
+        cause = self.problem.cause if self.problem is not None else Cause.UNSUPPORTED
+        return Unknown(f"the instances of {self.address} are unknown", self.address, cause=cause)
 
 
-class _Outputs(Lazy):
+class _Outputs(Lazy, Generic[E]):
     """``module.x``: reading ``module.x.out`` evaluates that output only."""
 
-    def __init__(self, instance: ModuleInstance) -> None:
+    def __init__(self, instance: ModuleInstance[E]) -> None:
         self.instance = instance
 
     def attr(self, name: str, line: int) -> Resolved:
@@ -129,7 +182,30 @@ class _Outputs(Lazy):
         return self.instance.as_object()
 
 
-def load_call(caller: ModuleEvaluation, name: str) -> CalledModule:
+class _NoInstances(Lazy):
+    """``module.x`` of a call with ``count = 0`` or an empty ``for_each``: as a value an empty tuple
+    or object (Terraform's; ``length(module.x)`` is 0), and any index into it names an instance
+    that does not exist, which Terraform rejects ("Invalid index")."""
+
+    def __init__(self, address: str, keyed: str) -> None:
+        self.address = address
+        self.keyed = keyed
+        self.why = "its count is 0" if keyed == "count" else "its for_each is empty"
+
+    def attr(self, name: str, line: int) -> Resolved:
+        raise EvalError(f'{self.address} has no instances ({self.why}), so no attribute "{name}"')
+
+    def index(self, key: Value, line: int) -> Resolved:
+        shown = json.dumps(key) if isinstance(key, str) else str(key)
+        raise EvalError(
+            f"{self.address}[{shown}] does not exist: {self.address} has no instances ({self.why})"
+        )
+
+    def materialize(self) -> Value:
+        return [] if self.keyed == "count" else {}
+
+
+def load_call(caller: E, name: str) -> CalledModule[E]:
     placed = caller.source.module_calls[name]
     attrs = placed.block.body.attributes
     address = f"{caller.address_prefix}module.{name}"
@@ -137,21 +213,32 @@ def load_call(caller: ModuleEvaluation, name: str) -> CalledModule:
     source = _literal(caller, attrs.get("source"))
     version = _literal(caller, attrs.get("version"))
     keyed, keys, envs, problem = _expansion(caller, placed, address)
-    call = CalledModule(name, address, "remote", source or "", [], keyed, keys)
+    call: CalledModule[E] = CalledModule(name, address, "remote", source or "", [], keyed, keys)
     if problem is not None:
         call.kind = "unknown-count"
         call.keyed = "unknown"
-        call.notes.append(Note(f"the instances of {address}", problem.reason, problem.span or span, address))
+        call.problem = problem
+        call.notes.append(
+            Note(
+                f"the instances of {address}",
+                problem.reason,
+                problem.span or span,
+                address,
+                cause=problem.cause,
+            )
+        )
         return call
-    for key, env in zip(keys or [None], envs, strict=True):
-        inst_addr = address if keyed == "single" else f"{address}[{json.dumps(key)}]"
+    # One address per instance: the call's own without count/for_each, else one per key (none
+    # at all for count = 0 or an empty for_each: the module is switched off).
+    addresses = [address] if keyed == "single" else [f"{address}[{json.dumps(k)}]" for k in keys]
+    for inst_addr, env in zip(addresses, envs, strict=True):
         inputs = _inputs(caller, placed, inst_addr, env)
         call.instances.append(_instantiate(caller, call, inputs, version=version, span=span))
     return call
 
 
 def _expansion(
-    caller: ModuleEvaluation, placed: PlacedBlock, address: str
+    caller: Caller, placed: PlacedBlock, address: str
 ) -> tuple[str, list[Value], list[dict[str, Value]], Unknown | None]:
     attrs = placed.block.body.attributes
     if "count" in attrs:
@@ -162,7 +249,10 @@ def _expansion(
                 [],
                 [],
                 Unknown(
-                    f"count is unknown ({n.reason})", address, SourceSpan(placed.path, attrs["count"].line)
+                    f"count is unknown ({n.reason})",
+                    address,
+                    SourceSpan(placed.path, attrs["count"].line),
+                    cause=n.cause,
                 ),
             )
         try:
@@ -172,7 +262,12 @@ def _expansion(
                 "count",
                 [],
                 [],
-                Unknown(f"invalid count ({exc})", address, SourceSpan(placed.path, attrs["count"].line)),
+                Unknown(
+                    f"invalid count ({exc})",
+                    address,
+                    SourceSpan(placed.path, attrs["count"].line),
+                    cause=exc.cause,
+                ),
             )
         return "count", list(range(count)), [{"count": {"index": i}} for i in range(count)], None
     if "for_each" in attrs:
@@ -184,21 +279,21 @@ def _expansion(
             items = [(v, v) for v in each]
         else:
             reason = each.reason if isinstance(each, Unknown) else "for_each is not a map or set of strings"
-            return "for_each", [], [], Unknown(f"for_each is unknown ({reason})", address, line)
+            inner = first_unknown(each)  # a set with unknown elements is unknown for that reason
+            cause = inner.cause if inner is not None else Cause.INVALID
+            return "for_each", [], [], Unknown(f"for_each is unknown ({reason})", address, line, cause=cause)
         return "for_each", [k for k, _ in items], [{"each": {"key": k, "value": v}} for k, v in items], None
     return "single", [], [{}], None
 
 
-def _literal(caller: ModuleEvaluation, attr: ast.Attribute | None) -> str | None:
+def _literal(caller: Caller, attr: ast.Attribute | None) -> str | None:
     if attr is None:
         return None
     v = caller.evaluator.eval_or_unknown(attr.expr)
     return v if isinstance(v, str) else None
 
 
-def _inputs(
-    caller: ModuleEvaluation, placed: PlacedBlock, address: str, env: Mapping[str, Value]
-) -> CallInputs:
+def _inputs(caller: Caller, placed: PlacedBlock, address: str, env: Mapping[str, Value]) -> CallInputs:
     values: dict[str, Value] = {}
     exprs: dict[str, ast.Expr] = {}
     lines: dict[str, int] = {}
@@ -207,7 +302,7 @@ def _inputs(
             continue
         v = caller.evaluator.eval_or_unknown(attr.expr, env)
         if isinstance(v, Unknown) and v.span is None and v.key is None:
-            v = Unknown(v.reason, None, SourceSpan(placed.path, attr.line))
+            v = Unknown(v.reason, None, SourceSpan(placed.path, attr.line), cause=v.cause)
         values[arg] = v
         exprs[arg] = attr.expr
         lines[arg] = attr.line
@@ -217,18 +312,19 @@ def _inputs(
 
 
 def _instantiate(
-    caller: ModuleEvaluation, call: CalledModule, inputs: CallInputs, *, version: str | None, span: SourceSpan
-) -> ModuleInstance:
+    caller: E, call: CalledModule[E], inputs: CallInputs, *, version: str | None, span: SourceSpan
+) -> ModuleInstance[E]:
     source = call.source
     where = f"{call.address} ({source or 'no source'})"
     if caller.depth >= MAX_DEPTH:
-        return _unknown(
-            call, inputs, f"{where} is nested more than {MAX_DEPTH} modules deep; not followed", span
-        )
+        reason = f"{where} is nested more than {MAX_DEPTH} modules deep; not followed"
+        return _unknown(call, inputs, Unknown(reason, cause=Cause.UNSUPPORTED), span)
     if source.startswith(("./", "../")):
         directory = os.path.normpath(os.path.join(caller.source.dir, source))
         if not fs.isdir(directory):
-            return _unknown(call, inputs, f"{where}: the directory {directory} does not exist", span)
+            # A git submodule not checked out, a sparse checkout: the module's code is not here.
+            reason = f"{where}: the directory {directory} does not exist"
+            return _unknown(call, inputs, Unknown(reason, cause=Cause.MODULE_NOT_ON_DISK), span)
         call.kind = "local"
         return _evaluate_dir(caller, call, inputs, directory, source)
     model = registry.match(source, version, inputs.values.keys())
@@ -242,41 +338,38 @@ def _instantiate(
     if downloaded is not None:
         call.kind = "downloaded"
         return _evaluate_dir(caller, call, inputs, downloaded, downloaded)
-    return _unknown(
-        call,
-        inputs,
+    reason = (
         f"{where} is not on disk (run terraform init to download it) and is not a registry module "
-        "eks-ip-lint models, so its outputs are unknown",
-        span,
+        "eks-ip-lint models, so its outputs are unknown"
     )
+    return _unknown(call, inputs, Unknown(reason, cause=Cause.MODULE_NOT_ON_DISK), span)
 
 
-def _unknown(call: CalledModule, inputs: CallInputs, reason: str, span: SourceSpan) -> ModuleInstance:
-    call.notes.append(Note(f"the module {inputs.address}", reason, span, inputs.address))
-    return ModuleInstance(inputs.address, unknown_reason=reason)
+def _unknown(call: CalledModule[E], inputs: CallInputs, why: Unknown, span: SourceSpan) -> ModuleInstance[E]:
+    """An instance whose outputs are all unknown for the reason and cause of ``why``."""
+    call.notes.append(Note(f"the module {inputs.address}", why.reason, span, inputs.address, cause=why.cause))
+    return ModuleInstance(inputs.address, unknown=why)
 
 
 def _evaluate_dir(
-    caller: ModuleEvaluation, call: CalledModule, inputs: CallInputs, directory: str, shown: str
-) -> ModuleInstance:
+    caller: E, call: CalledModule[E], inputs: CallInputs, directory: str, shown: str
+) -> ModuleInstance[E]:
     source = read_module(directory)
-    child = ModuleEvaluation(
-        source,
-        module_input_values(source, inputs.values, inputs.address),
-        workspace=caller.workspace,
-        module_path=shown,
-        address_prefix=f"{inputs.address}.",
-        depth=caller.depth + 1,
+    variables = module_input_values(source, inputs.values, inputs.address)
+    child = caller.child(
+        source, variables, address=inputs.address, shown=shown, key=_manifest_key(caller, call.name)
     )
-    child.cwd = caller.cwd
-    child.root_dir = caller.root_dir
-    child.module_key = f"{caller.module_key}.{call.name}" if caller.module_key else call.name
     return ModuleInstance(inputs.address, evaluation=child)
 
 
-def _downloaded_dir(caller: ModuleEvaluation, name: str) -> str | None:
+def _manifest_key(caller: Caller, name: str) -> str:
+    """The call's key in .terraform/modules/modules.json: ``eks``, ``eks.node_groups``."""
+    return f"{caller.module_key}.{name}" if caller.module_key else name
+
+
+def _downloaded_dir(caller: Caller, name: str) -> str | None:
     """The directory ``terraform init`` recorded for this call in .terraform/modules/modules.json."""
-    key = f"{caller.module_key}.{name}" if caller.module_key else name
+    key = _manifest_key(caller, name)
     manifest = os.path.join(caller.root_dir, ".terraform", "modules", "modules.json")
     try:
         doc = json.loads(fs.read(manifest, MAX_MANIFEST_BYTES))
@@ -290,9 +383,9 @@ def _downloaded_dir(caller: ModuleEvaluation, name: str) -> str | None:
     return None
 
 
-def all_calls(module: ModuleEvaluation) -> list[CalledModule]:
+def all_calls(module: E) -> list[CalledModule[E]]:
     """Every module call below ``module``, depth first (a call before the calls inside it)."""
-    out: list[CalledModule] = []
+    out: list[CalledModule[E]] = []
     for call in module.called_modules():
         out.append(call)
         for inst in call.instances:
@@ -301,4 +394,4 @@ def all_calls(module: ModuleEvaluation) -> list[CalledModule]:
     return out
 
 
-__all__ = ["CalledModule", "ModuleInstance", "ResourceInstance", "all_calls", "load_call"]
+__all__ = ["CalledModule", "Caller", "ModuleInstance", "all_calls", "load_call"]

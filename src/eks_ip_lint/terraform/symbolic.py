@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value
 
 # data.TYPE.NAME..., possibly inside modules: module.x.data..., module.x["k"].data...
 _DATA_ROOTED = re.compile(r"^(?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*data\.")
@@ -62,15 +62,27 @@ def symbolic_keys_problem(keys: list[Value]) -> str | None:
     return None
 
 
+def keys_cause(keys: list[Value]) -> Cause:
+    """What made these keys unknown: the cause of the first key known only after apply (the one
+    Terraform refuses), else of the first unknown key."""
+    unknown = [k for k in keys if isinstance(k, Unknown)]
+    computed = [k for k in unknown if k.key is not None and not _DATA_ROOTED.match(k.key)]
+    first = (computed or unknown)[:1]
+    return first[0].cause if first else Cause.UNSUPPORTED
+
+
 def symbolic_map(entries: list[tuple[Value, Value]], reason: str) -> Unknown:
     """A SymbolicMap of ``entries`` when their keys qualify, else a plain Unknown saying why not."""
     keys = [k for k, _ in entries]
     problem = symbolic_keys_problem(keys)
     if problem is not None:
-        return Unknown(f"{reason}: {problem}")
+        return Unknown(f"{reason}: {problem}", cause=keys_cause(keys))
     pairs = tuple((k, v) for k, v in entries if isinstance(k, Unknown))
+    # Every key is read by a data source (the rule above): that is what keeps the map unknown here.
     return SymbolicMap(
-        f"{reason} (keys known only at plan: {', '.join(str(k.key) for k, _ in pairs)})", entries=pairs
+        f"{reason} (keys known only at plan: {', '.join(str(k.key) for k, _ in pairs)})",
+        entries=pairs,
+        cause=Cause.DATA_SOURCE,
     )
 
 

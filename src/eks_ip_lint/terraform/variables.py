@@ -21,9 +21,9 @@ from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform import convert
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.evaluator import Evaluator, Resolved
-from eks_ip_lint.terraform.module import ModuleSource, read_text
+from eks_ip_lint.terraform.module_source import ModuleSource, read_text
 from eks_ip_lint.terraform.variable_inputs import VariableInputs, parse_cli_vars
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value
 
 __all__ = ["VariableInputs", "parse_cli_vars", "resolve_variables"]
 
@@ -70,6 +70,7 @@ def resolve_variables(source: ModuleSource, inputs: VariableInputs) -> ResolvedV
                 f"pass --var {name}=VALUE or a --var-file",
                 f"var.{name}",
                 SourceSpan(placed.path, placed.block.line),
+                cause=Cause.VARIABLE_UNSET,
             )
             out.origins[name] = "unset"
     files = auto_var_files(source.dir) + list(inputs.var_files)
@@ -111,6 +112,7 @@ def module_input_values(source: ModuleSource, given: Mapping[str, Value], caller
                 f'{caller} does not set the required input "{name}"',
                 None,
                 SourceSpan(placed.path, placed.block.line),
+                cause=Cause.INVALID,  # Terraform refuses a call without a required input
             )
         out[name] = _convert(value, attrs["type"].expr if "type" in attrs else None)
     return out
@@ -167,5 +169,5 @@ def _convert(value: Value, type_expr: ast.Expr | None) -> Value:
             if type_expr.name == "map" and isinstance(value, dict):
                 return {k: _convert(v, inner) for k, v in value.items()}
     except EvalError as exc:
-        return Unknown(f"value does not match the declared type: {exc}")
+        return Unknown(f"value does not match the declared type: {exc}", cause=exc.cause)
     return value

@@ -9,8 +9,15 @@ patterns/blue-green-upgrade/modules/eks_cluster/main.tf L600-630 calls it this w
 from __future__ import annotations
 
 from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.terraform.registry.common import CallInputs, Note, Synthesized, first_set, lookup, resource
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.terraform.registry.common import (
+    CallInputs,
+    Synthesized,
+    first_set,
+    lookup,
+    note_of,
+    resource,
+)
+from eks_ip_lint.values import Value
 
 
 def synthesize(call: CallInputs) -> Synthesized:
@@ -19,8 +26,7 @@ def synthesize(call: CallInputs) -> Synthesized:
     if addons is None:
         return out
     if not isinstance(addons, dict):
-        reason = addons.reason if isinstance(addons, Unknown) else f"expected a map, found {addons!r}"
-        out.notes.append(Note("input eks_addons", reason, call.at("eks_addons"), call.address))
+        out.notes.append(note_of("input eks_addons", addons, "a map", call, call.at("eks_addons")))
         return out
     for key, spec in addons.items():
         values: dict[str, Value] = {

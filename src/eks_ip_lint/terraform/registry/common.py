@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.terraform.module import ResourceInstance
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.terraform.resource_instance import ResourceInstance
+from eks_ip_lint.values import Cause, Unknown, Value
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Note:
     reason: str
     span: SourceSpan
     address: str
+    cause: Cause = field(kw_only=True)  # what made it unknown, as for an Unknown
 
 
 @dataclass
@@ -79,6 +80,14 @@ class CallInputs:
         return SourceSpan(self.span.path, self.line(name, *keys))
 
 
+def note_of(what: str, value: Value, expected: str, call: CallInputs, at: SourceSpan) -> Note:
+    """A Note for an input that is unknown (its reason and cause) or not of the ``expected`` kind
+    ("a map", "a list"), which the module itself would reject."""
+    if isinstance(value, Unknown):
+        return Note(what, value.reason, at, call.address, cause=value.cause)
+    return Note(what, f"expected {expected}, found {value!r}", at, call.address, cause=Cause.INVALID)
+
+
 def lookup(obj: Value, key: str) -> Value:
     """``obj[key]`` for a map value, None when absent or when ``obj`` is not a known map."""
     if isinstance(obj, dict):
@@ -96,7 +105,11 @@ def first_set(*candidates: Value) -> Value:
 
 def computed(address: str, attr: str) -> Unknown:
     """The symbolic value of an attribute the provider computes (an ID, an ARN)."""
-    return Unknown(f"{address}.{attr} is computed by the provider at apply time", f"{address}.{attr}")
+    return Unknown(
+        f"{address}.{attr} is computed by the provider at apply time",
+        f"{address}.{attr}",
+        cause=Cause.APPLY_TIME,
+    )
 
 
 def resource(

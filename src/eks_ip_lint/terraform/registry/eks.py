@@ -15,10 +15,11 @@ from eks_ip_lint.terraform.registry.common import (
     computed,
     first_set,
     lookup,
+    note_of,
     resource,
 )
 from eks_ip_lint.terraform.registry.eks_tables import EksSchema, GroupSchema
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value
 
 # The argument by which a synthesized aws_autoscaling_group names its cluster (see _group).
 SYNTHETIC_CLUSTER_ARG = "eks_ip_lint_cluster_name"
@@ -31,7 +32,10 @@ def synthesize(call: CallInputs, schema: EksSchema) -> Synthesized:
     cluster_addr = f"{call.address}.aws_eks_cluster.this[0]"
     name = call.get(schema.cluster_name)
     if name is None:
-        name = Unknown(f"{call.address}: {schema.cluster_name} is not set", f"{cluster_addr}.name")
+        # The module's default is "": AWS rejects a cluster without a name.
+        name = Unknown(
+            f"{call.address}: {schema.cluster_name} is not set", f"{cluster_addr}.name", cause=Cause.INVALID
+        )
     subnets = call.get(schema.subnets, [])
     cp_subnets = call.get(schema.control_plane_subnets) if schema.control_plane_subnets else None
     ip_family = call.get(schema.ip_family, "ipv4") if schema.ip_family else "ipv4"
@@ -82,7 +86,13 @@ def _groups(
     defaults = call.get(group.defaults_input) if group.defaults_input else None
     if isinstance(defaults, Unknown):
         out.notes.append(
-            Note(f"input {group.defaults_input}", defaults.reason, call.at(group.container), call.address)
+            Note(
+                f"input {group.defaults_input}",
+                defaults.reason,
+                call.at(group.container),
+                call.address,
+                cause=defaults.cause,
+            )
         )
         defaults = None
     items: list[tuple[str, Value]]
@@ -91,12 +101,8 @@ def _groups(
     elif isinstance(container, list):
         items = [(str(i), v) for i, v in enumerate(container)]
     else:
-        reason = (
-            container.reason if isinstance(container, Unknown) else f"expected a map, found {container!r}"
-        )
-        out.notes.append(
-            Note(f"the node groups in {group.container}", reason, call.at(group.container), call.address)
-        )
+        what = f"the node groups in {group.container}"
+        out.notes.append(note_of(what, container, "a map", call, call.at(group.container)))
         return
     for key, spec in items:
         if isinstance(spec, Unknown):
@@ -106,6 +112,7 @@ def _groups(
                     spec.reason,
                     call.at(group.container, key),
                     call.address,
+                    cause=spec.cause,
                 )
             )
             continue
@@ -237,7 +244,7 @@ def _user_data(texts: list[Value], g: GroupSchema) -> Value:
         elif isinstance(v, list):  # v20/v21 cloudinit_pre_nodeadm = [{content_type, content}]
             parts.extend(str(lookup(p, "content")) for p in v if isinstance(lookup(p, "content"), str))
         elif isinstance(v, Unknown):
-            return Unknown(f"{k} is unknown: {v.reason}")
+            return Unknown(f"{k} is unknown: {v.reason}", cause=v.cause)
     return "\n".join(parts) if parts else None
 
 
@@ -246,8 +253,7 @@ def _addons(call: CallInputs, input_name: str, cluster_name: Value, out: Synthes
     if addons is None:
         return
     if not isinstance(addons, dict):
-        reason = addons.reason if isinstance(addons, Unknown) else f"expected a map, found {addons!r}"
-        out.notes.append(Note(f"input {input_name}", reason, call.at(input_name), call.address))
+        out.notes.append(note_of(f"input {input_name}", addons, "a map", call, call.at(input_name)))
         return
     for key, spec in addons.items():
         addon_name = first_set(lookup(spec, "name"), key)

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 
 from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.terraform.registry.common import CallInputs, Note, Synthesized, computed, resource
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.terraform.registry.common import CallInputs, Note, Synthesized, computed, note_of, resource
+from eks_ip_lint.values import Cause, Unknown, Value
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,9 @@ def synthesize(call: CallInputs) -> Synthesized:
         if isinstance(cidrs, Unknown) or not isinstance(cidrs, list):
             out.notes.append(_note(call, tier.input, cidrs))
             out.outputs[tier.output] = Unknown(
-                f"{call.address}.{tier.output}: {tier.input} is unknown", f"{call.address}.{tier.output}"
+                f"{call.address}.{tier.output}: {tier.input} is unknown",
+                f"{call.address}.{tier.output}",
+                cause=cidrs.cause if isinstance(cidrs, Unknown) else Cause.INVALID,
             )
             continue
         ids: list[Value] = []
@@ -101,11 +103,10 @@ def _az(azs: Value, i: int, call: CallInputs) -> dict[str, Value]:
             return {"availability_zone_id": az}
         return {"availability_zone": az}
     if isinstance(azs, Unknown):
-        return {"availability_zone": Unknown(f"{call.address} azs is unknown: {azs.reason}")}
+        return {"availability_zone": Unknown(f"{call.address} azs is unknown: {azs.reason}", cause=azs.cause)}
     # No azs: the module passes null and AWS picks an AZ per subnet.
     return {}
 
 
 def _note(call: CallInputs, name: str, value: Value) -> Note:
-    reason = value.reason if isinstance(value, Unknown) else f"expected a list, found {value!r}"
-    return Note(f"input {name} of {call.address}", reason, call.at(name), call.address)
+    return note_of(f"input {name} of {call.address}", value, "a list", call, call.at(name))

@@ -1,0 +1,135 @@
+"""One Terraform module directory, read and indexed: its ``.tf`` files, their parse errors, and
+its top-level blocks by kind (variables, locals, resources, data, module calls, outputs).
+
+``read_module`` parses every ``.tf`` file of a directory (parse errors are collected, not raised);
+``may_hold_capacity_facts`` is the prefilter that spares a directory naming nothing EKS-, VPC- or
+module-related from being parsed at all. Evaluation is :mod:`eks_ip_lint.terraform.module`'s.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from eks_ip_lint.errors import InputError
+from eks_ip_lint.sources import fs, hcl
+from eks_ip_lint.sources import hcl_ast as ast
+from eks_ip_lint.sources.parse_cache import cached_parse
+
+# Files larger than this are not parsed (a generated blob is not an EKS module; see docs/limits).
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PlacedBlock:
+    """A top-level block and the file it came from."""
+
+    path: str
+    block: ast.Block
+
+
+@dataclass
+class ModuleSource:
+    dir: str
+    files: list[ast.HclFile] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    variables: dict[str, PlacedBlock] = field(default_factory=dict)
+    locals: dict[str, tuple[str, ast.Attribute]] = field(default_factory=dict)
+    resources: dict[tuple[str, str], PlacedBlock] = field(default_factory=dict)
+    data: dict[tuple[str, str], PlacedBlock] = field(default_factory=dict)
+    module_calls: dict[str, PlacedBlock] = field(default_factory=dict)
+    outputs: dict[str, PlacedBlock] = field(default_factory=dict)
+
+    def resources_of_type(self, type_: str) -> list[tuple[str, PlacedBlock]]:
+        return [(name, pb) for (t, name), pb in self.resources.items() if t == type_]
+
+
+def read_text(path: str) -> str:
+    """Read a user file as UTF-8; InputError (file, line 1) when it is not readable text."""
+    try:
+        raw = fs.read(path, MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", path) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; skipped", path)
+    if b"\x00" in raw:
+        raise InputError("binary file (contains NUL bytes); skipped", path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 text (byte {exc.start}); skipped", path, line) from None
+    return text
+
+
+def tf_files(directory: str) -> list[str]:
+    try:
+        names = fs.listdir(directory)
+    except OSError:
+        return []
+    return [os.path.join(directory, n) for n in names if n.endswith(".tf") and not n.startswith(".")]
+
+
+# Text without any of these cannot declare a cluster, subnet, node group or CNI carrier, nor call a
+# module that might (any module call matches): such a directory is not parsed at all. In a
+# monorepo most modules are S3/IAM/RDS, and parsing was most of the run (benchmarks/RESULTS.md).
+# Plain substring tests, not one alternation regex: ``in`` scans at memory speed, the regex tried
+# every alternative at every position and took twice as long as reading the files.
+_CAPACITY_NEEDLES = (
+    "eks", "aws_subnet", "aws_vpc", "aws_autoscaling_group", "aws_launch_", "helm_release",
+    "kubernetes_", "kubectl_", "null_resource", "terraform_data",
+)  # fmt: skip
+_MODULE_BLOCK = re.compile(r"\bmodule\s")
+
+
+def names_capacity_facts(text: str) -> bool:
+    """Whether ``text`` names anything EKS-, VPC- or module-related (the prefilter's test)."""
+    return any(n in text for n in _CAPACITY_NEEDLES) or (
+        "module" in text and bool(_MODULE_BLOCK.search(text))
+    )
+
+
+def may_hold_capacity_facts(directory: str) -> bool:
+    """False only when every .tf file of ``directory`` is readable text naming nothing EKS-, VPC-
+    or module-related; then the module cannot change any finding and is not parsed."""
+    for path in tf_files(directory):
+        try:
+            text = read_text(path)
+        except InputError:
+            return True  # let read_module report it
+        if names_capacity_facts(text):
+            return True
+    return False
+
+
+def read_module(directory: str) -> ModuleSource:
+    src = ModuleSource(dir=directory)
+    for path in tf_files(directory):
+        try:
+            parsed = cached_parse(path, read_text(path), hcl.parse_file)
+        except InputError as exc:
+            src.errors.append(exc)
+            continue
+        src.files.append(parsed)
+        _index(src, parsed)
+    return src
+
+
+def _index(src: ModuleSource, f: ast.HclFile) -> None:
+    for block in f.body.blocks:
+        placed = PlacedBlock(f.path, block)
+        labels = block.labels
+        if block.type == "variable" and len(labels) == 1:
+            src.variables[labels[0]] = placed
+        elif block.type == "locals":
+            for name, attr in block.body.attributes.items():
+                src.locals[name] = (f.path, attr)
+        elif block.type == "resource" and len(labels) == 2:
+            src.resources[(labels[0], labels[1])] = placed
+        elif block.type == "data" and len(labels) == 2:
+            src.data[(labels[0], labels[1])] = placed
+        elif block.type == "module" and len(labels) == 1:
+            src.module_calls[labels[0]] = placed
+        elif block.type == "output" and len(labels) == 1:
+            src.outputs[labels[0]] = placed
