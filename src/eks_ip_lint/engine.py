@@ -26,6 +26,7 @@ from eks_ip_lint.progress import Progress
 from eks_ip_lint.sources import discover, fs
 from eks_ip_lint.terraform.variable_inputs import VariableInputs
 from eks_ip_lint.unit_cache import Entry, StoredUnit, UnitCache
+from eks_ip_lint.values import Cause
 
 if TYPE_CHECKING:
     from eks_ip_lint.terraform.module import ModuleSource
@@ -255,6 +256,7 @@ def link_across_units(units: Sequence[Facts]) -> dict[int, Facts]:
                         f"({', '.join(units[j].unit for j in targets)}), so this add-on is applied to none of them",
                         src.span,
                         src.address,
+                        cause=Cause.CLUSTER_AMBIGUOUS,
                     )
                 )
     return {

@@ -37,7 +37,8 @@ from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.module import ModuleEvaluation, ResourceInstance
 from eks_ip_lint.terraform.module_calls import all_calls
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.terraform.registry.common import Note
+from eks_ip_lint.values import Cause, Unknown, Value
 
 # AWS EKS API CreateNodegroup: "instanceTypes ... If you don't specify, the default is t3.medium"
 # (used only when neither the node group nor its launch template names a type).
@@ -54,7 +55,9 @@ def extract(module: ModuleEvaluation, unit: str) -> Facts:
     facts = Facts(unit=unit)
     tree = _Tree(module)
     for note in tree.notes:
-        facts.unresolved.append(Unresolved(note.what, note.reason, note.span, note.address))
+        facts.unresolved.append(
+            Unresolved(note.what, note.reason, note.span, note.address, cause=_note_cause(note))
+        )
     for child in tree.modules[1:]:
         for err in child.source.errors:
             facts.problems.append(InputProblem(err.message, SourceSpan(err.path, err.line)))
@@ -104,6 +107,14 @@ def from_instances(facts: Facts, of_type: Callable[[str], list[ResourceInstance]
     return facts
 
 
+def _note_cause(note: Note) -> Cause:
+    """The cause of a module call's note. A Note (terraform package) gets its ``cause`` on the
+    branch that owns that package; until both are merged, a note without one reads UNSUPPORTED.
+    Once Note has the field, this is ``note.cause``."""
+    cause = getattr(note, "cause", Cause.UNSUPPORTED)
+    return cause if isinstance(cause, Cause) else Cause.UNSUPPORTED
+
+
 class _Tree:
     """A root module and every module below it: evaluated ones and registry models' resources."""
 
@@ -123,7 +134,7 @@ def _instances(tree: _Tree, type_: str, facts: Facts) -> list[ResourceInstance]:
             try:
                 found = module.instances(type_, name)
             except EvalError as exc:
-                found = Unknown(str(exc))
+                found = Unknown(str(exc), cause=Cause.INVALID)
             if isinstance(found, Unknown):
                 facts.unresolved.append(
                     Unresolved(
@@ -131,6 +142,7 @@ def _instances(tree: _Tree, type_: str, facts: Facts) -> list[ResourceInstance]:
                         reason=found.reason,
                         span=found.span or SourceSpan(placed.path, placed.block.line),
                         address=f"{module.address_prefix}{type_}.{name}",
+                        cause=found.cause,
                     )
                 )
                 continue
@@ -156,7 +168,11 @@ def _subnet(inst: ResourceInstance) -> SubnetFact:
     az_value: str | Unknown
     if az is None:
         # AWS picks an AZ at apply time; each such subnet is its own (unknown) AZ.
-        az_value = Unknown("availability_zone is not set: AWS chooses it at apply", f"{inst.address}.az")
+        az_value = Unknown(
+            "availability_zone is not set: AWS chooses it at apply",
+            f"{inst.address}.az",
+            cause=Cause.AWS_CHOOSES,
+        )
     else:
         az_value = as_str(az)
     return SubnetFact(
@@ -180,7 +196,11 @@ def _cluster(inst: ResourceInstance) -> ClusterFact:
         address=inst.address,
         name=name,
         refs=refs,
-        subnet_refs=as_list(vpc_config.get("subnet_ids")) if vpc_config else Unknown("vpc_config is not set"),
+        subnet_refs=(
+            as_list(vpc_config.get("subnet_ids"))
+            if vpc_config
+            else Unknown("vpc_config is not set", cause=Cause.INVALID)  # a required block
+        ),
         ip_family=as_str(ip_family if ip_family is not None else "ipv4"),
         span=inst.span,
         subnets_span=inst.span_of("vpc_config.subnet_ids"),
@@ -199,7 +219,10 @@ def _node_group(
         types_value = [template.values["instance_type"]]
         types_source = f"{template.address} instance_type"
     elif types_value is None and lt_ref and template is None:
-        types_value = Unknown("the node group's launch template is not declared in this configuration")
+        types_value = Unknown(
+            "the node group's launch template is not declared in this configuration",
+            cause=Cause.LAUNCH_TEMPLATE_NOT_DECLARED,
+        )
     elif types_value is None:
         types_value = [MNG_DEFAULT_INSTANCE_TYPE]
         types_source = "EKS default (t3.medium) for a node group without instance_types"
