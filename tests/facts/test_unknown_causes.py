@@ -150,6 +150,13 @@ def test_subnet_without_availability_zone_is_one_aws_chooses(tmp_path: Path) -> 
     assert isinstance(subnet.az, Unknown) and subnet.az.cause is Cause.AWS_CHOOSES
 
 
+def test_subnet_whose_cidr_an_ipam_pool_assigns(tmp_path: Path) -> None:
+    ipam = 'ipv4_ipam_pool_id   = "ipam-pool-0123456789abcdef0"\n  ipv4_netmask_length = 24'
+    facts = _terraform(tmp_path, "", CLUSTER_TF.replace('cidr_block        = "10.0.1.0/24"', ipam))
+    (subnet,) = facts.subnets
+    assert isinstance(subnet.cidr, Unknown) and subnet.cidr.cause is Cause.AWS_CHOOSES
+
+
 def test_helm_release_in_a_unit_of_two_clusters_is_ambiguous(tmp_path: Path) -> None:
     second = CLUSTER_TF.replace('"aws_eks_cluster" "c"', '"aws_eks_cluster" "d"').replace('"c"', '"d"')
     second = second.replace('resource "aws_subnet" "a"', 'resource "aws_subnet" "b"').replace(

@@ -70,11 +70,7 @@ def from_instances(facts: Facts, of_type: Callable[[str], list[ResourceInstance]
     instances of resource type ``t`` (evaluated HCL, a registry model's, or a plan's)."""
     launch_templates = of_type("aws_launch_template")
     for inst in of_type("aws_vpc"):
-        facts.vpcs.append(
-            VpcFact(
-                inst.address, computed_refs(inst, "id"), (as_str(inst.values.get("cidr_block")),), inst.span
-            )
-        )
+        facts.vpcs.append(VpcFact(inst.address, computed_refs(inst, "id"), (_cidr(inst),), inst.span))
     for inst in of_type("aws_vpc_ipv4_cidr_block_association"):
         _attach_secondary_cidr(facts, inst)
     for inst in of_type("aws_subnet"):
@@ -105,6 +101,11 @@ def from_instances(facts: Facts, of_type: Callable[[str], list[ResourceInstance]
         for inst in of_type(type_):
             cni_carriers.daemonset_resource(inst, single, facts)
     return facts
+
+
+def _cidr(inst: ResourceInstance) -> str | Unknown:
+    """``cidr_block`` of a VPC, CIDR association or subnet: left out, an IPAM pool assigns it."""
+    return as_str(inst.values.get("cidr_block"), Cause.AWS_CHOOSES)
 
 
 def _note_cause(note: Note) -> Cause:
@@ -155,9 +156,7 @@ def _attach_secondary_cidr(facts: Facts, inst: ResourceInstance) -> None:
     vpc_id = inst.values.get("vpc_id")
     for i, vpc in enumerate(facts.vpcs):
         if any(same_ref(vpc_id, r) for r in vpc.refs):
-            facts.vpcs[i] = VpcFact(
-                vpc.address, vpc.refs, (*vpc.cidrs, as_str(inst.values.get("cidr_block"))), vpc.span
-            )
+            facts.vpcs[i] = VpcFact(vpc.address, vpc.refs, (*vpc.cidrs, _cidr(inst)), vpc.span)
             return
 
 
@@ -178,7 +177,7 @@ def _subnet(inst: ResourceInstance) -> SubnetFact:
     return SubnetFact(
         address=inst.address,
         refs=computed_refs(inst, "id"),
-        cidr=as_str(inst.values.get("cidr_block")),
+        cidr=_cidr(inst),
         az=az_value,
         span=inst.span_of("cidr_block"),
         vpc_ref=inst.values.get("vpc_id"),
