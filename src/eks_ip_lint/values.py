@@ -33,20 +33,22 @@ class Cause(enum.Enum):
     FILE_NOT_READ = "file-not-read"  # file()/templatefile() of a file that is not read
     # CloudFormation
     PARAMETER_UNSET = "parameter-unset"  # a parameter with no default and no value given
-    DEPLOY_TIME = "deploy-time"  # a pseudo parameter, GetAtt or generated name: known at deploy
+    PSEUDO_PARAMETER = "pseudo-parameter"  # AWS::Region, AWS::AccountId... not given with --parameter
+    DEPLOY_TIME = "deploy-time"  # a resource's Ref or GetAtt, an SSM parameter: known at deploy
     IMPORT_VALUE = "import-value"  # Fn::ImportValue of another stack's export
     NESTED_TEMPLATE_NOT_GIVEN = "nested-template-not-given"  # a nested stack's template is remote
     NESTED_TEMPLATE_CYCLE = "nested-template-cycle"  # a template that nests itself
-    NESTED_TEMPLATE_MISSING = "nested-template-missing"  # a local TemplateURL with no file
-    NESTED_STACK_OUTPUT = "nested-stack-output"  # an output of a nested stack that is not known
+    NESTED_TEMPLATE_MISSING = "nested-template-missing"  # a local TemplateURL with no template file
+    NESTED_TOO_DEEP = "nested-too-deep"  # nested stacks deeper than eks-ip-lint follows
     # eksctl
     EKSCTL_CREATE_TIME = "eksctl-create-time"  # eksctl decides it when it creates the cluster
     # Any format
     NOT_DECLARED = "not-declared"  # a subnet referenced but not declared in the analysed files
-    LAUNCH_TEMPLATE_NOT_DECLARED = "launch-template-not-declared"
+    LAUNCH_TEMPLATE_NOT_DECLARED = "launch-template-not-declared"  # a node group's, not in the files
     ENICONFIG_MISSING = "eniconfig-missing"  # custom networking with no ENIConfig for an AZ
     INVALID = "invalid"  # a value the deployment would reject (wrong type, out of range)
     AWS_CHOOSES = "aws-chooses"  # an argument left out whose value AWS picks (an AZ, a name)
+    CLUSTER_AMBIGUOUS = "cluster-ambiguous"  # which cluster a CNI carrier or node group belongs to
 
 
 @dataclass(frozen=True)

@@ -606,6 +606,7 @@ def _pod_subnet_notes(group: NodeGroupCapacity) -> list[Unresolved]:
                     span=group.fact.subnets_span,
                     address=group.fact.address,
                     cluster_ref=group.fact.cluster_ref,
+                    cause=target.cause,
                 )
             )
     return out

@@ -30,7 +30,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from eks_ip_lint.values import Unknown, Value, first_unknown
+from eks_ip_lint.values import Cause, Unknown, Value, first_unknown
 
 
 class _NoValue:
@@ -66,7 +66,9 @@ def parameter_value(decl: object, given: str | None) -> Value:
     spec = decl if isinstance(decl, dict) else {}
     type_ = str(spec.get("Type", "String"))
     if type_.startswith("AWS::SSM::Parameter::Value"):
-        return Unknown(f"parameter type {type_} is read from SSM Parameter Store at deploy time")
+        return Unknown(
+            f"parameter type {type_} is read from SSM Parameter Store at deploy time", cause=Cause.DEPLOY_TIME
+        )
     raw: object = given if given is not None else spec.get("Default")
     if raw is None:
         return None
@@ -142,7 +144,7 @@ class Evaluator:
             return out
         if isinstance(out, Unknown):
             return out
-        return Unknown(f"expected text, found {out!r}")
+        return Unknown(f"expected text, found {out!r}", cause=Cause.INVALID)
 
     def give(self, parameters: Mapping[str, Value]) -> None:
         """Parameter values passed by a parent stack (before anything is evaluated)."""
@@ -153,10 +155,12 @@ class Evaluator:
         """The value of ``Outputs.<name>`` (what a parent's ``GetAtt Stack.Outputs.<name>`` reads)."""
         out = _section(self._outputs, name) if name in self._outputs else None
         if out is None or "Value" not in out:
-            return Unknown(f"the nested template has no output {name}")
+            return Unknown(f"the nested template has no output {name}", cause=Cause.INVALID)
         condition = out.get("Condition")
         if isinstance(condition, str) and self.condition(condition) is False:
-            return Unknown(f"output {name} is not created (its condition {condition} is false)")
+            return Unknown(
+                f"output {name} is not created (its condition {condition} is false)", cause=Cause.INVALID
+            )
         return self.value(out["Value"])
 
     def condition(self, name: str) -> bool | None:
@@ -179,7 +183,9 @@ class Evaluator:
         self._depth += 1
         try:
             if self._depth > MAX_EVAL_DEPTH:
-                return Unknown(f"intrinsic functions nested deeper than {MAX_EVAL_DEPTH} levels")
+                return Unknown(
+                    f"intrinsic functions nested deeper than {MAX_EVAL_DEPTH} levels", cause=Cause.UNSUPPORTED
+                )
             return self._eval_node(node, lenient)
         finally:
             self._depth -= 1
@@ -202,11 +208,11 @@ class Evaluator:
             return [ev for ev in (self._eval(v, lenient) for v in node) if not isinstance(ev, _NoValue)]
         if node is None or isinstance(node, (bool, int, float, str)):
             return node
-        return Unknown(f"unexpected template node {node!r}")
+        return Unknown(f"unexpected template node {node!r}", cause=Cause.UNSUPPORTED)
 
     def _ref(self, arg: object) -> Result:
         if not isinstance(arg, str):
-            return Unknown(f"Ref takes a name, found {arg!r}")
+            return Unknown(f"Ref takes a name, found {arg!r}", cause=Cause.INVALID)
         if arg == "AWS::NoValue":
             return NO_VALUE
         if arg in self._given and (arg in PSEUDO_PARAMETERS or arg in self._parameters):
@@ -221,21 +227,27 @@ class Evaluator:
                 return given  # from a parent stack: a symbolic value keeps its key
             return parameter_value(self._parameters.get(arg), None if given is None else _scalar_text(given))
         if arg in PSEUDO_PARAMETERS:
-            return Unknown(f"{arg} is only known at deploy time (pass it as a parameter to fix it)", arg)
+            return Unknown(
+                f"{arg} is only known at deploy time (pass it as a parameter to fix it)",
+                arg,
+                cause=Cause.PSEUDO_PARAMETER,
+            )
         if arg in self._parameters:
             value = parameter_value(self._parameters[arg], None)
             if value is None:
                 return Unknown(
                     f"parameter {arg} has no Default and no value was given (--parameter {arg}=VALUE)",
                     f"{self.prefix}Parameters.{arg}",
+                    cause=Cause.PARAMETER_UNSET,
                 )
             return value
         if arg in self._resources:
             return Unknown(
                 f"{self.prefix}{arg} ({_type_of(self._resources[arg])}) gets its identifier at deploy time",
                 f"{self.prefix}{arg}",
+                cause=Cause.DEPLOY_TIME,
             )
-        return Unknown(f"Ref {arg}: no such parameter or resource in this template")
+        return Unknown(f"Ref {arg}: no such parameter or resource in this template", cause=Cause.INVALID)
 
     def _fn(self, name: str, arg: object, lenient: bool) -> Result:
         handler = {
@@ -254,7 +266,7 @@ class Evaluator:
             "Fn::ImportValue": self._import_value,
         }.get(name)
         if handler is None:
-            return Unknown(f"{name} is not evaluated by eks-ip-lint")
+            return Unknown(f"{name} is not evaluated by eks-ip-lint", cause=Cause.UNSUPPORTED)
         return handler(arg, lenient)
 
     def _get_att(self, arg: object, lenient: bool) -> Result:
@@ -264,13 +276,18 @@ class Evaluator:
             logical_id = str(arg[0])
             attr_value = self._eval(arg[1], lenient)
             if not isinstance(attr_value, str):
-                return Unknown(f"Fn::GetAtt {logical_id}: the attribute name is not known")
+                return Unknown(
+                    f"Fn::GetAtt {logical_id}: the attribute name is not known",
+                    cause=_cause_or_invalid(attr_value),
+                )
             attr = attr_value
         else:
-            return Unknown(f"Fn::GetAtt takes [LogicalId, Attribute], found {arg!r}")
+            return Unknown(f"Fn::GetAtt takes [LogicalId, Attribute], found {arg!r}", cause=Cause.INVALID)
         resource = self._resources.get(logical_id)
         if resource is None:
-            return Unknown(f"Fn::GetAtt {logical_id}.{attr}: no such resource in this template")
+            return Unknown(
+                f"Fn::GetAtt {logical_id}.{attr}: no such resource in this template", cause=Cause.INVALID
+            )
         type_ = _type_of(resource)
         key = f"{self.prefix}{logical_id}.{attr}"
         if type_ == "AWS::CloudFormation::Stack" and attr.startswith("Outputs."):
@@ -281,18 +298,23 @@ class Evaluator:
                 f"{logical_id}.{attr} is an output of a nested stack whose template is not on disk "
                 "(give it with --nested-template, or pass the value as a parameter)",
                 key,
+                cause=Cause.NESTED_TEMPLATE_NOT_GIVEN,
             )
         if type_ == "AWS::EC2::VPC" and attr == "CidrBlock":
             return self._property(logical_id, "CidrBlock", key)
-        return Unknown(f"{self.prefix}{logical_id}.{attr} is only known at deploy time", key)
+        return Unknown(
+            f"{self.prefix}{logical_id}.{attr} is only known at deploy time", key, cause=Cause.DEPLOY_TIME
+        )
 
     def _property(self, logical_id: str, prop: str, key: str) -> Result:
         """A resource property read through GetAtt (the VPC's CidrBlock), with a cycle guard."""
         if logical_id in self._active:
-            return Unknown(f"{key} refers to itself", key)
+            return Unknown(f"{key} refers to itself", key, cause=Cause.INVALID)
         props = _section(self._resources[logical_id], "Properties")
         if prop not in props:
-            return Unknown(f"{key} is not set in the template (assigned at deploy time)", key)
+            return Unknown(
+                f"{key} is not set in the template (assigned at deploy time)", key, cause=Cause.DEPLOY_TIME
+            )
         self._active.add(logical_id)
         try:
             return self._eval(props[prop])
@@ -305,7 +327,7 @@ class Evaluator:
         else:
             template, variables = arg, {}
         if not isinstance(template, str):
-            return Unknown(f"Fn::Sub takes a string, found {template!r}")
+            return Unknown(f"Fn::Sub takes a string, found {template!r}", cause=Cause.INVALID)
         unknown: list[Unknown] = []
 
         def replace(m: re.Match[str]) -> str:
@@ -321,22 +343,26 @@ class Evaluator:
                 value = self._ref(name)
             if isinstance(value, (str, int, float)) and not isinstance(value, bool):
                 return str(value)
-            unknown.append(value if isinstance(value, Unknown) else Unknown(f"${{{name}}} is not a string"))
+            unknown.append(
+                value
+                if isinstance(value, Unknown)
+                else Unknown(f"${{{name}}} is not a string", cause=Cause.INVALID)
+            )
             return m.group(0)
 
         text = _SUB_VAR.sub(replace, template)
         if unknown and not lenient:
-            return Unknown(f"Fn::Sub: {unknown[0].reason}")
+            return Unknown(f"Fn::Sub: {unknown[0].reason}", cause=unknown[0].cause)
         return text
 
     def _join(self, arg: object, lenient: bool) -> Result:
         if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)):
-            return Unknown(f"Fn::Join takes [delimiter, list], found {arg!r}")
+            return Unknown(f"Fn::Join takes [delimiter, list], found {arg!r}", cause=Cause.INVALID)
         items = self._eval(arg[1], lenient)
         if isinstance(items, Unknown):
-            return Unknown(f"Fn::Join: {items.reason}")
+            return Unknown(f"Fn::Join: {items.reason}", cause=items.cause)
         if not isinstance(items, list):
-            return Unknown("Fn::Join needs a list")
+            return Unknown("Fn::Join needs a list", cause=Cause.INVALID)
         parts: list[str] = []
         unknown: Unknown | None = None
         for item in items:
@@ -347,31 +373,35 @@ class Evaluator:
             elif isinstance(item, Unknown):
                 unknown = unknown or item
             else:
-                return Unknown(f"Fn::Join: {item!r} is not a string")
+                return Unknown(f"Fn::Join: {item!r} is not a string", cause=Cause.INVALID)
         if unknown is not None:
             scalars = tuple(i if isinstance(i, Unknown) else str(i) for i in items)
-            return JoinedUnknown(f"Fn::Join: {unknown.reason}", None, None, scalars, arg[0])
+            return JoinedUnknown(
+                f"Fn::Join: {unknown.reason}", None, None, scalars, arg[0], cause=unknown.cause
+            )
         return arg[0].join(parts)
 
     def _select(self, arg: object, lenient: bool) -> Result:
         if not (isinstance(arg, list) and len(arg) == 2):
-            return Unknown(f"Fn::Select takes [index, list], found {arg!r}")
+            return Unknown(f"Fn::Select takes [index, list], found {arg!r}", cause=Cause.INVALID)
         index = _as_int(self._eval(arg[0], lenient))
         items = self._eval(arg[1], lenient)
         if isinstance(index, Unknown):
-            return Unknown(f"Fn::Select index: {index.reason}")
+            return Unknown(f"Fn::Select index: {index.reason}", cause=index.cause)
         if isinstance(items, Unknown):
             key = f"{items.key}[{index}]" if items.key else None
-            return Unknown(items.reason, key)
+            return Unknown(items.reason, key, cause=items.cause)
         if not isinstance(items, list):
-            return Unknown(f"Fn::Select needs a list, found {items!r}")
+            return Unknown(f"Fn::Select needs a list, found {items!r}", cause=Cause.INVALID)
         if not 0 <= index < len(items):
-            return Unknown(f"Fn::Select index {index} is out of range for a list of {len(items)}")
+            return Unknown(
+                f"Fn::Select index {index} is out of range for a list of {len(items)}", cause=Cause.INVALID
+            )
         return items[index]
 
     def _split(self, arg: object, lenient: bool) -> Result:
         if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and arg[0]):
-            return Unknown(f"Fn::Split takes [delimiter, string], found {arg!r}")
+            return Unknown(f"Fn::Split takes [delimiter, string], found {arg!r}", cause=Cause.INVALID)
         source = self._eval(arg[1], lenient)
         if (
             isinstance(source, JoinedUnknown)
@@ -380,9 +410,9 @@ class Evaluator:
         ):
             return list(source.parts)  # split(join(items)) is the items when none holds the delimiter
         if isinstance(source, Unknown):
-            return Unknown(f"Fn::Split: {source.reason}")
+            return Unknown(f"Fn::Split: {source.reason}", cause=source.cause)
         if not isinstance(source, str):
-            return Unknown(f"Fn::Split needs a string, found {source!r}")
+            return Unknown(f"Fn::Split needs a string, found {source!r}", cause=Cause.INVALID)
         return list(source.split(arg[0]))
 
     def _get_azs(self, arg: object, lenient: bool) -> Result:
@@ -394,52 +424,62 @@ class Evaluator:
         elif isinstance(region, str):
             label = region
         else:
-            return Unknown(f"Fn::GetAZs takes a region name, found {region!r}")
+            return Unknown(f"Fn::GetAZs takes a region name, found {region!r}", cause=Cause.INVALID)
         # The AZ list is read at deploy time; the key keeps each selected AZ distinct.
-        return Unknown(f"Fn::GetAZs({label}) lists the region's AZs at deploy time", f"Fn::GetAZs({label})")
+        return Unknown(
+            f"Fn::GetAZs({label}) lists the region's AZs at deploy time",
+            f"Fn::GetAZs({label})",
+            cause=Cause.DEPLOY_TIME,
+        )
 
     def _cidr(self, arg: object, lenient: bool) -> Result:
         if not (isinstance(arg, list) and len(arg) == 3):
-            return Unknown(f"Fn::Cidr takes [ipBlock, count, cidrBits], found {arg!r}")
+            return Unknown(f"Fn::Cidr takes [ipBlock, count, cidrBits], found {arg!r}", cause=Cause.INVALID)
         block, count, bits = (self._eval(a, lenient) for a in arg)
         if isinstance(block, Unknown):
-            return Unknown(f"Fn::Cidr ipBlock: {block.reason}")
+            return Unknown(f"Fn::Cidr ipBlock: {block.reason}", cause=block.cause)
         count_i, bits_i = _as_int(count), _as_int(bits)
         for label, v in (("count", count_i), ("cidrBits", bits_i)):
             if isinstance(v, Unknown):
-                return Unknown(f"Fn::Cidr {label}: {v.reason}")
+                return Unknown(f"Fn::Cidr {label}: {v.reason}", cause=v.cause)
         assert isinstance(count_i, int) and isinstance(bits_i, int)
         return cidr(str(block), count_i, bits_i)
 
     def _find_in_map(self, arg: object, lenient: bool) -> Result:
         if not (isinstance(arg, list) and len(arg) in (3, 4)):
-            return Unknown(f"Fn::FindInMap takes [map, key, key], found {arg!r}")
+            return Unknown(f"Fn::FindInMap takes [map, key, key], found {arg!r}", cause=Cause.INVALID)
         names = [self._eval(a, lenient) for a in arg[:3]]
         default = self._eval(arg[3], lenient) if len(arg) == 4 else None
         for n in names:
             if isinstance(n, Unknown):
-                return Unknown(f"Fn::FindInMap key: {n.reason}")
+                return Unknown(f"Fn::FindInMap key: {n.reason}", cause=n.cause)
         node: object = self._mappings
         for n in names:
             if not isinstance(node, dict) or str(n) not in node:
                 if isinstance(default, dict) and "DefaultValue" in default:
                     return default["DefaultValue"]
-                return Unknown(f"Fn::FindInMap: {'.'.join(str(x) for x in names)} is not in Mappings")
+                return Unknown(
+                    f"Fn::FindInMap: {'.'.join(str(x) for x in names)} is not in Mappings",
+                    cause=Cause.INVALID,
+                )
             node = node[str(n)]
         return self._eval(node, lenient)
 
     def _if(self, arg: object, lenient: bool) -> Result:
         if not (isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str)):
-            return Unknown(f"Fn::If takes [condition, then, else], found {arg!r}")
+            return Unknown(f"Fn::If takes [condition, then, else], found {arg!r}", cause=Cause.INVALID)
         decided = self.condition(arg[0])
         if decided is not None:
             return self._eval(arg[1] if decided else arg[2], lenient)
         then, other = self._eval(arg[1], lenient), self._eval(arg[2], lenient)
         if then == other and first_unknown(then if not isinstance(then, _NoValue) else None) is None:
             return then  # both branches agree: the condition does not matter here
+        # A condition is undecidable when what it compares has no value: parameters (pseudo
+        # parameters too), which --parameter gives.
         return Unknown(
             f"Fn::If on condition {arg[0]}, which cannot be decided before deploy "
-            f"(one branch gives {_show(then)}, the other {_show(other)})"
+            f"(one branch gives {_show(then)}, the other {_show(other)})",
+            cause=Cause.PARAMETER_UNSET,
         )
 
     def _base64(self, arg: object, lenient: bool) -> Result:
@@ -450,16 +490,19 @@ class Evaluator:
         value = self._eval(arg, lenient)
         u = first_unknown(value if not isinstance(value, _NoValue) else None)
         if u is not None:
-            return Unknown(f"Fn::ToJsonString: {u.reason}")
+            return Unknown(f"Fn::ToJsonString: {u.reason}", cause=u.cause)
         if isinstance(value, _NoValue):
-            return Unknown("Fn::ToJsonString of AWS::NoValue")
+            return Unknown("Fn::ToJsonString of AWS::NoValue", cause=Cause.INVALID)
         return json.dumps(value, separators=(",", ":"), default=str)
 
     def _length(self, arg: object, lenient: bool) -> Result:
         value = self._eval(arg, lenient)
         if isinstance(value, list):
             return len(value)
-        return Unknown(f"Fn::Length: {value.reason if isinstance(value, Unknown) else 'not a list'}")
+        return Unknown(
+            f"Fn::Length: {value.reason if isinstance(value, Unknown) else 'not a list'}",
+            cause=_cause_or_invalid(value),
+        )
 
     def _import_value(self, arg: object, lenient: bool) -> Result:
         name = self._eval(arg, lenient)
@@ -468,6 +511,7 @@ class Evaluator:
             f"Fn::ImportValue reads another stack's export ({label}) at deploy time; "
             "pass the value as a parameter instead",
             f"Fn::ImportValue({label})" if isinstance(name, str) else None,
+            cause=Cause.IMPORT_VALUE,
         )
 
     # --- conditions -----------------------------------------------------------------------------
@@ -530,15 +574,20 @@ def cidr(block: str, count: int, bits: int) -> list[Value] | Unknown:
     try:
         net = ipaddress.ip_network(block, strict=False)
     except ValueError:
-        return Unknown(f"Fn::Cidr: {block!r} is not a CIDR block")
+        return Unknown(f"Fn::Cidr: {block!r} is not a CIDR block", cause=Cause.INVALID)
     new_prefix = net.max_prefixlen - bits
     if not 1 <= count <= 256:
-        return Unknown(f"Fn::Cidr: count must be 1..256, found {count}")
+        return Unknown(f"Fn::Cidr: count must be 1..256, found {count}", cause=Cause.INVALID)
     if bits < 0 or new_prefix < net.prefixlen:
-        return Unknown(f"Fn::Cidr: {bits} cidrBits makes /{new_prefix} subnets, larger than {block}")
+        return Unknown(
+            f"Fn::Cidr: {bits} cidrBits makes /{new_prefix} subnets, larger than {block}", cause=Cause.INVALID
+        )
     available = 1 << (new_prefix - net.prefixlen)
     if count > available:
-        return Unknown(f"Fn::Cidr: {block} holds only {available} /{new_prefix} subnets, {count} asked")
+        return Unknown(
+            f"Fn::Cidr: {block} holds only {available} /{new_prefix} subnets, {count} asked",
+            cause=Cause.INVALID,
+        )
     subnets = net.subnets(new_prefix=new_prefix)
     return [str(next(subnets)) for _ in range(count)]
 
@@ -562,7 +611,12 @@ def _as_int(v: Result) -> int | Unknown:
             return int(v)
         except ValueError:  # "²".isdigit() is true, but it is not a number
             pass
-    return Unknown(f"expected a whole number, found {v!r}")
+    return Unknown(f"expected a whole number, found {v!r}", cause=Cause.INVALID)
+
+
+def _cause_or_invalid(v: Result) -> Cause:
+    """The cause of an unknown operand; an operand of the wrong kind is one the deploy rejects."""
+    return v.cause if isinstance(v, Unknown) else Cause.INVALID
 
 
 def _cmp(v: Result) -> object:

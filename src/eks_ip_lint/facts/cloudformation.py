@@ -36,7 +36,7 @@ from eks_ip_lint.sources import cloudformation as cfn_source
 from eks_ip_lint.sources import fs
 from eks_ip_lint.sources.lined import MAX_DOCUMENT_BYTES, DecodeProblem, LinedDocument
 from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value
 
 # A file that fails to decode is reported only when its text looks like a template; any other
 # broken YAML/JSON in a repository is not ours to judge.
@@ -185,7 +185,9 @@ class _Extraction:
             if isinstance(given, dict):
                 child.ev.give(given)
             elif isinstance(given, Unknown):
-                self._unresolved(r, f"the parameters passed to nested stack {r.address}", given.reason)
+                self._unresolved(
+                    r, f"the parameters passed to nested stack {r.address}", given.reason, given.cause
+                )
             child.prepare()
         return [child for _, child in children]
 
@@ -200,17 +202,33 @@ class _Extraction:
                 what,
                 f"its template ({shown}) is not a local file: give it with "
                 f"--nested-template {r.address}=PATH to have it analysed with this template",
+                Cause.NESTED_TEMPLATE_NOT_GIVEN,
             )
             return None
         if not fs.isfile(path):
             shown = url if isinstance(url, str) else path
-            self._unresolved(r, what, f"its template {shown} is not a file ({path} does not exist)")
+            self._unresolved(
+                r,
+                what,
+                f"its template {shown} is not a file ({path} does not exist)",
+                Cause.NESTED_TEMPLATE_MISSING,
+            )
             return None
         if fs.realpath(path) in self.chain:
-            self._unresolved(r, what, f"{path} includes itself through nested stacks; followed once")
+            self._unresolved(
+                r,
+                what,
+                f"{path} includes itself through nested stacks; followed once",
+                Cause.NESTED_TEMPLATE_CYCLE,
+            )
             return None
         if len(self.chain) > MAX_NESTING:
-            self._unresolved(r, what, f"nested stacks deeper than {MAX_NESTING} levels are not followed")
+            self._unresolved(
+                r,
+                what,
+                f"nested stacks deeper than {MAX_NESTING} levels are not followed",
+                Cause.NESTED_TOO_DEEP,
+            )
             return None
         decoded = cfn_source.decode(path)
         if isinstance(decoded, DecodeProblem):
@@ -222,14 +240,16 @@ class _Extraction:
             )
             return None
         if not looks_like_template(decoded.data):
-            self._unresolved(r, what, f"{path} is not a CloudFormation template")
+            self._unresolved(
+                r, what, f"{path} is not a CloudFormation template", Cause.NESTED_TEMPLATE_MISSING
+            )
             return None
         self.facts.included.append(path)
         return _Extraction(decoded, {}, self.ctx, prefix=f"{r.address}/", chain=self.chain, nested=True)
 
-    def _unresolved(self, r: _Resource, what: str, reason: str) -> None:
+    def _unresolved(self, r: _Resource, what: str, reason: str, cause: Cause) -> None:
         self.facts.unresolved.append(
-            Unresolved(what=what, reason=reason, span=self.span(r), address=r.address)
+            Unresolved(what=what, reason=reason, span=self.span(r), address=r.address, cause=cause)
         )
 
     def of_type(self, type_: str) -> list[_Resource]:
@@ -262,7 +282,9 @@ class _Extraction:
     def run(self) -> Facts:
         for r in self.of_type("AWS::EC2::VPC"):
             cidr = _str(
-                self.prop(r, "CidrBlock"), "CidrBlock is not set (an IPAM pool assigns it at deploy time)"
+                self.prop(r, "CidrBlock"),
+                "CidrBlock is not set (an IPAM pool assigns it at deploy time)",
+                Cause.AWS_CHOOSES,
             )
             self.facts.vpcs.append(VpcFact(r.address, _refs(r, "VpcId"), (cidr,), self.span(r)))
         for r in self.of_type("AWS::EC2::VPCCidrBlock"):
@@ -288,7 +310,11 @@ class _Extraction:
         vpc_id = self.prop(r, "VpcId")
         for i, vpc in enumerate(self.facts.vpcs):
             if any(same_ref(vpc_id, ref) for ref in vpc.refs):
-                cidr = _str(self.prop(r, "CidrBlock"), "CidrBlock is not set (an IPAM pool assigns it)")
+                cidr = _str(
+                    self.prop(r, "CidrBlock"),
+                    "CidrBlock is not set (an IPAM pool assigns it)",
+                    Cause.AWS_CHOOSES,
+                )
                 self.facts.vpcs[i] = VpcFact(vpc.address, vpc.refs, (*vpc.cidrs, cidr), vpc.span)
                 return
 
@@ -297,7 +323,11 @@ class _Extraction:
         if az is None:
             az = self.prop(r, "AvailabilityZoneId")
         az_value = (
-            Unknown("AvailabilityZone is not set: AWS chooses it at deploy", f"{r.address}.AvailabilityZone")
+            Unknown(
+                "AvailabilityZone is not set: AWS chooses it at deploy",
+                f"{r.address}.AvailabilityZone",
+                cause=Cause.AWS_CHOOSES,
+            )
             if az is None
             else _str(az, "")
         )
@@ -305,7 +335,9 @@ class _Extraction:
             address=r.address,
             refs=_refs(r, "SubnetId"),
             cidr=_str(
-                self.prop(r, "CidrBlock"), "CidrBlock is not set (an IPAM pool assigns it at deploy time)"
+                self.prop(r, "CidrBlock"),
+                "CidrBlock is not set (an IPAM pool assigns it at deploy time)",
+                Cause.AWS_CHOOSES,
             ),
             az=az_value,
             span=self.span(r, "CidrBlock"),
@@ -317,7 +349,7 @@ class _Extraction:
         # one, which is exactly the symbolic value Ref gives (key = logical ID).
         name_value = self.prop(r, "Name")
         name = (
-            Unknown("Name is not set: CloudFormation generates it", r.address)
+            Unknown("Name is not set: CloudFormation generates it", r.address, cause=Cause.AWS_CHOOSES)
             if name_value is None
             else _str(name_value, "")
         )
@@ -356,7 +388,10 @@ class _Extraction:
         if types_value is None and lt_type is not None:
             types_value, source = [lt_type], f"{template.address} InstanceType" if template else source
         elif types_value is None and lt_spec is not None and template is None:
-            types_value = Unknown("the node group's launch template is not declared in this template")
+            types_value = Unknown(
+                "the node group's launch template is not declared in this template",
+                cause=Cause.LAUNCH_TEMPLATE_NOT_DECLARED,
+            )
         elif types_value is None:
             types_value = [MNG_DEFAULT_INSTANCE_TYPE]
             source = "EKS default (t3.medium) for a node group without InstanceTypes"
@@ -369,15 +404,16 @@ class _Extraction:
         )
         name = self.prop(r, "NodegroupName")
         unset_scaling = "ScalingConfig is not set: EKS applies its own sizes"
+        eks_picks = Cause.AWS_CHOOSES
         return NodeGroupFact(
             address=r.address,
             name=_str(name, "") if name is not None else r.logical_id,
             kind="managed",
             cluster_ref=self.prop(r, "ClusterName"),
             instance_types=_instance_types(types_value),
-            min_size=_int(self.prop(r, "ScalingConfig", "MinSize"), unset_scaling),
-            max_size=_int(self.prop(r, "ScalingConfig", "MaxSize"), unset_scaling),
-            desired_size=_int(self.prop(r, "ScalingConfig", "DesiredSize"), unset_scaling),
+            min_size=_int(self.prop(r, "ScalingConfig", "MinSize"), unset_scaling, eks_picks),
+            max_size=_int(self.prop(r, "ScalingConfig", "MaxSize"), unset_scaling, eks_picks),
+            desired_size=_int(self.prop(r, "ScalingConfig", "DesiredSize"), unset_scaling, eks_picks),
             subnet_refs=_list(self.prop(r, "Subnets"), "Subnets is not set"),
             span=self.span(r),
             max_size_span=self.span(r, "ScalingConfig", "MaxSize"),
@@ -427,7 +463,9 @@ class _Extraction:
             source = f"{config.address} InstanceType"
         if types_value is None:
             types_value = Unknown(
-                "the Auto Scaling group's launch template or configuration is not declared here"
+                "the Auto Scaling group's launch template or configuration is not declared here",
+                # A declared one without an InstanceType (and no overrides) fails the ASG's creation.
+                cause=Cause.LAUNCH_TEMPLATE_NOT_DECLARED if config is None else Cause.INVALID,
             )
         name = self.prop(r, "AutoScalingGroupName")
         desired = self.prop(r, "DesiredCapacity")
@@ -495,9 +533,10 @@ class _Extraction:
             return self.ev.value({"Ref": m.group(1)}) if m else text
         clusters = self.of_type("AWS::EKS::Cluster")
         if len(clusters) == 1:
-            return Unknown("", clusters[0].address)
+            return Unknown("", clusters[0].address, cause=Cause.DEPLOY_TIME)
         return Unknown(
-            f"cannot tell which cluster the nodes of {r.address} join (no kubernetes.io/cluster tag)"
+            f"cannot tell which cluster the nodes of {r.address} join (no kubernetes.io/cluster tag)",
+            cause=Cause.CLUSTER_AMBIGUOUS,
         )
 
     def _addon(self, r: _Resource) -> CniSource:
@@ -513,25 +552,31 @@ class _Extraction:
 
 def _refs(r: _Resource, *attrs: str) -> tuple[Value, ...]:
     """What other resources see: ``Ref`` (key = logical ID) and each ``Fn::GetAtt`` attribute."""
-    attributes = [Unknown("assigned at deploy time", f"{r.address}.{a}") for a in attrs]
-    return (Unknown("assigned at deploy time", r.address), *attributes)
+    attributes = [
+        Unknown("assigned at deploy time", f"{r.address}.{a}", cause=Cause.DEPLOY_TIME) for a in attrs
+    ]
+    return (Unknown("assigned at deploy time", r.address, cause=Cause.DEPLOY_TIME), *attributes)
 
 
-def _str(v: Value, unset: str) -> str | Unknown:
+# The readers below take what an unset property means: ``unset`` says why for people, and
+# ``unset_cause`` for EKSIP002's advice (a required property left out fails the deploy: INVALID).
+
+
+def _str(v: Value, unset: str, unset_cause: Cause = Cause.INVALID) -> str | Unknown:
     if isinstance(v, (str, Unknown)):
         return v
     if v is None:
-        return Unknown(unset or "not set")
+        return Unknown(unset or "not set", cause=unset_cause)
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return str(v)
-    return Unknown(f"expected a string, found {v!r}")
+    return Unknown(f"expected a string, found {v!r}", cause=Cause.INVALID)
 
 
-def _int(v: Value, unset: str) -> int | Unknown:
+def _int(v: Value, unset: str, unset_cause: Cause = Cause.INVALID) -> int | Unknown:
     if isinstance(v, Unknown):
         return v
     if isinstance(v, bool):
-        return Unknown(f"expected a whole number, found {v!r}")
+        return Unknown(f"expected a whole number, found {v!r}", cause=Cause.INVALID)
     if isinstance(v, int):
         return v
     if isinstance(v, float) and v.is_integer():
@@ -539,25 +584,29 @@ def _int(v: Value, unset: str) -> int | Unknown:
     if isinstance(v, str) and v.strip().isdigit():
         return int(v)
     if v is None:
-        return Unknown(unset)
-    return Unknown(f"expected a whole number, found {v!r}")
+        return Unknown(unset, cause=unset_cause)
+    return Unknown(f"expected a whole number, found {v!r}", cause=Cause.INVALID)
 
 
-def _list(v: Value, unset: str) -> tuple[Value, ...] | Unknown:
+def _list(v: Value, unset: str, unset_cause: Cause = Cause.INVALID) -> tuple[Value, ...] | Unknown:
     if isinstance(v, Unknown):
         return v
     if isinstance(v, list):
         return tuple(v)
     if v is None:
-        return Unknown(unset)
-    return Unknown(f"expected a list, found {v!r}")
+        return Unknown(unset, cause=unset_cause)
+    return Unknown(f"expected a list, found {v!r}", cause=Cause.INVALID)
 
 
 def _subnet_list(v: Value) -> tuple[Value, ...] | Unknown:
     # VPCZoneIdentifier is a list, but templates also pass one comma-joined string.
     if isinstance(v, str):
         return tuple(s.strip() for s in v.split(",") if s.strip())
-    return _list(v, "VPCZoneIdentifier is not set (the ASG uses AvailabilityZones in the default VPC)")
+    return _list(
+        v,
+        "VPCZoneIdentifier is not set (the ASG uses AvailabilityZones in the default VPC)",
+        Cause.AWS_CHOOSES,
+    )
 
 
 def _instance_types(v: Value) -> tuple[str, ...] | Unknown:
@@ -567,6 +616,8 @@ def _instance_types(v: Value) -> tuple[str, ...] | Unknown:
     out = []
     for item in items:
         if not isinstance(item, str):
-            return item if isinstance(item, Unknown) else Unknown(f"instance type {item!r} is not a string")
+            if isinstance(item, Unknown):
+                return item
+            return Unknown(f"instance type {item!r} is not a string", cause=Cause.INVALID)
         out.append(item)
-    return tuple(out) if out else Unknown("InstanceTypes is empty")
+    return tuple(out) if out else Unknown("InstanceTypes is empty", cause=Cause.INVALID)

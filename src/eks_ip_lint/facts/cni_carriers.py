@@ -23,7 +23,7 @@ from eks_ip_lint.facts.cni_config import parse_configuration_values
 from eks_ip_lint.facts.model import CniSource, EniConfigFact, Facts, Unresolved
 from eks_ip_lint.facts.tf_values import as_str
 from eks_ip_lint.terraform.resource_instance import ResourceInstance
-from eks_ip_lint.values import Unknown, Value, first_unknown
+from eks_ip_lint.values import Cause, Unknown, Value, first_unknown
 
 CHART = "aws-vpc-cni"
 _SET_ENV = re.compile(
@@ -41,6 +41,7 @@ def _link(inst: ResourceInstance, cluster_ref: Value, facts: Facts, what: str) -
             f"{what} does not name its cluster and this unit declares {len(facts.clusters)} clusters",
             inst.span,
             inst.address,
+            cause=Cause.CLUSTER_AMBIGUOUS,
         )
     )
     return False
@@ -60,7 +61,7 @@ def helm_release(inst: ResourceInstance, cluster_ref: Value, facts: Facts) -> No
         parsed = parse_configuration_values(doc)
         if isinstance(parsed, Unknown):
             reason = f"a values document of {inst.address} is unknown: {parsed.reason}"
-            env = Unknown(reason, parsed.key, inst.span_of("values"))
+            env = Unknown(reason, parsed.key, inst.span_of("values"), cause=parsed.cause)
             break
         merged.update(parsed)
     else:
@@ -74,7 +75,9 @@ def helm_release(inst: ResourceInstance, cluster_ref: Value, facts: Facts) -> No
             continue
         value = entry.get("value")
         if isinstance(value, Unknown) or value is None:
-            env = Unknown(f"{inst.address} set {name} is unknown", None, inst.span_of("set"))
+            # A set entry needs a value: Helm refuses one without.
+            cause = value.cause if isinstance(value, Unknown) else Cause.INVALID
+            env = Unknown(f"{inst.address} set {name} is unknown", None, inst.span_of("set"), cause=cause)
             break
         assert isinstance(env, dict)
         env[name[4:]] = _env_string(value)
@@ -200,8 +203,9 @@ def _daemonset_env(doc: dict[str, Value]) -> dict[str, str] | Unknown:
         for item in env if isinstance(env, list) else []:
             if isinstance(item, dict) and isinstance(item.get("name"), str) and "value" in item:
                 value = item["value"]
-                if first_unknown(value) is not None:
-                    return Unknown(f"aws-node env {item['name']} is unknown")
+                inner = first_unknown(value)
+                if inner is not None:
+                    return Unknown(f"aws-node env {item['name']} is unknown", cause=inner.cause)
                 out[str(item["name"])] = _env_string(value)
     return out
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 
-from eks_ip_lint.values import Unknown, Value, first_unknown
+from eks_ip_lint.values import Cause, Unknown, Value, first_unknown
 
 
 def parse_configuration_values(raw: Value) -> dict[str, str] | Unknown:
     """The ``env`` map of a vpc-cni configuration document; {} when it sets no env."""
     if isinstance(raw, Unknown):
-        return Unknown(f"configuration_values is unknown: {raw.reason}", raw.key, raw.span)
+        return Unknown(f"configuration_values is unknown: {raw.reason}", raw.key, raw.span, cause=raw.cause)
     doc: object
     if isinstance(raw, dict):
         doc = raw
@@ -30,18 +30,23 @@ def parse_configuration_values(raw: Value) -> dict[str, str] | Unknown:
             if isinstance(doc, Unknown):
                 return doc
     else:
-        return Unknown(f"configuration_values must be a JSON or YAML string, found {type(raw).__name__}")
+        return Unknown(
+            f"configuration_values must be a JSON or YAML string, found {type(raw).__name__}",
+            cause=Cause.INVALID,
+        )
     if not isinstance(doc, dict):
-        return Unknown("configuration_values is not a JSON/YAML object")
+        return Unknown("configuration_values is not a JSON/YAML object", cause=Cause.INVALID)
     env = doc.get("env", {})
     if env is None:
         return {}
     if not isinstance(env, dict):
-        return Unknown("configuration_values.env is not a map")
+        cause = env.cause if isinstance(env, Unknown) else Cause.INVALID
+        return Unknown("configuration_values.env is not a map", cause=cause)
     out: dict[str, str] = {}
     for key, value in env.items():
-        if isinstance(value, Unknown) or first_unknown(value) is not None:
-            return Unknown(f"configuration_values.env.{key} is unknown")
+        inner = first_unknown(value)
+        if inner is not None:
+            return Unknown(f"configuration_values.env.{key} is unknown", cause=inner.cause)
         out[str(key)] = _as_env_string(value)
     return out
 
@@ -62,4 +67,6 @@ def _yaml(text: str) -> object:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1} of the document)" if mark is not None else ""
-        return Unknown(f"configuration_values is neither valid JSON nor valid YAML{where}")
+        return Unknown(
+            f"configuration_values is neither valid JSON nor valid YAML{where}", cause=Cause.INVALID
+        )

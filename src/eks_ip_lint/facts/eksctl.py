@@ -34,7 +34,7 @@ from eks_ip_lint.facts.model import (
 from eks_ip_lint.sources import fs, yaml_lines
 from eks_ip_lint.sources.lined import MAX_DOCUMENT_BYTES, DecodeProblem, LinedDocument
 from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value
 
 DEFAULT_NODE_TYPE = "m5.large"
 DEFAULT_NODE_COUNT = 2
@@ -90,9 +90,9 @@ class _Extraction:
         self.doc = doc
         self.data: dict[str, object] = doc.data if isinstance(doc.data, dict) else {}
         self.facts = Facts(unit=doc.path)
-        # kind ("private"/"public") -> subnets, or the reason none are known.
+        # kind ("private"/"public") -> subnets, or why none are known.
         self.subnets: dict[str, list[SubnetFact]] = {"private": [], "public": []}
-        self.no_subnets: str | None = None
+        self.no_subnets: Unknown | None = None
 
     def span(self, *path: str | int) -> SourceSpan:
         return SourceSpan(self.doc.path, self.doc.line(*path))
@@ -102,7 +102,9 @@ class _Extraction:
         self.facts.subnets.extend([*self.subnets["public"], *self.subnets["private"]])
         name = _get(self.data, "metadata", "name")
         cluster_name: str | Unknown = (
-            str(name) if isinstance(name, (str, int)) else Unknown("metadata.name is not set", CLUSTER_KEY)
+            str(name)
+            if isinstance(name, (str, int))
+            else Unknown("metadata.name is not set", CLUSTER_KEY, cause=Cause.INVALID)
         )
         family = _get(self.data, "kubernetesNetworkConfig", "ipFamily")
         all_refs: tuple[Value, ...] = tuple(
@@ -112,8 +114,8 @@ class _Extraction:
             ClusterFact(
                 address=f"ClusterConfig {cluster_name}" if isinstance(cluster_name, str) else "ClusterConfig",
                 name=cluster_name,
-                refs=(cluster_name, Unknown("", CLUSTER_KEY)),
-                subnet_refs=Unknown(self.no_subnets) if self.no_subnets else all_refs,
+                refs=(cluster_name, Unknown("", CLUSTER_KEY, cause=Cause.EKSCTL_CREATE_TIME)),
+                subnet_refs=self.no_subnets if self.no_subnets is not None else all_refs,
                 ip_family=str(family).lower() if isinstance(family, str) else "ipv4",
                 span=self.span("metadata"),
                 subnets_span=self.span("vpc"),
@@ -135,7 +137,7 @@ class _Extraction:
                 self.facts.cni_sources.append(
                     CniSource(
                         address=f"addons[{i}] vpc-cni",
-                        cluster_ref=Unknown("", CLUSTER_KEY),
+                        cluster_ref=Unknown("", CLUSTER_KEY, cause=Cause.EKSCTL_CREATE_TIME),
                         env={} if raw is None else parse_configuration_values(raw),
                         span=self.span("addons", i, "configurationValues"),
                         description=f"addons[{i}] vpc-cni configurationValues",
@@ -158,9 +160,10 @@ class _Extraction:
                         self._given_subnet(kind, str(key), spec if isinstance(spec, dict) else {})
                     )
         elif vpc_id is not None:
-            self.no_subnets = (
+            self.no_subnets = Unknown(
                 f"vpc.id {vpc_id} names an existing VPC without vpc.subnets: eksctl reads its subnets "
-                "from AWS at create time (list them under vpc.subnets with their cidr)"
+                "from AWS at create time (list them under vpc.subnets with their cidr)",
+                cause=Cause.EKSCTL_CREATE_TIME,
             )
         else:
             self._created_subnets(str(cidr) if cidr is not None else DEFAULT_VPC_CIDR)
@@ -169,9 +172,9 @@ class _Extraction:
             if cidr is not None
             else (DEFAULT_VPC_CIDR,)
             if vpc_id is None
-            else (Unknown("existing VPC"),)
+            else (Unknown("existing VPC", cause=Cause.EKSCTL_CREATE_TIME),)
         )
-        refs: tuple[Value, ...] = (Unknown("", "eksctl:vpc"),) + (
+        refs: tuple[Value, ...] = (Unknown("", "eksctl:vpc", cause=Cause.EKSCTL_CREATE_TIME),) + (
             (str(vpc_id),) if vpc_id is not None else ()
         )
         self.facts.vpcs.append(VpcFact("vpc", refs, cidrs, self.span("vpc")))
@@ -179,7 +182,7 @@ class _Extraction:
     def _given_subnet(self, kind: str, key: str, spec: dict[str, object]) -> SubnetFact:
         address = f"vpc.subnets.{kind}.{key}"
         sid, cidr, az = spec.get("id"), spec.get("cidr"), spec.get("az")
-        refs: tuple[Value, ...] = (Unknown("created by eksctl", address),) + (
+        refs: tuple[Value, ...] = (Unknown("created by eksctl", address, cause=Cause.EKSCTL_CREATE_TIME),) + (
             (str(sid),) if sid is not None else ()
         )
         az_value: str | Unknown
@@ -188,14 +191,19 @@ class _Extraction:
         elif sid is None:
             az_value = key  # "any unambiguous combination": a key without id or az is the AZ's name
         else:
-            az_value = Unknown(f"the AZ of subnet {sid} is read from AWS at create time", f"{address}.az")
+            az_value = Unknown(
+                f"the AZ of subnet {sid} is read from AWS at create time",
+                f"{address}.az",
+                cause=Cause.EKSCTL_CREATE_TIME,
+            )
         return SubnetFact(
             address=address,
             refs=refs,
             cidr=str(cidr)
             if cidr is not None
             else Unknown(
-                f"subnet {key} is given by id only: its CIDR is read from AWS at create time (add cidr: to it)"
+                f"subnet {key} is given by id only: its CIDR is read from AWS at create time (add cidr: to it)",
+                cause=Cause.EKSCTL_CREATE_TIME,
             ),
             az=az_value,
             span=self.span("vpc", "subnets", kind, key),
@@ -209,12 +217,16 @@ class _Extraction:
         else:
             # eksctl picks the region's AZs at create time: symbolic, but distinct.
             zones = [
-                Unknown("eksctl chooses the AZs at create time", f"eksctl:availabilityZones[{i}]")
+                Unknown(
+                    "eksctl chooses the AZs at create time",
+                    f"eksctl:availabilityZones[{i}]",
+                    cause=Cause.EKSCTL_CREATE_TIME,
+                )
                 for i in range(DEFAULT_ZONE_COUNT)
             ]
         result = split(vpc_cidr, len(zones))
         if isinstance(result, str):
-            self.no_subnets = result
+            self.no_subnets = Unknown(result, cause=Cause.INVALID)  # eksctl refuses the split
             return
         where = self.span("vpc", "cidr") if _get(self.data, "vpc", "cidr") is not None else self.span("vpc")
         for kind, cidrs in zip(("public", "private"), result, strict=True):
@@ -222,7 +234,13 @@ class _Extraction:
                 label = zone if isinstance(zone, str) else f"availabilityZones[{zones.index(zone)}]"
                 address = f"vpc.subnets.{kind}.{label}"
                 self.subnets[kind].append(
-                    SubnetFact(address, (Unknown("created by eksctl", address),), block, zone, where)
+                    SubnetFact(
+                        address,
+                        (Unknown("created by eksctl", address, cause=Cause.EKSCTL_CREATE_TIME),),
+                        block,
+                        zone,
+                        where,
+                    )
                 )
 
     # --- node groups ----------------------------------------------------------------------------
@@ -250,7 +268,7 @@ class _Extraction:
             address=f"{section}.{label}",
             name=label,
             kind=kind,
-            cluster_ref=Unknown("", CLUSTER_KEY),
+            cluster_ref=Unknown("", CLUSTER_KEY, cause=Cause.EKSCTL_CREATE_TIME),
             instance_types=types,
             min_size=min_size,
             max_size=max_size,
@@ -273,7 +291,8 @@ class _Extraction:
     ) -> tuple[tuple[str, ...] | Unknown, str]:
         if ng.get("instanceSelector") is not None:
             return Unknown(
-                "instanceSelector picks instance types at create time (list them in instanceTypes)"
+                "instanceSelector picks instance types at create time (list them in instanceTypes)",
+                cause=Cause.EKSCTL_CREATE_TIME,
             ), ""
         many = ng.get("instanceTypes") or _get(ng, "instancesDistribution", "instanceTypes")
         if isinstance(many, list) and many:
@@ -282,14 +301,17 @@ class _Extraction:
         if isinstance(one, str) and one != "mixed":
             return (one,), f"{section}.{label} instanceType"
         if ng.get("launchTemplate") is not None:
-            return Unknown("the instance type is in a launch template eksctl reads at create time"), ""
+            return Unknown(
+                "the instance type is in a launch template eksctl reads at create time",
+                cause=Cause.LAUNCH_TEMPLATE_NOT_DECLARED,
+            ), ""
         return (
             DEFAULT_NODE_TYPE,
         ), f"eksctl default ({DEFAULT_NODE_TYPE}) for a node group without instanceType"
 
     def _group_subnets(self, ng: dict[str, object]) -> tuple[Value, ...] | Unknown:
-        if self.no_subnets:
-            return Unknown(self.no_subnets)
+        if self.no_subnets is not None:
+            return self.no_subnets
         kind = "private" if ng.get("privateNetworking") is True else "public"
         pool = self.subnets[kind]
         wanted = ng.get("subnets")
@@ -303,7 +325,10 @@ class _Extraction:
         if isinstance(zones, list) and zones:
             pool = [s for s in pool if s.az in [str(z) for z in zones]]
         if not pool:
-            return Unknown(f"no {kind} subnets for this node group (privateNetworking selects private ones)")
+            return Unknown(
+                f"no {kind} subnets for this node group (privateNetworking selects private ones)",
+                cause=Cause.INVALID,
+            )
         return tuple(s.refs[0] for s in pool)
 
     def _named_subnet(self, name: str, kind: str) -> SubnetFact | None:
@@ -320,7 +345,7 @@ def _sizes(ng: dict[str, object]) -> tuple[int | Unknown, int | Unknown, int | U
     raw = {k: ng.get(k) for k in ("minSize", "maxSize", "desiredCapacity")}
     for k, v in raw.items():
         if v is not None and not isinstance(v, int):
-            bad = Unknown(f"{k} is {v!r}, not a whole number")
+            bad = Unknown(f"{k} is {v!r}, not a whole number", cause=Cause.INVALID)
             return bad, bad, bad
     desired, min_v, max_v = raw["desiredCapacity"], raw["minSize"], raw["maxSize"]
     assert desired is None or isinstance(desired, int)

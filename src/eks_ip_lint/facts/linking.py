@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from eks_ip_lint.facts.model import CniSource, Facts, Unresolved, same_ref
+from eks_ip_lint.values import Cause
 
 
 def link_across_units(units: Sequence[Facts]) -> dict[int, Facts]:
@@ -48,6 +49,7 @@ def link_across_units(units: Sequence[Facts]) -> dict[int, Facts]:
                         f"({', '.join(units[j].unit for j in targets)}), so this add-on is applied to none of them",
                         src.span,
                         src.address,
+                        cause=Cause.CLUSTER_AMBIGUOUS,
                     )
                 )
     return {

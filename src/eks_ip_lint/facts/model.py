@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value
 
 
 def same_ref(a: Value, b: Value) -> bool:
@@ -120,6 +120,9 @@ class Unresolved:
     span: SourceSpan
     address: str | None = None
     cluster_ref: Value = None
+    # What made it unknown (the cause of the Unknown it reports): EKSIP002's advice is chosen by it.
+    # Keyword-only, so the positional fields above keep their places.
+    cause: Cause = field(kw_only=True)
 
 
 @dataclass(frozen=True)

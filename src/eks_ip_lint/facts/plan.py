@@ -33,7 +33,7 @@ from eks_ip_lint.sources.lined import DecodeProblem
 from eks_ip_lint.sources.plan_json import PlanDocument, decode
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform.resource_instance import ResourceInstance
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value
 
 # Arguments that are lists even when their references resolve to one value.
 _LIST_ARGUMENTS = frozenset(
@@ -175,7 +175,9 @@ class _Plan:
         attr = path.rsplit(".", maxsplit=1)[-1].split("[", maxsplit=1)[0]
         if resolved:
             return resolved if len(resolved) > 1 or attr in _LIST_ARGUMENTS else resolved[0]
-        return Unknown(f"{r.address}.{path} is known only after apply", f"{r.address}.{path}")
+        return Unknown(
+            f"{r.address}.{path} is known only after apply", f"{r.address}.{path}", cause=Cause.APPLY_TIME
+        )
 
     # --- configuration references --------------------------------------------------------------
 
@@ -238,7 +240,9 @@ class _Plan:
         raw = self.raw.get(address)
         if raw is not None and isinstance(raw.values.get(attr), str | int | float | bool):
             return _plain(raw.values[attr])
-        return Unknown(f"{address}.{attr} is known only after apply", f"{address}.{attr}")
+        return Unknown(
+            f"{address}.{attr} is known only after apply", f"{address}.{attr}", cause=Cause.APPLY_TIME
+        )
 
     def _resolve_output(self, call: str, output: str, prefix: str, depth: int) -> list[Value]:
         child_prefix = f"{prefix}module.{call}."

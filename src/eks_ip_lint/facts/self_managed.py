@@ -25,7 +25,7 @@ from eks_ip_lint.facts.tf_values import (
 )
 from eks_ip_lint.terraform.registry.eks import SYNTHETIC_CLUSTER_ARG
 from eks_ip_lint.terraform.resource_instance import ResourceInstance
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value
 
 _CLUSTER_TAG = re.compile(r"^kubernetes\.io/cluster/(.+)$")
 _BOOTSTRAP = re.compile(r"bootstrap\.sh\s+['\"]?([A-Za-z0-9][A-Za-z0-9_-]*)")
@@ -51,9 +51,13 @@ def node_group(
         types_value = [template.values["instance_type"]]
         source = f"{template.address} instance_type"
     elif template is None:
-        types_value = Unknown(f"{inst.address}: its launch template is not declared in this configuration")
+        types_value = Unknown(
+            f"{inst.address}: its launch template is not declared in this configuration",
+            cause=Cause.LAUNCH_TEMPLATE_NOT_DECLARED,
+        )
     else:
-        types_value = Unknown(f"{template.address} sets no instance_type")
+        # An Auto Scaling group cannot launch from a template without an instance type.
+        types_value = Unknown(f"{template.address} sets no instance_type", cause=Cause.INVALID)
     user_data = template.values.get("user_data") if template is not None else None
     return NodeGroupFact(
         address=inst.address,
@@ -64,7 +68,8 @@ def node_group(
         min_size=as_int(inst.values.get("min_size")),
         max_size=as_int(inst.values.get("max_size")),
         desired_size=as_int(inst.values.get("desired_capacity", inst.values.get("min_size"))),
-        subnet_refs=as_list(inst.values.get("vpc_zone_identifier")),
+        # Left out, the group launches in its availability_zones' default subnets.
+        subnet_refs=as_list(inst.values.get("vpc_zone_identifier"), Cause.AWS_CHOOSES),
         span=inst.span,
         max_size_span=inst.span_of("max_size"),
         instance_types_span=inst.span_of("mixed_instances_policy", "launch_template", "launch_configuration"),

@@ -38,7 +38,7 @@ from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.module import ModuleEvaluation
 from eks_ip_lint.terraform.module_calls import all_calls
 from eks_ip_lint.terraform.resource_instance import ResourceInstance
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value
 
 # AWS EKS API CreateNodegroup: "instanceTypes ... If you don't specify, the default is t3.medium"
 # (used only when neither the node group nor its launch template names a type).
@@ -55,7 +55,7 @@ def extract(module: ModuleEvaluation, unit: str) -> Facts:
     facts = Facts(unit=unit)
     tree = _Tree(module)
     for note in tree.notes:
-        facts.unresolved.append(Unresolved(note.what, note.reason, note.span, note.address))
+        facts.unresolved.append(Unresolved(note.what, note.reason, note.span, note.address, cause=note.cause))
     for child in tree.modules[1:]:
         for err in child.source.errors:
             facts.problems.append(InputProblem(err.message, SourceSpan(err.path, err.line)))
@@ -68,11 +68,7 @@ def from_instances(facts: Facts, of_type: Callable[[str], list[ResourceInstance]
     instances of resource type ``t`` (evaluated HCL, a registry model's, or a plan's)."""
     launch_templates = of_type("aws_launch_template")
     for inst in of_type("aws_vpc"):
-        facts.vpcs.append(
-            VpcFact(
-                inst.address, computed_refs(inst, "id"), (as_str(inst.values.get("cidr_block")),), inst.span
-            )
-        )
+        facts.vpcs.append(VpcFact(inst.address, computed_refs(inst, "id"), (_cidr(inst),), inst.span))
     for inst in of_type("aws_vpc_ipv4_cidr_block_association"):
         _attach_secondary_cidr(facts, inst)
     for inst in of_type("aws_subnet"):
@@ -105,6 +101,11 @@ def from_instances(facts: Facts, of_type: Callable[[str], list[ResourceInstance]
     return facts
 
 
+def _cidr(inst: ResourceInstance) -> str | Unknown:
+    """``cidr_block`` of a VPC, CIDR association or subnet: left out, an IPAM pool assigns it."""
+    return as_str(inst.values.get("cidr_block"), Cause.AWS_CHOOSES)
+
+
 class _Tree:
     """A root module and every module below it: evaluated ones and registry models' resources."""
 
@@ -124,7 +125,7 @@ def _instances(tree: _Tree, type_: str, facts: Facts) -> list[ResourceInstance]:
             try:
                 found = module.instances(type_, name)
             except EvalError as exc:
-                found = Unknown(str(exc))
+                found = Unknown(str(exc), cause=Cause.INVALID)
             if isinstance(found, Unknown):
                 facts.unresolved.append(
                     Unresolved(
@@ -132,6 +133,7 @@ def _instances(tree: _Tree, type_: str, facts: Facts) -> list[ResourceInstance]:
                         reason=found.reason,
                         span=found.span or SourceSpan(placed.path, placed.block.line),
                         address=f"{module.address_prefix}{type_}.{name}",
+                        cause=found.cause,
                     )
                 )
                 continue
@@ -144,9 +146,7 @@ def _attach_secondary_cidr(facts: Facts, inst: ResourceInstance) -> None:
     vpc_id = inst.values.get("vpc_id")
     for i, vpc in enumerate(facts.vpcs):
         if any(same_ref(vpc_id, r) for r in vpc.refs):
-            facts.vpcs[i] = VpcFact(
-                vpc.address, vpc.refs, (*vpc.cidrs, as_str(inst.values.get("cidr_block"))), vpc.span
-            )
+            facts.vpcs[i] = VpcFact(vpc.address, vpc.refs, (*vpc.cidrs, _cidr(inst)), vpc.span)
             return
 
 
@@ -157,13 +157,17 @@ def _subnet(inst: ResourceInstance) -> SubnetFact:
     az_value: str | Unknown
     if az is None:
         # AWS picks an AZ at apply time; each such subnet is its own (unknown) AZ.
-        az_value = Unknown("availability_zone is not set: AWS chooses it at apply", f"{inst.address}.az")
+        az_value = Unknown(
+            "availability_zone is not set: AWS chooses it at apply",
+            f"{inst.address}.az",
+            cause=Cause.AWS_CHOOSES,
+        )
     else:
         az_value = as_str(az)
     return SubnetFact(
         address=inst.address,
         refs=computed_refs(inst, "id"),
-        cidr=as_str(inst.values.get("cidr_block")),
+        cidr=_cidr(inst),
         az=az_value,
         span=inst.span_of("cidr_block"),
         vpc_ref=inst.values.get("vpc_id"),
@@ -181,7 +185,11 @@ def _cluster(inst: ResourceInstance) -> ClusterFact:
         address=inst.address,
         name=name,
         refs=refs,
-        subnet_refs=as_list(vpc_config.get("subnet_ids")) if vpc_config else Unknown("vpc_config is not set"),
+        subnet_refs=(
+            as_list(vpc_config.get("subnet_ids"))
+            if vpc_config
+            else Unknown("vpc_config is not set", cause=Cause.INVALID)  # a required block
+        ),
         ip_family=as_str(ip_family if ip_family is not None else "ipv4"),
         span=inst.span,
         subnets_span=inst.span_of("vpc_config.subnet_ids"),
@@ -200,7 +208,10 @@ def _node_group(
         types_value = [template.values["instance_type"]]
         types_source = f"{template.address} instance_type"
     elif types_value is None and lt_ref and template is None:
-        types_value = Unknown("the node group's launch template is not declared in this configuration")
+        types_value = Unknown(
+            "the node group's launch template is not declared in this configuration",
+            cause=Cause.LAUNCH_TEMPLATE_NOT_DECLARED,
+        )
     elif types_value is None:
         types_value = [MNG_DEFAULT_INSTANCE_TYPE]
         types_source = "EKS default (t3.medium) for a node group without instance_types"

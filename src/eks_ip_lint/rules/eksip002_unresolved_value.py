@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from eks_ip_lint.capacity.analysis import UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
-from eks_ip_lint.values import Unknown
+from eks_ip_lint.values import Cause, Unknown
 
 META = RuleMeta(
     id="EKSIP002",
@@ -17,29 +17,34 @@ META = RuleMeta(
 )
 
 
-def how_to_supply(reason: str) -> str:
-    """The concrete way to make this value known, chosen by what made it unknown."""
-    hints = (
-        ("has no default and no value was given", "give the variable a value: --var NAME=VALUE, a --var-file, or a terraform.tfvars file"),
-        ("(--parameter", "give the parameter a value: --parameter NAME=VALUE or --parameters-file FILE"),
-        ("pass it as a parameter", "give it with --parameter (pseudo parameters too: --parameter AWS::Region=eu-west-1)"),
-        ("Fn::ImportValue", "pass the exported value to this template as a parameter, or analyse the exporting stack with it"),
-        ("--nested-template", "give the nested stack's template from disk: --nested-template STACK=PATH (its logical ID or TemplateURL), so it is analysed with its parent"),
-        ("includes itself through nested stacks", "point TemplateURL at the intended template: this one nests itself, which CloudFormation cannot create"),
-        ("does not exist)", "fix TemplateURL: a local path is relative to the template that declares the stack"),
-        ("nested stack", "analyse the nested template's file on its own, or pass the value in as a parameter"),
-        ("is not on disk", "run terraform init so the module is under .terraform/modules, or pass its outputs in through variables"),
-        ("data.", "eks-ip-lint runs without provider credentials, so data sources are unknown to it: write the value (or a variable holding it) in place of the data source where the capacity depends on it"),
-        ("not declared in this", "these subnets are created outside this configuration, so their CIDRs cannot be read from it: declare them here as aws_subnet resources to have this node group checked"),
-        ("ENIConfig", "declare that AZ's ENIConfig (and its subnet) in the analysed configuration, or check ENI_CONFIG_LABEL_DEF: ENIConfigs are matched to AZs by name"),
-        ("eksctl", "set the value explicitly in the ClusterConfig (for example vpc.subnets with cidr and az)"),
-    )  # fmt: skip
-    for needle, hint in hints:
-        if needle in reason:
-            return hint
-    return (
-        "replace the expression by a value known before deployment, or pass it in as a variable or parameter"
-    )
+# What to do about a value that cannot be known statically, by what made it unknown (Cause).
+# One entry per member (tests/rules/test_eksip002_advice.py checks that).
+_REPLACE_EXPRESSION = (
+    "replace the expression by a value known before deployment, or pass it in as a variable or parameter"
+)
+ADVICE: Mapping[Cause, str] = {
+    Cause.VARIABLE_UNSET: "give the variable a value: --var NAME=VALUE, a --var-file, or a terraform.tfvars file",
+    Cause.APPLY_TIME: _REPLACE_EXPRESSION,
+    Cause.DATA_SOURCE: "eks-ip-lint runs without provider credentials, so data sources are unknown to it: write the value (or a variable holding it) in place of the data source where the capacity depends on it",
+    Cause.MODULE_NOT_ON_DISK: "run terraform init so the module is under .terraform/modules, or pass its outputs in through variables",
+    Cause.UNSUPPORTED: _REPLACE_EXPRESSION,
+    Cause.FILE_NOT_READ: "keep the file in the module's directory, readable and under 1 MiB, so eks-ip-lint reads it, or write its content in place of the file() call",
+    Cause.PARAMETER_UNSET: "give the parameter a value: --parameter NAME=VALUE or --parameters-file FILE",
+    Cause.PSEUDO_PARAMETER: "give it with --parameter (pseudo parameters too: --parameter AWS::Region=eu-west-1)",
+    Cause.DEPLOY_TIME: _REPLACE_EXPRESSION,
+    Cause.IMPORT_VALUE: "pass the exported value to this template as a parameter, or analyse the exporting stack with it",
+    Cause.NESTED_TEMPLATE_NOT_GIVEN: "give the nested stack's template from disk: --nested-template STACK=PATH (its logical ID or TemplateURL), so it is analysed with its parent",
+    Cause.NESTED_TEMPLATE_CYCLE: "point TemplateURL at the intended template: this one nests itself, which CloudFormation cannot create",
+    Cause.NESTED_TEMPLATE_MISSING: "fix TemplateURL: a local path is relative to the template that declares the stack",
+    Cause.NESTED_TOO_DEEP: "analyse the nested template's file on its own, or pass the value in as a parameter",
+    Cause.EKSCTL_CREATE_TIME: "set the value explicitly in the ClusterConfig (for example vpc.subnets with cidr and az)",
+    Cause.NOT_DECLARED: "these subnets are created outside this configuration, so their CIDRs cannot be read from it: declare them here (aws_subnet, AWS::EC2::Subnet, or vpc.subnets with a cidr) to have this node group checked",
+    Cause.LAUNCH_TEMPLATE_NOT_DECLARED: "declare the launch template in the analysed configuration (aws_launch_template, AWS::EC2::LaunchTemplate), or name the instance types on the node group itself, so its instance type can be read",
+    Cause.ENICONFIG_MISSING: "declare that AZ's ENIConfig (and its subnet) in the analysed configuration, or check ENI_CONFIG_LABEL_DEF: ENIConfigs are matched to AZs by name",
+    Cause.INVALID: "correct the value: as written, the deployment would reject it (the reason says why), so nothing that depends on it can be checked",
+    Cause.AWS_CHOOSES: "set it explicitly: left out, AWS chooses it when the resource is created, so it cannot be read before",
+    Cause.CLUSTER_AMBIGUOUS: "make the cluster explicit: a kubernetes.io/cluster/NAME tag on self-managed nodes, one cluster per root module (or template) for Kubernetes-side CNI settings, and cluster names that no other analysed root module reuses",
+}  # fmt: skip
 
 
 def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
@@ -57,7 +62,7 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
                 f"{u.what} cannot be known statically: {u.reason}",
                 u.span,
                 address=u.address,
-                fix=how_to_supply(u.reason),
+                fix=ADVICE[u.cause],
             )
         )
     for cluster in unit.clusters:
@@ -68,7 +73,7 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
                     "the chart defaults are assumed",
                     cluster.cni.unknown.span,
                     cluster=cluster.name,
-                    fix=how_to_supply(cluster.cni.unknown.reason),
+                    fix=ADVICE[cluster.cni.unknown.cause],
                 )
             )
         for g in cluster.node_groups:
@@ -89,7 +94,7 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
                         fact.span,
                         address=fact.address,
                         cluster=cluster.name,
-                        fix=how_to_supply(unknown.reason),
+                        fix=ADVICE[unknown.cause],
                     )
                 )
         if cluster.fact is not None and isinstance(cluster.fact.subnet_refs, Unknown):
@@ -100,7 +105,7 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
                     cluster.fact.subnets_span or cluster.span,
                     address=cluster.address,
                     cluster=cluster.name,
-                    fix=how_to_supply(cluster.fact.subnet_refs.reason),
+                    fix=ADVICE[cluster.fact.subnet_refs.cause],
                 )
             )
         for s in cluster.subnets:
@@ -111,7 +116,7 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
                         s.fact.span,
                         address=s.fact.address,
                         cluster=cluster.name,
-                        fix=how_to_supply(s.usable.reason),
+                        fix=ADVICE[s.usable.cause],
                     )
                 )
 
