@@ -240,10 +240,23 @@ class Config:
         return read(full, self.path)
 
     def attribute(self, name: str) -> tuple[Value, ast.Attribute] | None:
+        """A top-level attribute's value. An object written out (``inputs = { a = ..., b = ... }``)
+        is evaluated key by key, so one input that cannot be known leaves the others known."""
         attr = self.body.attributes.get(name)
         if attr is None:
             return None
-        return self.evaluator.eval_or_unknown(attr.expr), attr
+        expr = attr.expr
+        keys = [_literal_key(k) for k, _ in expr.items] if isinstance(expr, ast.ObjectExpr) else []
+        if isinstance(expr, ast.ObjectExpr) and all(k is not None for k in keys):
+            out: dict[str, Value] = {}
+            for key, (k, v) in zip(keys, expr.items, strict=True):
+                assert key is not None
+                value = self.evaluator.eval_or_unknown(v)
+                if isinstance(value, Unknown) and value.span is None:
+                    value = Unknown(value.reason, value.key, SourceSpan(self.path, k.line), cause=value.cause)
+                out[key] = value
+            return out, attr
+        return self.evaluator.eval_or_unknown(expr), attr
 
     def terraform_source(self) -> tuple[Value, int] | None:
         for block in self.body.blocks_of("terraform"):
@@ -264,6 +277,14 @@ class Config:
                 n: self.evaluator.eval_or_unknown(a.expr) for n, a in block.body.attributes.items()
             }
         return out
+
+
+def _literal_key(k: ast.Expr) -> str | None:
+    if isinstance(k, ast.Name):
+        return k.name
+    if isinstance(k, ast.Lit) and k.value is not None:
+        return convert.to_string(k.value)
+    return None
 
 
 def _materialize(v: Resolved) -> Value:
