@@ -22,6 +22,7 @@ node group of m5.large (3 ENIs x 10 IPv4 each), max 40, the CNI's defaults (WARM
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -124,3 +125,23 @@ def test_cli_from_the_root_and_from_the_unit_agree() -> None:
         return {"cluster": cluster, "rules": sorted(f["rule_id"] for f in doc["findings"])}
 
     assert run(TREE) == run(EKS)
+
+
+def test_cached_result_follows_a_change_to_a_file_the_unit_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """env.hcl is read by the vpc unit (the eks unit's dependency): editing it must reach the eks
+    unit's stored result (the unit cache logs every file the evaluation read)."""
+    monkeypatch.setenv("EKS_IP_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    copy = tmp_path / "tree"
+    shutil.copytree(TREE, copy)
+
+    def cidrs() -> list[object]:
+        units = lint(LintRequest(paths=(str(copy),), use_cache=True)).units
+        return [s.fact.cidr for u in units for c in u.capacity.clusters for s in c.subnets]
+
+    assert cidrs() == ["10.20.0.0/24", "10.20.1.0/24", "10.20.2.0/24"]
+    assert cidrs() == ["10.20.0.0/24", "10.20.1.0/24", "10.20.2.0/24"]  # served from the cache
+    env = copy / "live" / "prod" / "env.hcl"
+    env.write_text(env.read_text().replace("10.20.0.0/16", "10.30.0.0/16"))
+    assert cidrs() == ["10.30.0.0/24", "10.30.1.0/24", "10.30.2.0/24"]
