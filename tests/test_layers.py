@@ -33,6 +33,8 @@ LAYERS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("eks_ip_lint.terraform",), ("eks_ip_lint.cloudformation",)),
     # values -> facts, each with its file and line
     (("eks_ip_lint.facts",),),
+    # Terragrunt units: their configuration evaluated, their module's facts with their dependencies'
+    (("eks_ip_lint.terragrunt",),),
     # facts -> capacity (the VPC CNI model)
     (("eks_ip_lint.capacity",),),
     # capacity -> findings

@@ -46,7 +46,10 @@ def lint(
     """Analyse the units below ``request.paths`` with the rules ``policy`` enables, then apply its
     severities, inline suppressions and baseline."""
     policy = policy or Policy()
-    markers = {k.name: discover.Markers(k.markers, k.member_suffixes) for k in DIRECTORY_KINDS}
+    markers = {
+        k.name: discover.Markers(k.markers, k.member_suffixes, k.users, k.user_suffixes)
+        for k in DIRECTORY_KINDS
+    }
     found = discover.scan(request.paths, markers)
     with parse_cache.scope(request.use_cache):
         with fs.session():
@@ -90,12 +93,22 @@ class _Run:
             self.progress.start(total)
         try:
             for kind in DIRECTORY_KINDS:
-                dirs = found.dirs[kind.name]
-                for d in dirs:
+                for d in found.dirs[kind.name]:
                     self._directory_entry(kind, d)
                     if self.progress is not None:
                         self.progress.step(d)
+            # A source another source of its kind calls, or another kind's source uses (a Terragrunt
+            # unit's module), is analysed through that source only.
+            used = {
+                k.name: {
+                    os.path.join(d, u) for d in found.dirs[k.name] for u in self._directory_entry(k, d).uses
+                }
+                for k in DIRECTORY_KINDS
+            }
+            for kind in DIRECTORY_KINDS:
+                dirs = found.dirs[kind.name]
                 called = {os.path.join(d, c) for d in dirs for c in self._directory_entry(kind, d).calls}
+                called |= {p for name, paths in used.items() if name != kind.name for p in paths}
                 for root in discover.roots(dirs, called):
                     units.extend(self._directory_units(kind, root))
         finally:
@@ -140,6 +153,7 @@ class _Run:
             with fs.recording(entry.log):
                 self.sources[key] = kind.read(directory)
             entry.calls = kind.calls(self.sources[key])
+            entry.uses = kind.uses(self.sources[key])
             self._keep(key, entry)
         return entry
 

@@ -81,6 +81,7 @@ class StoredUnit:
 class Entry:
     log: list[fs.Op]
     calls: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()  # other kinds' sources analysed through this one (DirectoryKind.uses)
     units: list[StoredUnit] | None = None
 
 

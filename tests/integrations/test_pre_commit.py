@@ -164,11 +164,20 @@ def test_manifest_declares_the_terraform_hook() -> None:
         "a/b.auto.tfvars",
         "x/main.tf.json",
         "terraform.tfvars.json",
+        "live/prod/eks/terragrunt.hcl",  # Terragrunt: the unit, and the files units include or read
+        "live/root.hcl",
+        "live/prod/env.hcl",
     ):
         assert files.search(name) and not exclude.search(name), name
     for name in ("main.tfstate", "x.tf.bak", "notes.md", "variables.json", "main.tf.json.bak", "tf"):
         assert not files.search(name), name
-    for name in (".terraform/modules/m/main.tf", "infra/.terraform/modules/m/main.tf"):
+    for name in (
+        ".terraform/modules/m/main.tf",
+        "infra/.terraform/modules/m/main.tf",
+        "live/eks/.terragrunt-cache/a/b/main.tf",
+        ".terraform.lock.hcl",
+        "infra/.terraform.lock.hcl",
+    ):
         assert exclude.search(name), name
 
 

@@ -53,6 +53,18 @@ class DirectoryKind:
     ahead: Callable[[str], Sequence[tuple[str, str]]]
     # Whether a CNI add-on of one unit may configure a cluster of another unit of the run.
     links_cni: bool = False
+    # The directories, relative to it as written, of *other* kinds' sources that a source analyses
+    # through itself (a Terragrunt unit's Terraform module, evaluated with the unit's inputs):
+    # they are not roots of those kinds.
+    uses: Callable[[Any], tuple[str, ...]] = lambda source: ()
+    # For files named on the command line (a pre-commit hook's changed files): the directories of
+    # this kind's sources that read any of them (the units that include a changed root.hcl), or
+    # None when a member file simply stands for its directory. Files ending in member_suffixes go
+    # through it instead of standing for their own directory.
+    users: Callable[[Sequence[str]], list[str]] | None = None
+    # Files named on the command line, beyond member_suffixes, whose users are looked for (the .tf
+    # files of a module some unit uses).
+    user_suffixes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

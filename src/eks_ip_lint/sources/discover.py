@@ -12,7 +12,7 @@ never entered.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from eks_ip_lint.errors import UsageError
@@ -31,8 +31,13 @@ class Markers:
 
     # A directory holding a file whose name ends so is a source.
     markers: tuple[str, ...]
-    # A file named on the command line that ends so stands for its directory.
+    # A file named on the command line that ends so stands for its directory (or, with users, for
+    # the sources that read it).
     members: tuple[str, ...]
+    # The source directories that read files named on the command line (DirectoryKind.users).
+    users: Callable[[Sequence[str]], list[str]] | None = None
+    # Other files named on the command line whose users are looked for (a module's .tf files).
+    user_suffixes: tuple[str, ...] = ()
 
 
 def _dirs(root: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
@@ -81,13 +86,20 @@ def scan(paths: Iterable[str], kinds: Mapping[str, Markers]) -> Scan:
             seen.add(item)
             out.append(item)
 
+    used_files: dict[str, list[str]] = {}  # per kind with users: the named files to look up
     for p in paths:
         if not os.path.exists(p):
             raise UsageError(f"{p}: no such file or directory")
         if os.path.isfile(p):
             owners = [k for k, m in kinds.items() if p.endswith(m.members)]
             for kind in owners:
-                add(dirs[kind], seen_dirs[kind], os.path.dirname(p) or ".")
+                if kinds[kind].users is None:
+                    add(dirs[kind], seen_dirs[kind], os.path.dirname(p) or ".")
+            for kind, m in kinds.items():
+                if m.users is not None and (
+                    kind in owners or (m.user_suffixes and p.endswith(m.user_suffixes))
+                ):
+                    used_files.setdefault(kind, []).append(p)
             if not owners and not p.endswith((*members, *NOT_DOCUMENTS)):
                 add(documents, seen_documents, p)
             continue
@@ -99,6 +111,11 @@ def scan(paths: Iterable[str], kinds: Mapping[str, Markers]) -> Scan:
             for e in files:
                 if _is_document(e.name):
                     add(documents, seen_documents, e.path)
+    for kind, named in used_files.items():
+        users = kinds[kind].users
+        assert users is not None
+        for d in users(named):
+            add(dirs[kind], seen_dirs[kind], d)
     return Scan(dirs, documents)
 
 
