@@ -24,7 +24,7 @@ from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform import convert
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.evaluator import Evaluator, Lazy, Resolved
-from eks_ip_lint.terraform.module import read_text
+from eks_ip_lint.terraform.module_source import read_text
 from eks_ip_lint.terragrunt import paths
 from eks_ip_lint.terragrunt.context import MERGE_STRATEGIES, Context, Dependency, Include, Session
 from eks_ip_lint.terragrunt.functions import TerragruntEvaluator

@@ -32,7 +32,7 @@ from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.terraform import convert
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.evaluator import Evaluator, Resolved, Scope
-from eks_ip_lint.terraform.module import read_text
+from eks_ip_lint.terraform.module_source import read_text
 from eks_ip_lint.terragrunt import paths
 from eks_ip_lint.terragrunt.context import MAX_NESTING, Context
 from eks_ip_lint.values import Cause, Unknown, Value, first_unknown

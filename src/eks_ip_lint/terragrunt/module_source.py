@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from eks_ip_lint.sources import fs
 from eks_ip_lint.terraform import registry
-from eks_ip_lint.terraform.module import tf_files
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.terraform.module_source import tf_files
+from eks_ip_lint.values import Cause, Unknown, Value
 
 CACHE_DIR = ".terragrunt-cache"
 _PUBLIC_REGISTRIES = ("", "registry.terraform.io", "registry.opentofu.org")
@@ -36,6 +36,7 @@ class ModuleRef:
     registry_source: str = ""  # for registry: the module source a module block would name
     version: str | None = None
     reason: str = ""  # for unknown
+    cause: Cause = Cause.MODULE_NOT_ON_DISK  # for unknown: what made it so
 
 
 def split_subdir(source: str) -> tuple[str, str]:
@@ -56,9 +57,13 @@ def resolve(source: Value, unit_dir: str, input_names: Iterable[str]) -> ModuleR
     if source is None:
         return ModuleRef("local", "", directory=unit_dir)
     if isinstance(source, Unknown):
-        return ModuleRef("unknown", "", reason=f"the terraform source is unknown: {source.reason}")
+        return ModuleRef(
+            "unknown", "", reason=f"the terraform source is unknown: {source.reason}", cause=source.cause
+        )
     if not isinstance(source, str):
-        return ModuleRef("unknown", str(source), reason="the terraform source is not a string")
+        return ModuleRef(
+            "unknown", str(source), reason="the terraform source is not a string", cause=Cause.INVALID
+        )
     names = list(input_names)
     root, sub = split_subdir(source)
     if source.startswith((".", "/")) or (len(source) > 1 and source[1] == ":"):

@@ -39,7 +39,8 @@ from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.sources.parse_cache import cached_parse
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform.evaluator import Lazy, Resolved
-from eks_ip_lint.terraform.module import ModuleEvaluation, ModuleSource, PlacedBlock, read_text, tf_files
+from eks_ip_lint.terraform.module import ModuleEvaluation
+from eks_ip_lint.terraform.module_source import ModuleSource, PlacedBlock, read_text, tf_files
 from eks_ip_lint.terraform.variable_inputs import VariableInputs
 from eks_ip_lint.terragrunt import module_source, paths
 from eks_ip_lint.terragrunt.config import Config
@@ -151,7 +152,10 @@ class UnitEvaluator:
         if ref.kind == "unknown":
             unit.facts.unresolved.append(
                 Unresolved(
-                    f"the Terraform module of the Terragrunt unit {self.directory}", ref.reason, source_span
+                    f"the Terraform module of the Terragrunt unit {self.directory}",
+                    ref.reason,
+                    source_span,
+                    cause=ref.cause,
                 )
             )
         elif ref.kind == "registry":
@@ -168,7 +172,10 @@ class UnitEvaluator:
         if inputs.unknown is not None and not inputs.values:
             unit.facts.unresolved.append(
                 Unresolved(
-                    f"the inputs of {self.directory}", inputs.unknown.reason, SourceSpan(config.path, 1)
+                    f"the inputs of {self.directory}",
+                    inputs.unknown.reason,
+                    SourceSpan(config.path, 1),
+                    cause=inputs.unknown.cause,
                 )
             )
         for dep in self.dependencies.values():
@@ -354,9 +361,15 @@ def _read_files(
         if gen.path in files and gen.if_exists in ("skip", "error"):
             continue
         if isinstance(gen.contents, Unknown) or not isinstance(gen.contents, str):
-            reason = gen.contents.reason if isinstance(gen.contents, Unknown) else "contents is not a string"
+            reason, cause = (
+                (gen.contents.reason, gen.contents.cause)
+                if isinstance(gen.contents, Unknown)
+                else ("contents is not a string", Cause.INVALID)
+            )
             unit.facts.unresolved.append(
-                Unresolved(f'the generated file {gen.path} (generate "{gen.name}")', reason, gen.span)
+                Unresolved(
+                    f'the generated file {gen.path} (generate "{gen.name}")', reason, gen.span, cause=cause
+                )
             )
             continue
         files.pop(gen.path, None)
