@@ -5,7 +5,7 @@
     python scripts/gen_project_url.py --check  # exit 1 when a file names another address (CI)
 
 An address is ``https://github.com/OWNER/eks-ip-lint`` (any owner), with ``.git`` or a path
-after it, and the Action's ``uses: OWNER/eks-ip-lint@``. The files are the tracked text files of
+after it, the Action's ``uses: OWNER/eks-ip-lint@`` and the image ``ghcr.io/OWNER/eks-ip-lint``. The files are the tracked text files of
 the repository (git ls-files), tests/fixtures excepted.
 """
 
@@ -20,13 +20,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from eks_ip_lint.project import ACTION_NAME, PROJECT_URL  # noqa: E402
+from eks_ip_lint.project import ACTION_NAME, IMAGE, PROJECT_URL  # noqa: E402
 
 SUFFIXES = (".md", ".yml", ".yaml", ".toml", ".py", ".txt", ".cfg")
-NAMES = ("Dockerfile",)
+NAMES = ("Dockerfile", ".pre-commit-hooks.yaml")
 SKIP = ("tests/fixtures/", "src/eks_ip_lint/project.py", "scripts/gen_project_url.py")
 URL = re.compile(r"https://github\.com/[A-Za-z0-9_.-]+/eks-ip-lint(?![A-Za-z0-9_-])")
 USES = re.compile(r"(uses:\s*)[A-Za-z0-9_.-]+/eks-ip-lint@")
+GHCR = re.compile(r"ghcr\.io/[A-Za-z0-9_.-]+/eks-ip-lint(?![A-Za-z0-9_-])")
 # Spelled in two parts so this file does not hold the placeholder it looks for.
 PLACEHOLDERS = ("YOUR" + "-ORG", "OWNER" + "/eks-ip-lint")
 
@@ -50,6 +51,7 @@ def files() -> list[Path]:
 
 def rewrite(text: str) -> str:
     text = URL.sub(PROJECT_URL, text)
+    text = GHCR.sub(IMAGE, text)
     return USES.sub(lambda m: f"{m.group(1)}{ACTION_NAME}@", text)
 
 

@@ -19,6 +19,8 @@ DEFAULT_BRANCH = "main"
 DOCS_BASE_URL = f"{PROJECT_URL}/blob/{DEFAULT_BRANCH}/"
 # The Action's name in `uses:` (OWNER/REPO), from the same address.
 ACTION_NAME = PROJECT_URL.removeprefix("https://github.com/")
+# Where release images are pushed (RELEASING.md): the GitHub container registry of the same owner.
+IMAGE = f"ghcr.io/{ACTION_NAME}"
 
 
 def file_url(path: str) -> str:

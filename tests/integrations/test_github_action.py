@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -395,3 +396,21 @@ def test_action_manifest() -> None:
         assert f'"{name}":' in source, name
     upload = next(s for s in steps if s.get("name") == "Upload SARIF")
     assert "steps.lint.outputs.upload-sarif == 'true'" in upload["if"]
+
+
+def test_the_documented_workflow_uses_only_real_inputs() -> None:
+    """docs/integrations/ci.md's Action example: every `with:` key is an input of action.yml."""
+    from eks_ip_lint.project import ACTION_NAME
+
+    doc = (REPO / "docs" / "integrations" / "ci.md").read_text()
+    (block,) = re.findall(r"^```yml\n(.*?)^```", doc, re.MULTILINE | re.DOTALL)
+    workflow = yaml.safe_load(block)
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"]["pull-requests"] == "write"
+    (step,) = [s for s in job["steps"] if str(s.get("uses", "")).startswith(ACTION_NAME + "@")]
+    inputs = yaml.safe_load((REPO / "action.yml").read_text())["inputs"]
+    assert set(step["with"]) <= set(inputs)
+    for name in inputs:
+        assert f"| `{name}` |" in doc, name
+    for name in yaml.safe_load((REPO / "action.yml").read_text())["outputs"]:
+        assert f"`{name}`" in doc, name
