@@ -169,7 +169,7 @@ def sarif_log(result: LintResult, cwd: str | None = None) -> dict[str, Any]:
         "rules": [_rule(rule.meta) for rule in ALL_RULES],
     }
     if DOCS_BASE_URL and docs_url(ALL_RULES[0].meta) is not None:
-        driver["informationUri"] = DOCS_BASE_URL
+        driver["informationUri"] = project.PROJECT_URL  # the tool's home page, not its docs folder
     return {
         "$schema": SARIF_SCHEMA_URI,
         "version": SARIF_VERSION,
