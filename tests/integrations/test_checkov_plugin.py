@@ -224,7 +224,8 @@ def test_a_failing_program_fails_every_check_with_its_error(envs: Envs, tmp_path
     assert {(r["check_id"], r["resource"]) for r in ours} >= {
         ("CKV_EKSIP_101", "aws_eks_node_group.workers"),
         ("CKV_EKSIP_102", "aws_eks_node_group.workers"),
-        ("CKV_EKSIP_101", "aws_subnet.private[0]"),
+        ("CKV_EKSIP_101", "aws_subnet.private"),
+        ("CKV_EKSIP_101", "aws_vpc.main"),
     }
     assert all("exited 3" in r["details"][0] and "KeyError: boom" in r["details"][0] for r in ours)
     assert _ours(results["passed_checks"]) == []

@@ -40,6 +40,12 @@ def test_pip_install_from_a_git_url_pinned_to_a_commit(tmp_path: Path) -> None:
     sha = _snapshot(tmp_path / "eks-ip-lint")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # pip before 23.3 rejects git+file:/// URLs (the stand-in here; https ones always worked).
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
+        check=True,
+        capture_output=True,
+    )
     requirement = f"eks-ip-lint @ git+file://{tmp_path / 'eks-ip-lint'}@{sha}"
     pip = subprocess.run(
         [str(venv / "bin" / "pip"), "install", "--quiet", requirement],
