@@ -143,6 +143,11 @@ def main(argv: list[str] | None = None) -> int:
             [sys.executable, str(index)], check=True, cwd=args.root, env={**os.environ, "PYTHONPATH": path}
         )
         print("wrote docs/rules/index.md")
+    checkov_rules = args.root / "scripts" / "gen_checkov_rules.py"
+    # The checkov checks' fallback rule list, when the tree has the checks.
+    if checkov_rules.exists() and (args.root / "rules" / "checkov").is_dir():
+        subprocess.run([sys.executable, str(checkov_rules)], check=True, cwd=args.root)
+        print("wrote rules/checkov/eksip_rules.json")
     return 0
 
 

@@ -24,7 +24,16 @@ PACKAGE = "eks_ip_lint"
 # to the group with the longest matching prefix.
 LAYERS: tuple[tuple[tuple[str, ...], ...], ...] = (
     # Leaf records any stage may use.
-    ((PACKAGE,), ("eks_ip_lint.span",), ("eks_ip_lint.errors",), ("eks_ip_lint.repo_paths",)),
+    (
+        (PACKAGE,),
+        ("eks_ip_lint.span",),
+        ("eks_ip_lint.errors",),
+        ("eks_ip_lint.repo_paths",),
+        ("eks_ip_lint.project",),  # the project's public address
+    ),
+    # --compare-to's parts that know no analysis: a git ref's tree, exported; two JSON reports ->
+    # their delta
+    (("eks_ip_lint.git_tree",), ("eks_ip_lint.delta",)),
     (("eks_ip_lint.values",),),
     (("eks_ip_lint.findings",),),
     # files -> parsed documents
@@ -56,6 +65,8 @@ LAYERS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("eks_ip_lint.engine",),),
     # result -> output, and the host linters' adapters
     (("eks_ip_lint.report",), ("eks_ip_lint.integrations",)),
+    # --compare-to: two runs and their reports
+    (("eks_ip_lint.compare",),),
     # the command line: the what-if calculator (renders with the report's tables), progress
     (("eks_ip_lint.simulate",), ("eks_ip_lint.progress",)),
     (("eks_ip_lint.cli",),),

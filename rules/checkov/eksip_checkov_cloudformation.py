@@ -30,15 +30,18 @@ class EksIpCloudFormationCheck(BaseResourceCheck):  # type: ignore[misc]
         support.init_check(self, BaseResourceCheck.__init__, rule, supported_resources=RESOURCES)
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        broken: CheckResult | None = support.fail_for_error(self, None)
+        if broken is not None:
+            return broken
         props = conf.get("Properties")
         template = conf.get("__file__") or (props.get("__file__") if isinstance(props, dict) else None)
         if not isinstance(template, str):
             return CheckResult.UNKNOWN
         template = os.path.abspath(template)
         logical_id = self.entity_path.rsplit(":", 1)[-1]
-        if support.failed(template):
-            self.details.append("eks-ip-lint did not run: see the error above")
-            return CheckResult.UNKNOWN
+        failed: CheckResult | None = support.fail_for_error(self, template)
+        if failed is not None:
+            return failed
         matches = [
             f
             for f in support.findings(template)

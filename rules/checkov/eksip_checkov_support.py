@@ -26,12 +26,16 @@ from pathlib import Path
 from typing import Any
 
 ENV_EXECUTABLE = "EKS_IP_LINT"
+# The rule list of the eks-ip-lint this directory belongs to (scripts/gen_checkov_rules.py).
+PACKAGED_RULES = "eksip_rules.json"
 # How far above this file to look for the environment's bin/ (site-packages is 4-5 levels down).
 _MAX_LEVELS = 7
 # eks-ip-lint severity -> checkov severity name.
 SEVERITY = {"error": "HIGH", "warning": "MEDIUM", "info": "LOW"}
 
 _cache: dict[str, Any] = {}
+# Why running eks-ip-lint on a target failed, by target (its real path).
+_errors: dict[str, str] = {}
 
 
 def executable() -> str:
@@ -62,9 +66,21 @@ def _run(args: list[str], cwd: str | None = None) -> str:
 
 
 def rules() -> list[dict[str, str]]:
-    """The rule registry of the installed eks-ip-lint (id, name, severity, summary, docs)."""
+    """The rule registry of the installed eks-ip-lint (id, name, severity, summary, docs).
+
+    When the program cannot be run (not found, a broken install), the checks are registered
+    from the list shipped beside this file (``eksip_rules.json``, the same registry when this
+    directory was built) and every one of them FAILS with the reason: checkov logs and skips an
+    external check file that raises, and swallows SystemExit, so raising would make every
+    CKV_EKSIP check vanish from the results.
+    """
     if "rules" not in _cache:
-        _cache["rules"] = json.loads(_run(["--list-rules", "--format", "json"]))
+        try:
+            _cache["rules"] = json.loads(_run(["--list-rules", "--format", "json"]))
+        except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as exc:
+            _cache["load_error"] = f"the eks-ip-lint program could not be run: {exc}"
+            print(f"eks-ip-lint checkov checks: {_cache['load_error']}", file=sys.stderr)
+            _cache["rules"] = json.loads(Path(__file__).with_name(PACKAGED_RULES).read_text(encoding="utf-8"))
     loaded: list[dict[str, str]] = _cache["rules"]
     return loaded
 
@@ -89,14 +105,31 @@ def findings(target: str) -> list[dict[str, Any]]:
         except (RuntimeError, OSError, ValueError, KeyError, subprocess.TimeoutExpired) as exc:
             print(f"eks-ip-lint checkov checks: {exc}", file=sys.stderr)
             _cache[key] = None
+            _errors[key] = str(exc) or type(exc).__name__
     result: list[dict[str, Any]] = _cache[key] if _cache[key] is not None else []
     return result
 
 
-def failed(target: str) -> bool:
-    """Whether running eks-ip-lint on ``target`` failed (the checks then answer UNKNOWN)."""
+def error(target: str) -> str | None:
+    """Why running eks-ip-lint on ``target`` failed, or None when it ran."""
     findings(target)
-    return _cache.get(os.path.realpath(target)) is None
+    return _errors.get(os.path.realpath(target))
+
+
+def fail_for_error(check: Any, target: str | None) -> Any:
+    """FAILED with the error as details when eks-ip-lint could not be run at all, or did not run
+    on ``target``; else None.
+
+    Never UNKNOWN: checkov hides UNKNOWN results, so a broken install or a crash would look like
+    a clean pass."""
+    from checkov.common.models.enums import CheckResult  # noqa: PLC0415
+
+    reason = _cache.get("load_error") or (error(target) if target is not None else None)
+    if reason is None:
+        return None
+    check.details.append(f"eks-ip-lint did not run: {reason}")
+    check.name = f"{check.rule['id']} {check.rule['name']}: eks-ip-lint did not run: {reason}"
+    return CheckResult.FAILED
 
 
 def same_file(a: str, b: str) -> bool:
@@ -141,10 +174,25 @@ def entity_file(graph: Any, block_type: str, address: str, scanned_file: str) ->
     return None
 
 
-def scan_root(entity_path: str, entity_type: str, absolute_file: str) -> str:
+def scanned_file(entity_path: str, entity_type: str, block_type: str) -> str:
+    """The scanned file of ``entity_path`` (``f"{scanned_file}:{entity_type}:{entity_name}"``,
+    checkov's BaseCheck.run).
+
+    checkov 3.x gives module checks an empty ``entity_type`` while their path still reads
+    ``/main.tf:module:eks``, so the block type is the fallback separator; without either, the
+    last two fields are cut.
+    """
+    for kind in (entity_type, block_type):
+        if kind:
+            at = entity_path.rfind(f":{kind}:")
+            if at >= 0:
+                return entity_path[:at]
+    return entity_path.rsplit(":", 2)[0]
+
+
+def scan_root(scanned: str, absolute_file: str) -> str:
     """The directory checkov was pointed at: the absolute file minus the entity's scanned file
     (relative to that directory, with a leading ``/``)."""
-    scanned = entity_path[: entity_path.rfind(f":{entity_type}:")]
     if scanned and absolute_file.endswith(scanned):
         return absolute_file[: len(absolute_file) - len(scanned)] or "/"
     return os.path.dirname(absolute_file)

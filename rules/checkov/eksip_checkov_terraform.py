@@ -36,9 +36,9 @@ RESOURCES = (
 
 
 def _answer(check: Any, matches: list[dict[str, Any]], root: str) -> CheckResult:
-    if support.failed(root):
-        check.details.append("eks-ip-lint did not run: see the error above")
-        return CheckResult.UNKNOWN
+    failed: CheckResult | None = support.fail_for_error(check, root)
+    if failed is not None:
+        return failed
     for f in matches:
         if f.get("suppression"):
             check.details.append(
@@ -53,11 +53,11 @@ def _locate(check: Any, block_type: str, conf: dict[str, Any]) -> tuple[str, str
     address = conf.get("__address__")
     if not isinstance(address, str):
         return None
-    scanned = check.entity_path[: check.entity_path.rfind(f":{check.entity_type}:")]
+    scanned = support.scanned_file(check.entity_path, check.entity_type, block_type)
     path = support.entity_file(check.graph, block_type, address, scanned)
     if path is None:
         return None
-    return address, path, support.scan_root(check.entity_path, check.entity_type, path)
+    return address, path, support.scan_root(scanned, path)
 
 
 class EksIpResourceCheck(BaseResourceCheck):  # type: ignore[misc]
@@ -65,6 +65,9 @@ class EksIpResourceCheck(BaseResourceCheck):  # type: ignore[misc]
         support.init_check(self, BaseResourceCheck.__init__, rule, supported_resources=RESOURCES)
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        broken: CheckResult | None = support.fail_for_error(self, None)
+        if broken is not None:
+            return broken
         located = _locate(self, "resource", conf)
         if located is None:
             return CheckResult.UNKNOWN
@@ -84,6 +87,9 @@ class EksIpModuleCheck(BaseModuleCheck):  # type: ignore[misc]
         support.init_check(self, BaseModuleCheck.__init__, rule)
 
     def scan_module_conf(self, conf: dict[str, Any]) -> CheckResult:
+        broken: CheckResult | None = support.fail_for_error(self, None)
+        if broken is not None:
+            return broken
         located = _locate(self, "module", conf)
         if located is None:
             return CheckResult.UNKNOWN

@@ -121,6 +121,13 @@ def _lint_parser() -> _Parser:
         metavar="N",
         help="processes that parse uncached files ahead of the run (default: the CPUs available; 1: none)",
     )
+    p.add_argument(
+        "--compare-to",
+        metavar="REF",
+        help="also analyse the tree at git REF (a branch, tag or commit; the checkout is not touched) and "
+        "report what the working tree changes: node ceilings, demand, headroom, new and fixed findings "
+        "(text, json, markdown)",
+    )
     p.add_argument("--list-rules", action="store_true", help="list the rules and exit (--format json too)")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     return p
@@ -252,12 +259,30 @@ def _lint(argv: list[str]) -> int:
         nested_templates=_nested_templates(ns.nested_template),
         use_cache=not ns.no_cache,
     )
-    result = lint(request, Policy.from_config(config, baseline), Progress())
+    if ns.compare_to is not None:
+        from eks_ip_lint.compare import check_format  # noqa: PLC0415
+
+        check_format(ns.format)
+    policy = Policy.from_config(config, baseline)
+    result = lint(request, policy, Progress())
     context = ReportContext(fail_on=ns.fail_on, pods_per_node=pods_per_node, output=ns.output)
     if ns.write_baseline:
         _write(FORMATTERS["json"].render(result, context), ns.write_baseline)
     formatter = FORMATTERS[ns.format]
-    text = formatter.render(result, context)
+    if ns.compare_to is not None:
+        from eks_ip_lint.compare import compare_report  # noqa: PLC0415
+
+        text = compare_report(
+            ns.compare_to,
+            request=request,
+            policy=policy,
+            head=result,
+            fmt=ns.format,
+            ctx=context,
+            progress=Progress(),
+        )
+    else:
+        text = formatter.render(result, context)
     _write(text, ns.output)
     if formatter.after_write is not None:
         formatter.after_write(text, context)

@@ -29,6 +29,10 @@ from testlib import FIXTURES, REPO, SEED
 pytestmark = pytest.mark.slow
 
 CFN_SEED = FIXTURES / "cloudformation" / "templates" / "seed-cluster.yaml"
+# terraform-aws-modules/vpc + eks (registry modules checkov does not download): the EKS module's
+# "workers" group (m5.4xlarge, max 80) and "system" group (m5.large, max 5) both fail EKSIP101,
+# at lines 71 and 76, inside the module "eks" block (lines 37-79).
+TAM = FIXTURES / "terraform" / "tam-v20-vpc-eks"
 SKIP_COMMENT = "  # checkov:skip=CKV_EKSIP_101:accepted until the /21 subnets land"
 
 
@@ -72,8 +76,12 @@ def envs(tmp_path_factory: pytest.TempPathFactory) -> Envs:
     return Envs(checkov, checks_dir)
 
 
-def _checkov(envs: Envs, target: Path, *extra: str, networkx: bool = False) -> dict[str, Any]:
+def _checkov(
+    envs: Envs, target: Path, *extra: str, networkx: bool = False, program: str | None = None
+) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "EKS_IP_LINT", "PYTHONPATH")}
+    if program is not None:
+        env["EKS_IP_LINT"] = program
     env["PATH"] = os.defpath  # eks-ip-lint is not on PATH: the checks find their own environment's
     env["BC_SKIP_MAPPING"] = "TRUE"
     env.pop("CHECKOV_GRAPH_FRAMEWORK", None)
@@ -119,6 +127,7 @@ def test_checks_dir_is_inside_the_installed_package(envs: Envs) -> None:
         "eksip_checkov_support.py",
         "eksip_checkov_terraform.py",
     ]
+    assert (Path(envs.checks_dir) / "eksip_rules.json").is_file()  # the fallback rule list
 
 
 def test_checkovs_environment_keeps_its_own_hcl2(envs: Envs) -> None:
@@ -181,3 +190,51 @@ def test_cloudformation_template_fails_on_the_node_group(envs: Envs, tmp_path: P
     shutil.copy(CFN_SEED, target / "eks.yaml")
     results = _checkov(envs, target, "--framework", "cloudformation")
     assert _ours(results["failed_checks"]) == [("CKV_EKSIP_101", "AWS::EKS::Nodegroup.Workers")]
+
+
+def test_terraform_aws_modules_module_block_fails(envs: Envs, tmp_path: Path) -> None:
+    """checkov 3.x gives module checks an empty entity_type; the block is still located and the
+    findings inside it fail the module block."""
+    target = tmp_path / "tam"
+    shutil.copytree(TAM, target)
+    results = _checkov(envs, target, "--check", "CKV_EKSIP_*")
+    assert _ours(results["failed_checks"]) == [("CKV_EKSIP_101", "eks")]
+    (failed,) = results["failed_checks"]
+    assert failed["file_line_range"] == [37, 79]
+    assert len(failed["details"]) == 2  # the workers and the system group
+    assert "max 80 nodes" in failed["details"][0] and "max 5 nodes" in failed["details"][1]
+    assert ("CKV_EKSIP_101", "vpc") in _ours(results["passed_checks"])
+
+
+def test_a_failing_program_fails_every_check_with_its_error(envs: Envs, tmp_path: Path) -> None:
+    """eks-ip-lint crashes on the directory (exit 3): every CKV_EKSIP check FAILS with the error,
+    none is UNKNOWN (which checkov hides)."""
+    target = tmp_path / "seed"
+    shutil.copytree(SEED, target)
+    real = str(Path(envs.checks_dir).parents[5] / "bin" / "eks-ip-lint")
+    wrapper = tmp_path / "broken-eks-ip-lint"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        f'for a in "$@"; do [ "$a" = --list-rules ] && exec "{real}" "$@"; done\n'
+        'echo "eks-ip-lint: internal error: KeyError: boom" >&2\nexit 3\n'
+    )
+    wrapper.chmod(0o755)
+    results = _checkov(envs, target, "--check", "CKV_EKSIP_101,CKV_EKSIP_102", program=str(wrapper))
+    ours = [r for r in results["failed_checks"] if r["check_id"].startswith("CKV_EKSIP_")]
+    assert {(r["check_id"], r["resource"]) for r in ours} >= {
+        ("CKV_EKSIP_101", "aws_eks_node_group.workers"),
+        ("CKV_EKSIP_102", "aws_eks_node_group.workers"),
+        ("CKV_EKSIP_101", "aws_subnet.private"),
+        ("CKV_EKSIP_101", "aws_vpc.main"),
+    }
+    assert all("exited 3" in r["details"][0] and "KeyError: boom" in r["details"][0] for r in ours)
+    assert _ours(results["passed_checks"]) == []
+
+
+def test_a_missing_program_fails_every_check(envs: Envs, tmp_path: Path) -> None:
+    target = tmp_path / "seed"
+    shutil.copytree(SEED, target)
+    results = _checkov(envs, target, "--check", "CKV_EKSIP_101", program=str(tmp_path / "nowhere"))
+    ours = [r for r in results["failed_checks"] if r["check_id"] == "CKV_EKSIP_101"]
+    assert ("CKV_EKSIP_101", "aws_eks_node_group.workers") in {(r["check_id"], r["resource"]) for r in ours}
+    assert all("could not be run" in r["details"][0] for r in ours)

@@ -40,6 +40,7 @@ from testlib import REPO, SEED
 DOC = REPO / "docs" / "integrations" / "pre-commit.md"
 HOOK_ID = "eks-ip-lint"
 CFN_HOOK_ID = "eks-ip-lint-cloudformation"
+DOCKER_HOOK_ID = "eks-ip-lint-docker"
 CFN_SEED = REPO / "tests" / "fixtures" / "cloudformation" / "templates" / "seed-cluster.yaml"
 # pre-commit's result line for a hook: "eks-ip-lint (EKS VPC ...)....Failed".
 RESULT = re.compile(r"^eks-ip-lint \(EKS VPC IP capacity, Terraform\)\.+(Passed|Failed)$", re.MULTILINE)
@@ -151,7 +152,7 @@ def test_manifest_declares_the_terraform_hook() -> None:
     from pre_commit.clientlib import load_manifest
 
     hooks = {h["id"]: h for h in load_manifest(str(REPO / ".pre-commit-hooks.yaml"))}
-    assert set(hooks) == {HOOK_ID, CFN_HOOK_ID}
+    assert set(hooks) == {HOOK_ID, CFN_HOOK_ID, DOCKER_HOOK_ID}
     hook = hooks[HOOK_ID]
     assert hook["entry"] == "eks-ip-lint"
     assert hook["language"] == "python"
@@ -284,3 +285,16 @@ def test_cloudformation_hook_fails_on_the_seed_template_and_skips_other_yaml(
     assert "EKSIP101" in failing.stdout
     clean = _pre_commit(work, hook_repo.home, *base, "--files", "docker-compose.yml")
     assert clean.returncode == 0, clean.stdout + clean.stderr
+
+
+def test_manifest_declares_the_container_image_hook() -> None:
+    """The Terraform hook's files and modes, run from the image (Dockerfile) named eks-ip-lint,
+    whose entrypoint is the program."""
+    from pre_commit.clientlib import load_manifest
+
+    hooks = {h["id"]: h for h in load_manifest(str(REPO / ".pre-commit-hooks.yaml"))}
+    hook, terraform = hooks[DOCKER_HOOK_ID], hooks[HOOK_ID]
+    assert (hook["language"], hook["entry"]) == ("docker_image", "eks-ip-lint")
+    for key in ("files", "exclude", "require_serial", "pass_filenames"):
+        assert hook[key] == terraform[key], key
+    assert 'ENTRYPOINT ["eks-ip-lint"]' in (REPO / "Dockerfile").read_text()

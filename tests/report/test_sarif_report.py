@@ -17,6 +17,7 @@ from eks_ip_lint.cli import main
 from eks_ip_lint.engine import LintRequest, LintResult, UnitResult, lint
 from eks_ip_lint.facts.model import Facts
 from eks_ip_lint.findings import Finding, Severity
+from eks_ip_lint.project import PROJECT_URL
 from eks_ip_lint.report.sarif import artifact_uri, docs_url, render_sarif, sarif_log
 from eks_ip_lint.rules import ALL_RULES, BY_ID
 from eks_ip_lint.span import SourceSpan
@@ -105,14 +106,16 @@ def test_rules_come_from_the_registry_with_what_github_reads() -> None:
         assert descriptor["shortDescription"]["text"] == m.summary
         assert descriptor["fullDescription"]["text"].startswith(m.summary)
         assert m.docs_path in descriptor["help"]["text"]
-        assert f"`{m.docs_path}`" in descriptor["help"]["markdown"]
+        # The page on the project's one public address (eks_ip_lint.project.PROJECT_URL).
+        url = f"{PROJECT_URL}/blob/main/{m.docs_path}"
+        assert f"[{m.docs_path}]({url})" in descriptor["help"]["markdown"]
         level = {"error": "error", "warning": "warning", "info": "note"}[m.severity.value]
         assert descriptor["defaultConfiguration"]["level"] == level
         problem = {"error": "error", "warning": "warning", "info": "recommendation"}[m.severity.value]
         assert descriptor["properties"]["problem.severity"] == problem
         assert "security-severity" not in descriptor["properties"]  # not a security alert
         assert "eks" in descriptor["properties"]["tags"]
-        assert "helpUri" not in descriptor  # no public docs URL yet, and a relative one is invalid
+        assert descriptor["helpUri"] == url
 
 
 def test_docs_url_only_for_an_absolute_http_base() -> None:

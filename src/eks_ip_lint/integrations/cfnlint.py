@@ -25,6 +25,7 @@ from typing import Any
 from cfnlint.rules import CloudFormationLintRule, RuleMatch  # type: ignore[import-untyped]
 
 from eks_ip_lint.findings import Finding, Severity
+from eks_ip_lint.project import file_url
 from eks_ip_lint.rules import ALL_RULES, RuleMeta
 
 LETTER = {Severity.ERROR: "E", Severity.WARNING: "W", Severity.INFO: "I"}
@@ -90,7 +91,7 @@ def _rule_class(meta: RuleMeta) -> type:
             "id": cfn_lint_id(meta),
             "shortdesc": f"eks-ip-lint {meta.id} {meta.name}",
             "description": meta.summary,
-            "source_url": f"https://github.com/YOUR-ORG/eks-ip-lint/blob/main/{meta.docs_path}",
+            "source_url": file_url(meta.docs_path),
             "tags": ["eks", "vpc-cni", "ip-capacity", "eks-ip-lint"],
             "eks_ip_lint_id": meta.id,
             "match": _match,

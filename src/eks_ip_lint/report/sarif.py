@@ -15,9 +15,9 @@ even when it reported nothing, and a result's ``ruleIndex`` is its rule's positi
   as GitHub's own hashes count repeats.
 - File URIs are relative to the current directory (the checkout's root in CI) when the file is
   inside it, percent-encoded; others are absolute ``file://`` URIs.
-- The project has no public web address yet, so rules carry ``help.text`` / ``help.markdown``
-  that name their page (``docs/rules/<ID>.md``) and no ``helpUri``: a URI there must be absolute.
-  Set ``DOCS_BASE_URL`` once the docs are published and ``helpUri`` + links appear.
+- Rules carry ``help.text`` / ``help.markdown`` that name their page (``docs/rules/<ID>.md``)
+  and a ``helpUri``, the page on the project's public address (eks_ip_lint.project, the one
+  place that holds it): a URI there must be absolute.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import pathlib
 import urllib.parse
 from typing import Any
 
-from eks_ip_lint import __version__
+from eks_ip_lint import __version__, project
 from eks_ip_lint.engine import LintResult
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.report._common import message_with_fix, repo_path
@@ -40,9 +40,10 @@ SARIF_SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 TOOL_NAME = "eks-ip-lint"
-# Absolute base URL of the published docs (…/docs/rules/EKSIP101.md is appended), or None while
-# there is none. Only an absolute http(s) URL is used: GitHub rejects relative help URIs.
-DOCS_BASE_URL: str | None = None
+# Absolute base URL of the published docs (…/docs/rules/EKSIP101.md is appended), from the
+# project's one address constant. Only an absolute http(s) URL is used: GitHub rejects relative
+# help URIs.
+DOCS_BASE_URL: str | None = project.DOCS_BASE_URL
 # Our own fingerprint, under a versioned key, for consumers other than GitHub (which reads only
 # primaryLocationLineHash). Bump the suffix if Finding.fingerprint's recipe ever changes.
 FINGERPRINT_KEY = "eksIpLint/v1"
@@ -168,7 +169,7 @@ def sarif_log(result: LintResult, cwd: str | None = None) -> dict[str, Any]:
         "rules": [_rule(rule.meta) for rule in ALL_RULES],
     }
     if DOCS_BASE_URL and docs_url(ALL_RULES[0].meta) is not None:
-        driver["informationUri"] = DOCS_BASE_URL
+        driver["informationUri"] = project.PROJECT_URL  # the tool's home page, not its docs folder
     return {
         "$schema": SARIF_SCHEMA_URI,
         "version": SARIF_VERSION,
