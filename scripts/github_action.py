@@ -11,7 +11,8 @@ On a ``pull_request`` event without an explicit ``path``:
    ``fetch-depth: 0`` and the run lints without a delta;
 2. the files changed since the base are mapped to what to lint: every Terraform root module a
    changed file belongs to (a changed local child module stands for the root modules that call
-   it), a ``.tfvars`` file through the ``var-files`` input (``MODULE_DIR: FILE...`` lines, also
+   it; the Terragrunt units that read a changed ``.hcl`` or module file), a ``.tfvars`` file
+   through the ``var-files`` input (``MODULE_DIR: FILE...`` lines, also
    passed as ``--var-file`` whenever that module is linted), and CloudFormation/eksctl files as
    themselves;
 3. the markdown and JSON reports carry the delta (``--compare-to BASE``); the markdown is the
@@ -234,7 +235,22 @@ def targets(files: list[str], var_files: dict[str, list[str]]) -> tuple[list[str
                 modules |= root_modules(directory, callers)
         elif f.endswith(DOC_SUFFIXES) and os.path.isfile(f):
             documents.append(f)
-    return sorted(modules), sorted(documents)
+    units, used = terragrunt_units(files)
+    # A module a Terragrunt unit points at is linted through the unit, with its inputs, not alone.
+    return sorted((modules - used) | units), sorted(documents)
+
+
+def terragrunt_units(files: list[str]) -> tuple[set[str], set[str]]:
+    """The Terragrunt units (their folders, as repository paths) whose analysis reads a changed
+    file (its terragrunt.hcl, an .hcl it includes or reads, a file of its module, or the
+    terragrunt.hcl of a unit it depends on: docs/terragrunt.md), and the module folders they use."""
+    if not any(f.endswith((".hcl", *TF_SUFFIXES, *TFVARS_SUFFIXES)) for f in files):
+        return set(), set()
+    from eks_ip_lint.terragrunt.changed import unit_reads, units_for_changed_files  # noqa: PLC0415
+
+    units = units_for_changed_files(files)
+    used = {_norm(os.path.relpath(folder)) for u in units for folder in unit_reads(u).folders}
+    return {_norm(os.path.relpath(u)) for u in units}, used
 
 
 @dataclass(frozen=True)

@@ -414,3 +414,21 @@ def test_the_documented_workflow_uses_only_real_inputs() -> None:
         assert f"| `{name}` |" in doc, name
     for name in yaml.safe_load((REPO / "action.yml").read_text())["outputs"]:
         assert f"`{name}`" in doc, name
+
+
+def test_changed_terragrunt_files_map_to_the_units_that_read_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The live/prod fixture (tests/terragrunt): env.hcl is read by both units through
+    read_terragrunt_config, so changing it lints both; the vpc module is the vpc unit's module and,
+    through the dependency whose outputs are the eks unit's subnets, the eks unit's too."""
+    gh = _script()
+    tree = tmp_path / "repo"
+    shutil.copytree(REPO / "tests" / "fixtures" / "terragrunt" / "live-prod", tree)
+    (tree / ".git").mkdir()  # the repository's root, as a clone has it
+    monkeypatch.chdir(tree)
+    modules, _ = gh.targets(["live/prod/env.hcl"], {})
+    assert modules == ["live/prod/eks", "live/prod/vpc"]
+    # The vpc module is linted through its unit, with the unit's inputs, not alone.
+    modules, _ = gh.targets(["modules/vpc/main.tf"], {})
+    assert modules == ["live/prod/eks", "live/prod/vpc"]
