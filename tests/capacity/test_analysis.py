@@ -7,6 +7,7 @@ numbers come from the model and are checked against hand computations in each do
 from __future__ import annotations
 
 from eks_ip_lint.capacity.analysis import Options, analyse, spread
+from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.facts.model import ClusterFact, CniSource, EniConfigFact, Facts, NodeGroupFact, SubnetFact
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.values import Unknown
@@ -65,16 +66,16 @@ def test_seed_numbers() -> None:
     facts.node_groups.append(group("g", ("m5.4xlarge",), 80, (0, 1, 2)))
     (c,) = analyse(facts).clusters
     (g,) = c.node_groups
-    assert g.floor is not None and g.floor.node_subnet_ips == 60
-    assert g.supported_floor == 48
-    assert [s.demand_floor for s in c.subnets] == [27 * 60, 27 * 60, 26 * 60]
+    assert g.at[Density.FLOOR].node.node_subnet_ips == 60
+    assert g.at[Density.FLOOR].supported == 48
+    assert [s.demand[Density.FLOOR] for s in c.subnets] == [27 * 60, 27 * 60, 26 * 60]
     # m5.4xlarge has 16 vCPUs, so a managed node group caps max pods at 110; full node = 108 pods:
     # n_pod = min(8, ceil(110/29) = 4, 1 + ceil(108/29) = 5) = 4 ENIs -> 116 IPs + 4 primaries = 120.
     assert g.max_pods == 110
-    assert g.configured is not None and g.configured.node_subnet_ips == 120
+    assert g.at[Density.CONFIGURED].node.node_subnet_ips == 120
     # floor(1019 / 120) = 8 per subnet, 24 in all.
-    assert g.supported_configured == 24
-    assert (c.supported_floor, c.supported_configured) == (48, 24)
+    assert g.at[Density.CONFIGURED].supported == 24
+    assert (c.supported[Density.FLOOR], c.supported[Density.CONFIGURED]) == (48, 24)
 
 
 def test_shared_subnets_add_demand_up() -> None:
@@ -85,11 +86,11 @@ def test_shared_subnets_add_demand_up() -> None:
     facts.node_groups += [group("a", ("m5.large",), 8, (0,)), group("b", ("m5.large",), 6, (0,))]
     (c,) = analyse(facts).clusters
     (s,) = c.subnets
-    assert s.demand_floor == (8 + 6) * 20
+    assert s.demand[Density.FLOOR] == (8 + 6) * 20
     a, b = c.node_groups
     # Beside group b at 6 nodes (120 IPs), group a fits floor((251 - 120) / 20) = 6 nodes, and
     # beside a at 8 (160 IPs), b fits floor(91 / 20) = 4.
-    assert (a.supported_floor, b.supported_floor) == (6, 4)
+    assert (a.at[Density.FLOOR].supported, b.at[Density.FLOOR].supported) == (6, 4)
 
 
 def test_pods_per_node_option_sets_the_configured_density() -> None:
@@ -100,8 +101,8 @@ def test_pods_per_node_option_sets_the_configured_density() -> None:
     facts.node_groups.append(group("a", ("m5.large",), 3, (0,)))
     (c,) = analyse(facts, Options(pods_per_node=10)).clusters
     (g,) = c.node_groups
-    assert g.pods_configured == 10
-    assert g.configured is not None and g.configured.node_subnet_ips == 30
+    assert g.at[Density.CONFIGURED].pods == 10
+    assert g.at[Density.CONFIGURED].node.node_subnet_ips == 30
 
 
 def test_mixed_instance_types_use_the_hungriest_for_the_floor() -> None:
@@ -112,7 +113,7 @@ def test_mixed_instance_types_use_the_hungriest_for_the_floor() -> None:
     facts.node_groups.append(group("a", ("m5.large", "m5.4xlarge"), 3, (0,)))
     (g,) = analyse(facts).clusters[0].node_groups
     assert g.instance_type == "m5.4xlarge"
-    assert "m5.4xlarge holds the most IPs" in g.type_choice_note
+    assert "m5.4xlarge holds the most IPs" in g.sizing.type_choice_note
     # The managed node group rule takes the minimum over types: m5.large's 29.
     assert g.max_pods == 29
 
@@ -135,8 +136,8 @@ def test_ipv6_cluster_takes_one_ipv4_per_node() -> None:
     facts.clusters.append(ClusterFact("aws_eks_cluster.c", "c", ("c",), (ref(0),), "ipv6", SPAN))
     facts.node_groups.append(group("a", ("m5.4xlarge",), 200, (0,)))
     (g,) = analyse(facts).clusters[0].node_groups
-    assert g.floor is not None and g.floor.node_subnet_ips == 1
-    assert g.supported_floor == 251
+    assert g.at[Density.FLOOR].node.node_subnet_ips == 1
+    assert g.at[Density.FLOOR].supported == 251
 
 
 def test_cluster_total_scales_its_groups_together_beside_other_clusters() -> None:
@@ -154,11 +155,11 @@ def test_cluster_total_scales_its_groups_together_beside_other_clusters() -> Non
     other = group("c", ("m5.large",), 10, (0, 1))
     facts.node_groups.append(NodeGroupFact(**{**other.__dict__, "cluster_ref": "y"}))
     x, y = analyse(facts).clusters
-    assert x.supported_floor == 11
+    assert x.supported[Density.FLOOR] == 11
     assert x.total_max_nodes == 14
     # y beside x at max (subnet 0: 100 + 80 = 180 taken, 71 left): 6 nodes = 3 + 3 fit, the 7th
     # lands in subnet 0 (equal room, first AZ by name) and would need 80.
-    assert y.supported_floor == 6
+    assert y.supported[Density.FLOOR] == 6
 
 
 def _custom_networking_unit(eniconfig_azs: tuple[str, ...]) -> Facts:
@@ -187,8 +188,11 @@ def test_custom_networking_charges_pod_ips_to_the_eniconfig_subnet_of_the_az() -
     floor(251 / 20) = 12 nodes per AZ fit: 24."""
     (c,) = analyse(_custom_networking_unit(("a", "b"))).clusters
     (g,) = c.node_groups
-    assert g.floor is not None and (g.floor.node_subnet_ips, g.floor.eniconfig_subnet_ips) == (1, 20)
-    demand = {s.fact.address: s.demand_floor for s in c.subnets}
+    assert (g.at[Density.FLOOR].node.node_subnet_ips, g.at[Density.FLOOR].node.eniconfig_subnet_ips) == (
+        1,
+        20,
+    )
+    demand = {s.fact.address: s.demand[Density.FLOOR] for s in c.subnets}
     assert demand == {
         "aws_subnet.s[0]": 15,
         "aws_subnet.s[1]": 15,
@@ -203,9 +207,12 @@ def test_custom_networking_charges_pod_ips_to_the_eniconfig_subnet_of_the_az() -
         "aws_subnet.s[2]": 15,
         "aws_subnet.s[3]": 15,
     }
-    assert (g.supported_floor, c.supported_floor) == (24, 24)
+    assert (g.at[Density.FLOOR].supported, c.supported[Density.FLOOR]) == (24, 24)
     pods_a = next(s for s in c.subnets if s.fact.address == "aws_subnet.s[2]")
-    assert pods_a.contributors == (("aws_eks_node_group.g", 15, 20, 20),)
+    assert [
+        (c.group, c.nodes, c.ips_per_node[Density.FLOOR], c.ips_per_node[Density.CONFIGURED])
+        for c in pods_a.contributors
+    ] == [("aws_eks_node_group.g", 15, 20, 20)]
     assert not pods_a.cluster_subnet
 
 
@@ -216,9 +223,11 @@ def test_custom_networking_without_an_eniconfig_for_an_az_is_unresolved_not_drop
     (c,) = capacity.clusters
     (g,) = c.node_groups
     assert isinstance(g.pod_subnets["aws_subnet.s[1]"], Unknown)
-    demand = {s.fact.address: s.demand_floor for s in c.subnets}
+    demand = {s.fact.address: s.demand[Density.FLOOR] for s in c.subnets}
     assert demand == {"aws_subnet.s[0]": 15, "aws_subnet.s[1]": 15, "aws_subnet.s[2]": 300}
-    assert isinstance(g.supported_floor, Unknown) and isinstance(c.supported_floor, Unknown)
+    assert isinstance(g.at[Density.FLOOR].supported, Unknown) and isinstance(
+        c.supported[Density.FLOOR], Unknown
+    )
     (note,) = [u for u in capacity.facts.unresolved if "ENIConfig" in u.reason]
     assert "no ENIConfig for AZ b is known" in note.reason and "cannot be charged" in note.reason
     assert note.address == "aws_eks_node_group.g"
@@ -235,7 +244,7 @@ def test_custom_networking_matches_symbolic_azs_by_key() -> None:
     (g,) = analyse(facts).clusters[0].node_groups
     assert g.pod_subnets == {"aws_subnet.s[0]": "aws_subnet.s[2]", "aws_subnet.s[1]": "aws_subnet.s[2]"}
     # 30 nodes in one AZ: 30 x 20 = 600 IPs in s2 (251): floor(251 / 20) = 12 fit.
-    assert g.supported_floor == 12
+    assert g.at[Density.FLOOR].supported == 12
 
 
 def test_custom_networking_with_another_eniconfig_label_is_unresolved() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintRequest, lint
 from eks_ip_lint.terraform.module import ResourceInstance
 from eks_ip_lint.terraform.symbolic import SymbolicMap, symbolic_keys_problem
@@ -115,7 +116,7 @@ def test_blueprints_custom_networking_fixture_charges_the_secondary_subnets() ->
     (group,) = cluster.node_groups
     vpc = "module.vpc.aws_subnet.private"
     assert group.pod_subnets == {f"{vpc}[{i}]": f"{vpc}[{i + 3}]" for i in range(3)}
-    assert {s.fact.address: s.demand_floor for s in cluster.subnets} == {
+    assert {s.fact.address: s.demand[Density.FLOOR] for s in cluster.subnets} == {
         f"{vpc}[0]": 14,
         f"{vpc}[1]": 13,
         f"{vpc}[2]": 13,
@@ -123,5 +124,9 @@ def test_blueprints_custom_networking_fixture_charges_the_secondary_subnets() ->
         f"{vpc}[4]": 260,
         f"{vpc}[5]": 260,
     }
-    assert (group.supported_floor, group.supported_configured, cluster.supported_floor) == (36, 36, 36)
+    assert (
+        group.at[Density.FLOOR].supported,
+        group.at[Density.CONFIGURED].supported,
+        cluster.supported[Density.FLOOR],
+    ) == (36, 36, 36)
     assert [f.rule_id for f in unit.findings] == ["EKSIP101"]

@@ -1,7 +1,8 @@
 """Facts -> capacity: IPs per node, demand per subnet at max size, and the node counts that fit.
 
 For every node group: pick its instance type(s), its kubelet max pods and the cluster's effective
-VPC CNI settings, and compute the subnet IPs one node holds (``cni.node_ips``) at two densities:
+VPC CNI settings, and compute the subnet IPs one node holds (``cni.node_ips``) at each
+:class:`Density`:
 
 * **floor**: 1 pod per node, i.e. the warm pool alone;
 * **configured**: ``pods_per_node`` pods (default: full nodes, max pods minus the two
@@ -32,6 +33,17 @@ from eks_ip_lint.capacity import instance_types, max_pods, subnets
 from eks_ip_lint.capacity.cni import NodeIps, node_ips
 from eks_ip_lint.capacity.cni_settings import CniSettings, parse_env
 from eks_ip_lint.capacity.instance_types import InstanceLimits
+from eks_ip_lint.capacity.records import (
+    ClusterCapacity,
+    Contribution,
+    Density,
+    EffectiveCni,
+    GroupAtDensity,
+    NodeGroupCapacity,
+    NodeSizing,
+    SubnetCapacity,
+    UnitCapacity,
+)
 from eks_ip_lint.facts.model import (
     ClusterFact,
     CniSource,
@@ -43,7 +55,18 @@ from eks_ip_lint.facts.model import (
     same_ref,
 )
 from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value
+
+__all__ = [
+    "ClusterCapacity",
+    "Density",
+    "EffectiveCni",
+    "NodeGroupCapacity",
+    "Options",
+    "SubnetCapacity",
+    "UnitCapacity",
+    "analyse",
+]
 
 # The two hostNetwork pods every EKS node runs (aws-node, kube-proxy): they count towards max
 # pods but take no IP from ipamd (vpc-cni-model.md §2, the "+2" of the max-pods formula).
@@ -79,98 +102,6 @@ class Options:
     env_overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class EffectiveCni:
-    settings: CniSettings
-    env: dict[str, str]
-    origins: dict[str, str]  # env key -> where its value came from
-    notes: tuple[str, ...]
-    span: SourceSpan | None  # where to point CNI findings (the last carrier), None = defaults only
-    unknown: Unknown | None = None  # a carrier whose env could not be read
-
-
-# Unknown is frozen, so one shared instance is a safe dataclass default.
-NOT_COMPUTED = Unknown("not computed")
-
-
-@dataclass(frozen=True)
-class NodeGroupCapacity:
-    fact: NodeGroupFact
-    cluster: str
-    instance_type: str | None = None
-    limits: InstanceLimits | None = None
-    type_choice_note: str = ""
-    max_pods: int | Unknown = NOT_COMPUTED
-    max_pods_source: str = ""
-    pods_configured: int | Unknown = NOT_COMPUTED
-    floor: NodeIps | None = None
-    configured: NodeIps | None = None
-    subnets: tuple[SubnetFact, ...] = ()
-    # Custom networking: node subnet address -> the ENIConfig subnet paying for its nodes' pod IPs
-    # (an Unknown when no ENIConfig for that AZ is known). Empty without custom networking.
-    pod_subnets: dict[str, str | Unknown] = field(default_factory=dict)
-    max_size: int | Unknown = NOT_COMPUTED
-    # Nodes at max size per subnet: in their own subnet, and (custom networking) the nodes whose pod
-    # IPs an ENIConfig subnet pays for.
-    nodes_at_max: dict[str, int] = field(default_factory=dict)
-    supported_floor: int | Unknown = NOT_COMPUTED
-    supported_configured: int | Unknown = NOT_COMPUTED
-    problem: Unknown | None = None  # why this group cannot be analysed, if it cannot
-
-    @property
-    def analysed(self) -> bool:
-        return self.problem is None and self.floor is not None
-
-
-@dataclass(frozen=True)
-class SubnetCapacity:
-    fact: SubnetFact
-    az: str
-    prefixlen: int | None
-    usable: int | Unknown
-    demand_floor: int
-    demand_configured: int | Unknown
-    # (node group address, nodes at max size, subnet IPs per node at floor, ... configured)
-    contributors: tuple[tuple[str, int, int, int | Unknown], ...]
-    cluster_subnet: bool
-
-    @property
-    def free_floor(self) -> int | Unknown:
-        return self.usable if isinstance(self.usable, Unknown) else self.usable - self.demand_floor
-
-
-@dataclass(frozen=True)
-class ClusterCapacity:
-    name: str
-    address: str | None
-    span: SourceSpan
-    ip_family: str | Unknown
-    cni: EffectiveCni
-    subnets: tuple[SubnetCapacity, ...]
-    node_groups: tuple[NodeGroupCapacity, ...]
-    unresolved: tuple[Unresolved, ...]
-    fact: ClusterFact | None = None
-    # Largest total node count with all the cluster's groups scaled together (see _cluster_supported).
-    supported_floor: int | Unknown = NOT_COMPUTED
-    supported_configured: int | Unknown = NOT_COMPUTED
-
-    @property
-    def total_max_nodes(self) -> int | Unknown:
-        total = 0
-        for g in self.node_groups:
-            if isinstance(g.max_size, Unknown):
-                return g.max_size
-            total += g.max_size
-        return total
-
-
-@dataclass(frozen=True)
-class UnitCapacity:
-    facts: Facts
-    clusters: tuple[ClusterCapacity, ...]
-    unknown_instance_types: tuple[tuple[NodeGroupFact, str, tuple[str, ...]], ...]
-
-
 # --- CNI settings -------------------------------------------------------------------------------
 
 
@@ -186,7 +117,9 @@ def effective_cni(
     for src in sources:
         span = src.span
         if isinstance(src.env, Unknown):
-            unknown = Unknown(f"{src.description}: {src.env.reason}", src.env.key, src.span)
+            unknown = Unknown(
+                f"{src.description}: {src.env.reason}", src.env.key, src.span, cause=src.env.cause
+            )
             continue
         for key, value in src.env.items():
             if key in env and origins[key] != "aws-vpc-cni default" and env[key] != value:
@@ -208,6 +141,20 @@ def effective_cni(
 
 
 # --- node groups --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Sized:
+    """A node group once its subnets and per-node numbers are known, before it is placed."""
+
+    fact: NodeGroupFact
+    cluster: str
+    subnets: tuple[SubnetFact, ...]
+    sizing: NodeSizing | Unknown
+    problem: Unknown | None
+    pods: Mapping[Density, int | Unknown]
+    nodes: Mapping[Density, NodeIps | Unknown]
+    pod_subnets: Mapping[str, str | Unknown]
 
 
 def _choose_type(
@@ -238,64 +185,77 @@ def _max_pods(
     return max_pods.nodeadm_max_pods(chosen), "nodeadm default: ENIs x (IPv4 per ENI - 1) + 2"
 
 
-def _analyse_group(
-    group: NodeGroupFact, cluster: str, cni: EffectiveCni, facts: Facts, options: Options
-) -> tuple[NodeGroupCapacity, list[str]]:
-    """Per-node numbers for one group; returns the group and any instance types not in our table."""
-    base = NodeGroupCapacity(fact=group, cluster=cluster, max_size=group.max_size)
+def _group_subnets(group: NodeGroupFact, facts: Facts) -> tuple[tuple[SubnetFact, ...], Unknown | None]:
+    """The group's declared subnets, and why the group cannot be placed when some are unknown."""
     if isinstance(group.subnet_refs, Unknown):
-        base = replace(base, problem=Unknown(f"subnets are unknown: {group.subnet_refs.reason}"))
-    else:
-        found = [facts.subnet_for(r) for r in group.subnet_refs]
-        missing = [r for r, s in zip(group.subnet_refs, found, strict=True) if s is None]
-        if missing:
-            shown = ", ".join(str(m) for m in missing[:3])
-            base = replace(
-                base,
-                problem=Unknown(
-                    f"subnet(s) {shown} are not declared in this configuration, so their CIDRs are unknown"
-                ),
-            )
-        base = replace(base, subnets=tuple(s for s in found if s is not None))
+        refs = group.subnet_refs
+        return (), Unknown(f"subnets are unknown: {refs.reason}", cause=refs.cause)
+    found = [facts.subnet_for(r) for r in group.subnet_refs]
+    declared = tuple(s for s in found if s is not None)
+    missing = [r for r, s in zip(group.subnet_refs, found, strict=True) if s is None]
+    if not missing:
+        return declared, None
+    shown = ", ".join(str(m) for m in missing[:3])
+    return declared, Unknown(
+        f"subnet(s) {shown} are not declared in this configuration, so their CIDRs are unknown",
+        cause=Cause.NOT_DECLARED,
+    )
+
+
+def _sizing(group: NodeGroupFact, settings: CniSettings) -> tuple[NodeSizing | Unknown, list[str]]:
+    """The type the numbers are for and its max pods; also the group's types not in our table."""
     if isinstance(group.instance_types, Unknown):
-        return replace(
-            base,
-            problem=base.problem or Unknown(f"instance types are unknown: {group.instance_types.reason}"),
-        ), []
+        types = group.instance_types
+        return Unknown(f"instance types are unknown: {types.reason}", cause=types.cause), []
     limits = [instance_types.lookup(t) for t in group.instance_types]
     unknown_types = [t for t, lim in zip(group.instance_types, limits, strict=True) if lim is None]
     known = [lim for lim in limits if lim is not None]
     if not known:
-        return replace(
-            base, problem=base.problem or Unknown("no instance type of this node group is known")
-        ), unknown_types
-    settings = cni.settings
+        return Unknown("no instance type of this node group is known"), unknown_types
     mp, mp_source = _max_pods(group, known, settings)
-    mp_for_floor = mp if isinstance(mp, int) else FLOOR_MAX_PODS_WHEN_UNKNOWN
-    chosen, note = _choose_type(known, settings, mp_for_floor)
-    floor = node_ips(chosen, settings, FLOOR_PODS, mp_for_floor)
-    configured: NodeIps | None = None
-    pods: int | Unknown
+    chosen, note = _choose_type(known, settings, mp if isinstance(mp, int) else FLOOR_MAX_PODS_WHEN_UNKNOWN)
+    return NodeSizing(chosen, note, mp, mp_source), unknown_types
+
+
+def _pods(density: Density, mp: int | Unknown, options: Options) -> tuple[int, int] | Unknown:
+    """(IP-taking pods per node, the max pods that stops ipamd) at ``density``."""
+    if density is Density.FLOOR:
+        return FLOOR_PODS, mp if isinstance(mp, int) else FLOOR_MAX_PODS_WHEN_UNKNOWN
     if isinstance(mp, Unknown):
-        pods = Unknown(f"max pods is unknown: {mp.reason}")
-    else:
-        full = max(mp - HOST_NETWORK_PODS, 0)
-        pods = full if options.pods_per_node is None else min(options.pods_per_node, full)
-        configured = node_ips(chosen, settings, pods, mp)
-    return (
-        replace(
-            base,
-            instance_type=chosen.name,
-            limits=chosen,
-            type_choice_note=note,
-            max_pods=mp,
-            max_pods_source=mp_source,
-            pods_configured=pods,
-            floor=floor,
-            configured=configured,
-        ),
-        unknown_types,
-    )
+        return Unknown(f"max pods is unknown: {mp.reason}", cause=mp.cause)
+    full = max(mp - HOST_NETWORK_PODS, 0)
+    return (full if options.pods_per_node is None else min(options.pods_per_node, full)), mp
+
+
+def _size_group(
+    group: NodeGroupFact,
+    cluster: str,
+    cni: EffectiveCni,
+    *,
+    eniconfigs: Sequence[EniConfigFact],
+    facts: Facts,
+    options: Options,
+) -> tuple[_Sized, list[str]]:
+    """Per-node numbers for one group; returns the group and any instance types not in our table."""
+    group_subnets, problem = _group_subnets(group, facts)
+    sizing, unknown_types = _sizing(group, cni.settings)
+    pods: dict[Density, int | Unknown] = {}
+    nodes: dict[Density, NodeIps | Unknown] = {}
+    for density in Density:
+        if isinstance(sizing, Unknown):
+            pods[density] = nodes[density] = sizing
+            continue
+        at = _pods(density, sizing.max_pods, options)
+        if isinstance(at, Unknown):
+            pods[density] = nodes[density] = at
+        else:
+            pods[density] = at[0]
+            nodes[density] = node_ips(sizing.limits, cni.settings, *at)
+    problem = problem or (sizing if isinstance(sizing, Unknown) else None)
+    pod_subnets: Mapping[str, str | Unknown] = {}
+    if problem is None and cni.settings.custom_networking:
+        pod_subnets = _pod_subnets(group_subnets, cni, eniconfigs, facts)
+    return _Sized(group, cluster, group_subnets, sizing, problem, pods, nodes, pod_subnets), unknown_types
 
 
 # --- spreading nodes over subnets ---------------------------------------------------------------
@@ -328,12 +288,13 @@ def _reserve(usable: int | Unknown, reserved: int) -> int | Unknown:
 
 def _usable(subnet: SubnetFact) -> int | Unknown:
     if isinstance(subnet.cidr, Unknown):
+        cidr = subnet.cidr
         return Unknown(
-            f"CIDR of {subnet.address} is unknown: {subnet.cidr.reason}", subnet.cidr.key, subnet.span
+            f"CIDR of {subnet.address} is unknown: {cidr.reason}", cidr.key, subnet.span, cause=cidr.cause
         )
     p = prefixlen(subnet)
     if p is None:
-        return Unknown(f"{subnet.cidr!r} is not an IPv4 CIDR", None, subnet.span)
+        return Unknown(f"{subnet.cidr!r} is not an IPv4 CIDR", None, subnet.span, cause=Cause.INVALID)
     return subnets.usable_ips(p)
 
 
@@ -412,10 +373,6 @@ def node_bound(room_left: Iterable[int | None], per_node: int) -> int:
     return max(0, min(MAX_SCAN_NODES, total // per_node))
 
 
-def _ips(n: NodeIps | None) -> int:
-    return n.node_subnet_ips if n is not None else 0
-
-
 def charges(
     placed: Mapping[str, int], node: NodeIps, pod_subnets: Mapping[str, str | Unknown]
 ) -> tuple[dict[str, int], Unknown | None]:
@@ -444,32 +401,35 @@ def _left(room: int | Unknown | None, taken: int) -> int | None:
     return room - taken if isinstance(room, int) else None
 
 
-def _unchargeable(group: NodeGroupCapacity, node: NodeIps) -> Unknown | None:
+def unchargeable(
+    group_subnets: Sequence[SubnetFact], pod_subnets: Mapping[str, str | Unknown], node: NodeIps
+) -> Unknown | None:
     """Why some of the group's pod IPs have no subnet to be charged to, if they have none."""
-    _, missing = charges({s.address: 1 for s in group.subnets}, node, group.pod_subnets)
+    _, missing = charges({s.address: 1 for s in group_subnets}, node, pod_subnets)
     if missing is None:
         return None
-    return Unknown(f"the subnet paying for some pod IPs is unknown: {missing.reason}")
+    return Unknown(f"the subnet paying for some pod IPs is unknown: {missing.reason}", cause=missing.cause)
 
 
-def _supported(
-    group: NodeGroupCapacity,
+def group_supported(
+    group_subnets: Sequence[SubnetFact],
+    pod_subnets: Mapping[str, str | Unknown],
     node: NodeIps,
     other_demand: Mapping[str, int],
     usable: Mapping[str, int | Unknown],
 ) -> int | Unknown:
-    """Largest node count of ``group`` that fits beside the other groups' demand at max size."""
-    checkable = [s for s in group.subnets if isinstance(usable[s.address], int)]
+    """Largest node count of a group that fits beside the other groups' demand at max size."""
+    checkable = [s for s in group_subnets if isinstance(usable[s.address], int)]
     if not checkable:
         return Unknown("none of the node group's subnets has a known CIDR")
-    missing = _unchargeable(group, node)
+    missing = unchargeable(group_subnets, pod_subnets, node)
     if missing is not None:
         return missing
 
-    plan = SpreadPlan(group.subnets)
+    plan = SpreadPlan(group_subnets)
 
     def fits(n: int) -> bool:
-        need, _ = charges(plan.place(n), node, group.pod_subnets)
+        need, _ = charges(plan.place(n), node, pod_subnets)
         for addr, ips in need.items():
             room = usable.get(addr)
             if isinstance(room, int) and other_demand.get(addr, 0) + ips > room:
@@ -480,41 +440,50 @@ def _supported(
     # bisection; tests/capacity/test_search_equivalence.py checks it against the plain scan.
     if not fits(0):
         return 0
-    room_left = [_left(usable.get(s.address), other_demand.get(s.address, 0)) for s in group.subnets]
+    room_left = [_left(usable.get(s.address), other_demand.get(s.address, 0)) for s in group_subnets]
     return largest_true(fits, 0, node_bound(room_left, node.node_subnet_ips))
 
 
-def _cluster_supported(
-    groups: Sequence[NodeGroupCapacity],
-    node_of: Callable[[NodeGroupCapacity], NodeIps | None],
+@dataclass(frozen=True)
+class Member:
+    """One node group of a cluster as the cluster search sees it, at one density."""
+
+    address: str
+    subnets: tuple[SubnetFact, ...]
+    pod_subnets: Mapping[str, str | Unknown]
+    node: NodeIps
+    max_size: int
+
+
+def cluster_supported(
+    members: Sequence[Member | Unknown],
     demand: Mapping[str, int | Unknown],
     usable: Mapping[str, int | Unknown],
 ) -> int | Unknown:
     """Largest total node count of a cluster whose groups grow together in proportion to their
     max sizes (largest-remainder shares, each group spread over its AZs), beside every node group
-    of other clusters at its max size."""
-    if not groups:
+    of other clusters at its max size. A member that is an Unknown says why that group cannot
+    take part."""
+    if not members:
         return 0
-    nodes: list[NodeIps] = []
-    maxes: list[int] = []
-    for g in groups:
-        node = node_of(g)
-        if not g.analysed or node is None or not isinstance(g.max_size, int):
-            return Unknown(f"node group {g.fact.address} cannot be analysed")
-        missing = _unchargeable(g, node)
+    groups: list[Member] = []
+    for m in members:
+        if isinstance(m, Unknown):
+            return m
+        missing = unchargeable(m.subnets, m.pod_subnets, m.node)
         if missing is not None:
-            return Unknown(f"node group {g.fact.address}: {missing.reason}")
-        nodes.append(node)
-        maxes.append(g.max_size)
+            return Unknown(f"node group {m.address}: {missing.reason}", cause=missing.cause)
+        groups.append(m)
     own: dict[str, int] = {}
-    for g, n, m in zip(groups, nodes, maxes, strict=True):
-        for addr, ips in charges(spread(m, g.subnets), n, g.pod_subnets)[0].items():
+    for g in groups:
+        for addr, ips in charges(spread(g.max_size, g.subnets), g.node, g.pod_subnets)[0].items():
             own[addr] = own.get(addr, 0) + ips
     others: dict[str, int] = {}
     for addr, d in demand.items():
         if isinstance(d, Unknown):
-            return Unknown("another node group's demand in a shared subnet is unknown")
+            return Unknown("another node group's demand in a shared subnet is unknown", cause=d.cause)
         others[addr] = d - own.get(addr, 0)
+    maxes = [g.max_size for g in groups]
     total_max = sum(maxes)
     if total_max == 0:
         return 0
@@ -531,8 +500,8 @@ def _cluster_supported(
 
     def fits_counts(counts: Sequence[int]) -> bool:
         need = dict(others)
-        for plan, g, n, count in zip(plans, groups, nodes, counts, strict=True):
-            for addr, ips in charges(plan.place(count), n, g.pod_subnets)[0].items():
+        for plan, g, count in zip(plans, groups, counts, strict=True):
+            for addr, ips in charges(plan.place(count), g.node, g.pod_subnets)[0].items():
                 need[addr] = need.get(addr, 0) + ips
         for addr, needed in need.items():
             room = usable.get(addr)
@@ -551,7 +520,7 @@ def _cluster_supported(
 
     cluster_subnets = {s.address: s for g in groups for s in g.subnets}
     room_left = [_left(usable.get(a), others.get(a, 0)) for a in cluster_subnets]
-    bound = node_bound(room_left, min(n.node_subnet_ips for n in nodes))
+    bound = node_bound(room_left, min(g.node.node_subnet_ips for g in groups))
     total = largest_true(fits_ceil, 0, bound) if fits_ceil(0) else 0
     while total < MAX_SCAN_NODES and fits_counts(shares(total + 1)):
         total += 1
@@ -562,12 +531,15 @@ def _cluster_supported(
 
 
 def _pod_subnets(
-    group: NodeGroupCapacity, cni: EffectiveCni, eniconfigs: Sequence[EniConfigFact], facts: Facts
+    group_subnets: Sequence[SubnetFact],
+    cni: EffectiveCni,
+    eniconfigs: Sequence[EniConfigFact],
+    facts: Facts,
 ) -> dict[str, str | Unknown]:
     """For each node subnet of a custom-networking group: the ENIConfig subnet of its AZ."""
     label_def = cni.env.get("ENI_CONFIG_LABEL_DEF")
     out: dict[str, str | Unknown] = {}
-    for s in group.subnets:
+    for s in group_subnets:
         az = az_label(s)
         if label_def is not None and label_def not in ZONE_LABELS:
             out[s.address] = Unknown(
@@ -579,7 +551,8 @@ def _pod_subnets(
         if not named:
             out[s.address] = Unknown(
                 f"custom networking is on but no ENIConfig for AZ {az} is known, so the ENIConfig subnet is "
-                f"unknown and the pod IPs of nodes in {s.address} cannot be charged"
+                f"unknown and the pod IPs of nodes in {s.address} cannot be charged",
+                cause=Cause.ENICONFIG_MISSING,
             )
             continue
         chosen = named[-1]  # applied last, as kubectl apply of the same name would leave it
@@ -587,14 +560,15 @@ def _pod_subnets(
         if target is None:
             out[s.address] = Unknown(
                 f"ENIConfig {chosen.address} for AZ {az} names subnet {chosen.subnet_ref}, which is not "
-                "declared in this configuration, so the CIDR paying for those pod IPs is unknown"
+                "declared in this configuration, so the CIDR paying for those pod IPs is unknown",
+                cause=Cause.NOT_DECLARED,
             )
             continue
         out[s.address] = target.address
     return out
 
 
-def _pod_subnet_notes(group: NodeGroupCapacity) -> list[Unresolved]:
+def _pod_subnet_notes(group: _Sized) -> list[Unresolved]:
     out: list[Unresolved] = []
     for s in group.subnets:
         target = group.pod_subnets.get(s.address)
@@ -611,13 +585,131 @@ def _pod_subnet_notes(group: NodeGroupCapacity) -> list[Unresolved]:
     return out
 
 
+# --- demand at max size -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _AtMax:
+    """Every placeable group at its max size: where its nodes are and what they take."""
+
+    placed: Mapping[str, Mapping[str, int]]  # group -> node subnet -> nodes
+    # group -> the subnets it takes IPs from (its node subnets, and its ENIConfig subnets)
+    paying: Mapping[str, tuple[str, ...]]
+    own: Mapping[Density, Mapping[str, Mapping[str, int] | Unknown]]  # group -> subnet -> IPs
+    demand: Mapping[Density, Mapping[str, int | Unknown]]  # subnet -> IPs of every group
+
+
+def _at_max(groups: Sequence[_Sized]) -> _AtMax:
+    """Demand per subnet with every group at max size (the groups that can be placed)."""
+    placed: dict[str, dict[str, int]] = {}
+    paying: dict[str, tuple[str, ...]] = {}
+    own: dict[Density, dict[str, Mapping[str, int] | Unknown]] = {d: {} for d in Density}
+    for g in groups:
+        floor = g.nodes[Density.FLOOR]
+        if g.problem is not None or not isinstance(g.fact.max_size, int) or isinstance(floor, Unknown):
+            continue
+        at_max = spread(g.fact.max_size, g.subnets)
+        placed[g.fact.address] = at_max
+        # The floor node is always known for a placed group; where it takes IPs is where its
+        # nodes take them at any density.
+        paying[g.fact.address] = tuple(charges(at_max, floor, g.pod_subnets)[0])
+        for density in Density:
+            node = g.nodes[density]
+            own[density][g.fact.address] = (
+                charges(at_max, node, g.pod_subnets)[0] if isinstance(node, NodeIps) else node
+            )
+    demand: dict[Density, dict[str, int | Unknown]] = {}
+    for density in Density:
+        total: dict[str, int | Unknown] = {}
+        for address, ips in own[density].items():
+            for addr in paying[address]:
+                prev = total.get(addr, 0)
+                if isinstance(prev, Unknown):
+                    continue
+                total[addr] = (
+                    Unknown(f"{density.value} density unknown", cause=ips.cause)
+                    if isinstance(ips, Unknown)
+                    else prev + ips.get(addr, 0)
+                )
+        demand[density] = total
+    return _AtMax(placed, paying, own, demand)
+
+
+def _contributions(g: _Sized, addr: str, at_max: _AtMax) -> list[Contribution]:
+    """What ``addr`` pays for of group ``g``: its nodes in it, and (custom networking) the nodes
+    whose pod IPs it pays for as an ENIConfig subnet."""
+    placed = at_max.placed.get(g.fact.address)
+    floor = g.nodes[Density.FLOOR]
+    if placed is None or isinstance(floor, Unknown):
+        return []
+
+    def per_node(part: Callable[[NodeIps], int]) -> dict[Density, int | Unknown]:
+        out: dict[Density, int | Unknown] = {}
+        for density in Density:
+            node = g.nodes[density]
+            out[density] = (
+                part(node)
+                if isinstance(node, NodeIps)
+                else Unknown(f"{density.value} density unknown", cause=node.cause)
+            )
+        return out
+
+    out: list[Contribution] = []
+    here = placed.get(addr, 0)
+    if here > 0:
+        out.append(Contribution(g.fact.address, here, per_node(lambda n: n.node_subnet_ips)))
+    pods = sum(k for a, k in placed.items() if g.pod_subnets.get(a) == addr)
+    if pods > 0 and floor.eniconfig_subnet_ips > 0:
+        out.append(Contribution(g.fact.address, pods, per_node(lambda n: n.eniconfig_subnet_ips)))
+    return out
+
+
+def _nodes_at_max(g: _Sized, at_max: _AtMax) -> dict[str, int]:
+    placed = at_max.placed.get(g.fact.address, {})
+    out = dict(placed)
+    floor = g.nodes[Density.FLOOR]
+    for addr, k in placed.items():
+        target = g.pod_subnets.get(addr)
+        if isinstance(target, str) and isinstance(floor, NodeIps) and floor.eniconfig_subnet_ips > 0:
+            out[target] = out.get(target, 0) + k
+    return out
+
+
+def _supported(
+    g: _Sized, density: Density, at_max: _AtMax, usable: Mapping[str, int | Unknown]
+) -> int | Unknown:
+    """Largest node count of ``g`` at ``density`` beside every other group at max size."""
+    if g.problem is not None:
+        return g.problem
+    node = g.nodes[density]
+    if isinstance(node, Unknown):
+        return Unknown(f"{density.value} density unknown", cause=node.cause)
+    demand = at_max.demand[density]
+    mine = at_max.own[density].get(g.fact.address) or {}
+    assert not isinstance(mine, Unknown)  # the node is known, so are its charges
+    others: dict[str, int] = {}
+    for a in usable:
+        d = demand.get(a, 0)
+        if isinstance(d, Unknown):
+            return Unknown(f"{density.value} density unknown", cause=d.cause)
+        others[a] = d - mine.get(a, 0)
+    return group_supported(g.subnets, g.pod_subnets, node, others, usable)
+
+
+def _member(g: _Sized, density: Density) -> Member | Unknown:
+    node = g.nodes[density]
+    if g.problem is not None or isinstance(node, Unknown) or not isinstance(g.fact.max_size, int):
+        return Unknown(f"node group {g.fact.address} cannot be analysed")
+    return Member(g.fact.address, g.subnets, g.pod_subnets, node, g.fact.max_size)
+
+
 # --- the whole unit -----------------------------------------------------------------------------
 
 
 def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
     options = options or Options()
     clusters = _cluster_keys(facts)
-    groups: list[NodeGroupCapacity] = []
+    groups: list[_Sized] = []
     cnis: dict[str, EffectiveCni] = {}
     unknown_types: list[tuple[NodeGroupFact, str, tuple[str, ...]]] = []
     notes: list[Unresolved] = []
@@ -627,11 +719,11 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
         cnis[name] = effective_cni(cni_sources, ip_family, options.env_overrides.get(name, {}))
         eniconfigs = [e for e in facts.eniconfigs if _belongs(e.cluster_ref, name, fact)]
         for member in members:
-            cap, missing = _analyse_group(member, name, cnis[name], facts, options)
-            if cap.analysed and cnis[name].settings.custom_networking:
-                cap = replace(cap, pod_subnets=_pod_subnets(cap, cnis[name], eniconfigs, facts))
-                notes.extend(n for n in _pod_subnet_notes(cap) if n not in notes)
-            groups.append(cap)
+            sized, missing = _size_group(
+                member, name, cnis[name], eniconfigs=eniconfigs, facts=facts, options=options
+            )
+            notes.extend(n for n in _pod_subnet_notes(sized) if n not in notes)
+            groups.append(sized)
             unknown_types.extend((member, t, tuple(instance_types.suggest(t))) for t in missing)
     if any(n not in facts.unresolved for n in notes):
         # A copy: the caller's facts stay as extracted, and re-analysis does not repeat the notes.
@@ -639,103 +731,38 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
             facts, unresolved=[*facts.unresolved, *(n for n in notes if n not in facts.unresolved)]
         )
 
-    # Demand per subnet with every group at max size.
     all_subnets = {s.address: s for s in facts.subnets}
     usable = {a: _reserve(_usable(s), options.reserved_ips_per_subnet) for a, s in all_subnets.items()}
-    placed: dict[str, dict[str, int]] = {}
-    own_floor: dict[str, dict[str, int]] = {}
-    own_conf: dict[str, dict[str, int] | None] = {}
-    for g in groups:
-        if g.analysed and isinstance(g.max_size, int) and g.floor is not None:
-            at_max = spread(g.max_size, g.subnets)
-            placed[g.fact.address] = at_max
-            own_floor[g.fact.address] = charges(at_max, g.floor, g.pod_subnets)[0]
-            own_conf[g.fact.address] = (
-                charges(at_max, g.configured, g.pod_subnets)[0] if g.configured is not None else None
-            )
-    demand_floor: dict[str, int] = {}
-    demand_conf: dict[str, int | Unknown] = {}
-    for address, floor_ips in own_floor.items():
-        conf_ips = own_conf[address]
-        for addr, ips in floor_ips.items():
-            demand_floor[addr] = demand_floor.get(addr, 0) + ips
-            prev = demand_conf.get(addr, 0)
-            if conf_ips is None or isinstance(prev, Unknown):
-                demand_conf[addr] = (
-                    prev if isinstance(prev, Unknown) else Unknown("configured density unknown")
-                )
-            else:
-                demand_conf[addr] = prev + conf_ips.get(addr, 0)
-
-    finished: list[NodeGroupCapacity] = []
-    for g in groups:
-        if not g.analysed or g.floor is None:
-            finished.append(g)
-            continue
-        mine = placed.get(g.fact.address, {})
-        mine_floor = own_floor.get(g.fact.address, {})
-        others_floor = {a: demand_floor.get(a, 0) - mine_floor.get(a, 0) for a in usable}
-        sup_floor = _supported(g, g.floor, others_floor, usable)
-        sup_conf: int | Unknown = Unknown("configured density unknown")
-        mine_conf = own_conf.get(g.fact.address) or {}
-        if g.configured is not None:
-            others_conf: dict[str, int] = {}
-            conf_known = True
-            for a in usable:
-                d = demand_conf.get(a, 0)
-                if isinstance(d, Unknown):
-                    conf_known = False
-                    break
-                others_conf[a] = d - mine_conf.get(a, 0)
-            if conf_known:
-                sup_conf = _supported(g, g.configured, others_conf, usable)
-        nodes_at = dict(mine)
-        for addr, k in mine.items():
-            target = g.pod_subnets.get(addr)
-            if isinstance(target, str) and g.floor.eniconfig_subnet_ips > 0:
-                nodes_at[target] = nodes_at.get(target, 0) + k
-        finished.append(
-            replace(g, nodes_at_max=nodes_at, supported_floor=sup_floor, supported_configured=sup_conf)
-        )
+    at_max = _at_max(groups)
 
     out: list[ClusterCapacity] = []
     for name, fact, members in clusters:
         member_addrs = {m.address for m in members}
-        mine_groups = tuple(g for g in finished if g.fact.address in member_addrs)
-        subnet_addrs: list[str] = []
-        for g in mine_groups:
-            subnet_addrs.extend(s.address for s in g.subnets if s.address not in subnet_addrs)
-            subnet_addrs.extend(
-                t for t in g.pod_subnets.values() if isinstance(t, str) and t not in subnet_addrs
+        mine = [g for g in groups if g.fact.address in member_addrs]
+        cluster_subnets = _cluster_subnets(fact, facts)
+        caps = tuple(
+            _subnet(all_subnets[addr], usable[addr], groups, at_max, addr in cluster_subnets)
+            for addr in _subnet_order(mine, cluster_subnets)
+        )
+        node_groups = tuple(
+            NodeGroupCapacity(
+                fact=g.fact,
+                cluster=g.cluster,
+                subnets=g.subnets,
+                sizing=g.sizing,
+                problem=g.problem,
+                pod_subnets=g.pod_subnets,
+                nodes_at_max=_nodes_at_max(g, at_max),
+                at={
+                    d: GroupAtDensity(g.pods[d], g.nodes[d], _supported(g, d, at_max, usable))
+                    for d in Density
+                },
             )
-        cluster_subnets: list[str] = []
-        if fact is not None and not isinstance(fact.subnet_refs, Unknown):
-            for r in fact.subnet_refs:
-                s = facts.subnet_for(r)
-                if s is not None and s.address not in cluster_subnets:
-                    cluster_subnets.append(s.address)
-        subnet_addrs.extend(a for a in cluster_subnets if a not in subnet_addrs)
-        caps = []
-        for addr in subnet_addrs:
-            s = all_subnets[addr]
-            contributors = tuple(c for g in finished for c in _contributions(g, addr, placed))
-            caps.append(
-                SubnetCapacity(
-                    fact=s,
-                    az=az_label(s),
-                    prefixlen=prefixlen(s),
-                    usable=usable[addr],
-                    demand_floor=demand_floor.get(addr, 0),
-                    demand_configured=demand_conf.get(addr, 0),
-                    contributors=contributors,
-                    cluster_subnet=addr in cluster_subnets,
-                )
-            )
+            for g in mine
+        )
         unresolved = tuple(
             u for u in facts.unresolved if _belongs(u.cluster_ref, name, fact) or u.cluster_ref is None
         )
-        sup_floor = _cluster_supported(mine_groups, lambda g: g.floor, demand_floor, usable)
-        sup_conf = _cluster_supported(mine_groups, lambda g: g.configured, demand_conf, usable)
         out.append(
             ClusterCapacity(
                 name=name,
@@ -743,43 +770,59 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
                 span=fact.span if fact is not None else members[0].span,
                 ip_family=fact.ip_family if fact is not None else "ipv4",
                 cni=cnis[name],
-                subnets=tuple(caps),
-                node_groups=mine_groups,
+                subnets=caps,
+                node_groups=node_groups,
                 unresolved=unresolved,
                 fact=fact,
-                supported_floor=sup_floor,
-                supported_configured=sup_conf,
+                supported={
+                    d: cluster_supported([_member(g, d) for g in mine], at_max.demand[d], usable)
+                    for d in Density
+                },
             )
         )
     return UnitCapacity(facts=facts, clusters=tuple(out), unknown_instance_types=tuple(unknown_types))
 
 
-def _contributions(
-    g: NodeGroupCapacity, addr: str, placed: Mapping[str, Mapping[str, int]]
-) -> list[tuple[str, int, int, int | Unknown]]:
-    """(group, nodes, IPs per node at floor, ... configured) that ``addr`` pays for: the group's
-    nodes in it, and (custom networking) the nodes whose pod IPs it pays for as an ENIConfig subnet."""
-    at_max = placed.get(g.fact.address)
-    if at_max is None or g.floor is None:
-        return []
-    conf = g.configured
-    unknown_conf = Unknown("configured density unknown")
-    out: list[tuple[str, int, int, int | Unknown]] = []
-    here = at_max.get(addr, 0)
-    if here > 0:
-        out.append(
-            (g.fact.address, here, g.floor.node_subnet_ips, conf.node_subnet_ips if conf else unknown_conf)
+def _subnet(
+    s: SubnetFact, usable: int | Unknown, groups: Sequence[_Sized], at_max: _AtMax, cluster_subnet: bool
+) -> SubnetCapacity:
+    demand = {d: at_max.demand[d].get(s.address, 0) for d in Density}
+    free: dict[Density, int | Unknown] = {}
+    for d, need in demand.items():
+        free[d] = (
+            usable if isinstance(usable, Unknown) else need if isinstance(need, Unknown) else usable - need
         )
-    pods = sum(k for a, k in at_max.items() if g.pod_subnets.get(a) == addr)
-    if pods > 0 and g.floor.eniconfig_subnet_ips > 0:
-        out.append(
-            (
-                g.fact.address,
-                pods,
-                g.floor.eniconfig_subnet_ips,
-                conf.eniconfig_subnet_ips if conf else unknown_conf,
-            )
-        )
+    return SubnetCapacity(
+        fact=s,
+        az=az_label(s),
+        prefixlen=prefixlen(s),
+        usable=usable,
+        demand=demand,
+        free=free,
+        contributors=tuple(c for g in groups for c in _contributions(g, s.address, at_max)),
+        cluster_subnet=cluster_subnet,
+    )
+
+
+def _cluster_subnets(fact: ClusterFact | None, facts: Facts) -> list[str]:
+    """The subnets the cluster itself is given (its control plane's ENIs go there)."""
+    out: list[str] = []
+    if fact is not None and not isinstance(fact.subnet_refs, Unknown):
+        for r in fact.subnet_refs:
+            s = facts.subnet_for(r)
+            if s is not None and s.address not in out:
+                out.append(s.address)
+    return out
+
+
+def _subnet_order(groups: Sequence[_Sized], cluster_subnets: Sequence[str]) -> list[str]:
+    """The cluster's subnets as reports list them: each group's node subnets, its ENIConfig
+    subnets, then the cluster's own."""
+    out: list[str] = []
+    for g in groups:
+        out.extend(s.address for s in g.subnets if s.address not in out)
+        out.extend(t for t in g.pod_subnets.values() if isinstance(t, str) and t not in out)
+    out.extend(a for a in cluster_subnets if a not in out)
     return out
 
 

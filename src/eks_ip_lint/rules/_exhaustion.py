@@ -5,21 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Literal
 
-from eks_ip_lint.capacity.analysis import (
+from eks_ip_lint.capacity.analysis import analyse
+from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.capacity.records import (
     ClusterCapacity,
+    Density,
     NodeGroupCapacity,
     SubnetCapacity,
     UnitCapacity,
-    analyse,
 )
-from eks_ip_lint.capacity.cni import NodeIps
 from eks_ip_lint.rules._base import RuleContext
 from eks_ip_lint.rules._format import n, smallest_prefix_for
 from eks_ip_lint.values import Unknown
-
-Density = Literal["floor", "configured"]
 
 # A low-waste warm pool: 2 spare IPs, never fewer than 10 allocated. WARM_IP_TARGET avoids the
 # MINIMUM-only trap (EKSIP201); 10 keeps small bursts served without an EC2 call
@@ -37,11 +35,12 @@ class Exhaustion:
 
 
 def node_at(group: NodeGroupCapacity, density: Density) -> NodeIps | None:
-    return group.floor if density == "floor" else group.configured
+    node = group.at[density].node
+    return node if isinstance(node, NodeIps) else None
 
 
 def _demand(s: SubnetCapacity, density: Density) -> int | Unknown:
-    return s.demand_floor if density == "floor" else s.demand_configured
+    return s.demand[density]
 
 
 def exhaustions(unit: UnitCapacity, density: Density) -> Iterator[Exhaustion]:
@@ -58,8 +57,7 @@ def exhaustions(unit: UnitCapacity, density: Density) -> Iterator[Exhaustion]:
                 if isinstance(d, int) and d > s.usable:
                     bad.append(s)
             if bad:
-                sup = g.supported_floor if density == "floor" else g.supported_configured
-                yield Exhaustion(cluster, g, tuple(bad), node, sup)
+                yield Exhaustion(cluster, g, tuple(bad), node, g.at[density].supported)
 
 
 def _still_exhausted(
@@ -98,14 +96,14 @@ def suggest_fix(unit: UnitCapacity, ex: Exhaustion, density: Density, ctx: RuleC
         if not exhausted and after is not None:
             new_node = node_at(after, density)
             per_node = new_node.total_ips if new_node is not None else 0
-            supported = after.supported_floor if density == "floor" else after.supported_configured
+            supported = after.at[density].supported
             where = (
                 "the vpc-cni add-on's configuration_values env"
                 if ex.cluster.cni.span
                 else "the vpc-cni add-on env"
             )
             fixes.append(
-                f"set WARM_IP_TARGET=2 and MINIMUM_IP_TARGET=10 in {where}: the {density} drops to "
+                f"set WARM_IP_TARGET=2 and MINIMUM_IP_TARGET=10 in {where}: the {density.value} drops to "
                 f"{n(per_node)} IPs per node and {n(supported)} nodes fit (max size {n(ex.group.max_size)})"
             )
     if isinstance(ex.supported, int):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from eks_ip_lint.capacity.analysis import UnitCapacity
+from eks_ip_lint.capacity.records import Density, UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
 from eks_ip_lint.rules._exhaustion import describe_subnets, exhaustions, suggest_fix
@@ -19,14 +19,14 @@ META = RuleMeta(
 
 
 def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
-    for ex in exhaustions(unit, "floor"):
+    for ex in exhaustions(unit, Density.FLOOR):
         g = ex.group
         message = (
             f"node group {g.fact.address} ({g.instance_type}, max {n(g.max_size)} nodes): the warm pool "
             f"alone holds {per_node(ex.node, 'IPs per node')} at 1 pod ({ex.cluster.cni.settings.describe()}), "
-            f"so at max size {describe_subnets(ex, 'floor')}; these subnets hold only {n(ex.supported)} nodes"
+            f"so at max size {describe_subnets(ex, Density.FLOOR)}; these subnets hold only {n(ex.supported)} nodes"
         )
-        fix = suggest_fix(unit, ex, "floor", ctx)
+        fix = suggest_fix(unit, ex, Density.FLOOR, ctx)
         yield RULE.finding(
             message, g.fact.max_size_span, address=g.fact.address, cluster=ex.cluster.name, fix=fix
         )

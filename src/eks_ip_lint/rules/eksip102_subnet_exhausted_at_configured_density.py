@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from eks_ip_lint.capacity.analysis import UnitCapacity
+from eks_ip_lint.capacity.records import Density, UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
 from eks_ip_lint.rules._exhaustion import describe_subnets, exhaustions, suggest_fix
@@ -20,8 +20,8 @@ META = RuleMeta(
 
 def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
     # A group whose floor already exhausts a subnet is EKSIP101's; one finding per cause.
-    floor_failures = {ex.group.fact.address for ex in exhaustions(unit, "floor")}
-    for ex in exhaustions(unit, "configured"):
+    floor_failures = {ex.group.fact.address for ex in exhaustions(unit, Density.FLOOR)}
+    for ex in exhaustions(unit, Density.CONFIGURED):
         g = ex.group
         if g.fact.address in floor_failures:
             continue
@@ -32,11 +32,11 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
         )
         message = (
             f"node group {g.fact.address} ({g.instance_type}, max {n(g.max_size)} nodes): with "
-            f"{n(g.pods_configured)} pods per node ({density}; max pods {n(g.max_pods)}) a node holds "
-            f"{per_node(ex.node)}, so at max size {describe_subnets(ex, 'configured')}; "
+            f"{n(g.at[Density.CONFIGURED].pods)} pods per node ({density}; max pods {n(g.max_pods)}) a node holds "
+            f"{per_node(ex.node)}, so at max size {describe_subnets(ex, Density.CONFIGURED)}; "
             f"these subnets hold {n(ex.supported)} such nodes"
         )
-        fix = suggest_fix(unit, ex, "configured", ctx)
+        fix = suggest_fix(unit, ex, Density.CONFIGURED, ctx)
         yield RULE.finding(
             message, g.fact.max_size_span, address=g.fact.address, cluster=ex.cluster.name, fix=fix
         )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from eks_ip_lint.capacity.analysis import UnitCapacity
+from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.capacity.records import Density, UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
 
@@ -26,10 +27,10 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
         cap = -(-s.minimum_ip_target // 16) * 16 if s.prefix_delegation else s.minimum_ip_target
         stuck = [
             g for g in cluster.node_groups
-            if g.configured is not None and g.configured.pods_without_ip > 0
+            if isinstance(node := g.at[Density.CONFIGURED].node, NodeIps) and node.pods_without_ip > 0
         ]  # fmt: skip
         who = (
-            f"; node group {stuck[0].fact.address} expects {stuck[0].pods_configured} pods per node"
+            f"; node group {stuck[0].fact.address} expects {stuck[0].at[Density.CONFIGURED].pods} pods per node"
             if stuck
             else ""
         )

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from eks_ip_lint.capacity import subnets
-from eks_ip_lint.capacity.analysis import NodeGroupCapacity, UnitCapacity, spread
-from eks_ip_lint.capacity.cni import IPS_PER_PREFIX, IpMode
+from eks_ip_lint.capacity.analysis import spread
+from eks_ip_lint.capacity.cni import IPS_PER_PREFIX, IpMode, NodeIps
+from eks_ip_lint.capacity.records import Density, NodeGroupCapacity, UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
 from eks_ip_lint.rules._format import n, smallest_prefix_for
+from eks_ip_lint.values import Unknown
 
 META = RuleMeta(
     id="EKSIP202",
@@ -24,9 +26,10 @@ def _charges(g: NodeGroupCapacity, addr: str) -> tuple[int, int]:
     ``addr``: its nodes placed there, and, with custom networking, the pod ENIs of the nodes whose
     ENIConfig subnet it is. Every subnet IP that is not inside a prefix is a /32 (node IPs, ENI
     primaries)."""
-    node = g.configured if g.configured is not None else g.floor
+    configured = g.at[Density.CONFIGURED].node
+    node = configured if isinstance(configured, NodeIps) else g.at[Density.FLOOR].node
     if (
-        node is None
+        isinstance(node, Unknown)
         or node.mode is not IpMode.PREFIX
         or node.prefixes is None
         or not isinstance(g.max_size, int)
@@ -68,7 +71,7 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
                 singles += single
                 if p > 0:
                     culprits.append(g.fact.address)
-                    use_floor = use_floor or g.configured is None
+                    use_floor = use_floor or isinstance(g.at[Density.CONFIGURED].node, Unknown)
             if not culprits:
                 continue
             available = subnets.prefixes_available(s.prefixlen, singles)

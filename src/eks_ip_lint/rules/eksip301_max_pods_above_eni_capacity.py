@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from eks_ip_lint.capacity.analysis import NodeGroupCapacity, UnitCapacity
 from eks_ip_lint.capacity.cni_settings import CniSettings
 from eks_ip_lint.capacity.max_pods import eni_max_pods
+from eks_ip_lint.capacity.records import NodeGroupCapacity, NodeSizing, UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
 
@@ -27,9 +27,9 @@ def eni_capacity(group: NodeGroupCapacity, settings: CniSettings) -> int | None:
     Secondary IPs: ENIs x (IPs per ENI - 1) + 2 (eni-max-pods.txt); prefix delegation: each
     secondary slot is a /28, so x 16; custom networking: the primary ENI serves no pods.
     """
-    limits = group.limits
-    if limits is None or settings.ipv6:
+    if not isinstance(group.sizing, NodeSizing) or settings.ipv6:
         return None
+    limits = group.sizing.limits
     enis = limits.max_enis - (1 if settings.custom_networking else 0)
     if settings.prefix_delegation and limits.prefix_delegation_supported:
         return enis * (limits.ipv4_per_eni - 1) * IPS_PER_PREFIX + 2

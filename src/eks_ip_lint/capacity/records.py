@@ -1,0 +1,146 @@
+"""What the capacity analysis finds: frozen records, each built once and complete.
+
+Everything that exists at the two densities is keyed by :class:`Density` rather than kept in
+parallel floor/configured fields:
+
+* **floor**: 1 pod per node, the warm pool alone;
+* **configured**: the pods per node of the run (default: full nodes, max pods minus the two
+  hostNetwork pods, vpc-cni-model.md §2).
+
+A number the analysis cannot give is an :class:`~eks_ip_lint.values.Unknown` saying why, never a
+placeholder: a node group that cannot be analysed has its ``problem`` and Unknowns where its
+numbers would be.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.capacity.cni_settings import CniSettings
+from eks_ip_lint.capacity.instance_types import InstanceLimits
+from eks_ip_lint.facts.model import ClusterFact, Facts, NodeGroupFact, SubnetFact, Unresolved
+from eks_ip_lint.span import SourceSpan
+from eks_ip_lint.values import Unknown
+
+
+class Density(enum.Enum):
+    FLOOR = "floor"  # 1 pod per node: the warm pool alone
+    CONFIGURED = "configured"  # the run's pods per node (default: full nodes)
+
+
+@dataclass(frozen=True)
+class EffectiveCni:
+    """The VPC CNI settings a cluster's nodes run with, and where each came from."""
+
+    settings: CniSettings
+    env: Mapping[str, str]
+    origins: Mapping[str, str]  # env key -> where its value came from
+    notes: tuple[str, ...]
+    span: SourceSpan | None  # where to point CNI findings (the last carrier), None = defaults only
+    unknown: Unknown | None = None  # a carrier whose env could not be read
+
+
+@dataclass(frozen=True)
+class NodeSizing:
+    """One node of a group: the instance type the numbers are for and its kubelet max pods."""
+
+    limits: InstanceLimits
+    type_choice_note: str  # why this type, when the group has several
+    max_pods: int | Unknown
+    max_pods_source: str
+
+
+@dataclass(frozen=True)
+class GroupAtDensity:
+    pods: int | Unknown  # IP-taking pods per node
+    node: NodeIps | Unknown  # what one node holds
+    supported: int | Unknown  # largest node count the subnets hold beside the other groups at max size
+
+
+@dataclass(frozen=True)
+class NodeGroupCapacity:
+    fact: NodeGroupFact
+    cluster: str
+    subnets: tuple[SubnetFact, ...]  # the declared ones among the group's subnet references
+    sizing: NodeSizing | Unknown  # Unknown: no instance type of the group is known
+    problem: Unknown | None  # why the group cannot be placed on its subnets, if it cannot
+    # Custom networking: node subnet address -> the ENIConfig subnet paying for its nodes' pod IPs
+    # (an Unknown when no ENIConfig for that AZ is known). Empty without custom networking.
+    pod_subnets: Mapping[str, str | Unknown]
+    # Nodes at max size per subnet: in their own subnet, and (custom networking) the nodes whose pod
+    # IPs an ENIConfig subnet pays for. Empty when the group is not placed.
+    nodes_at_max: Mapping[str, int]
+    at: Mapping[Density, GroupAtDensity]
+
+    @property
+    def analysed(self) -> bool:
+        return self.problem is None
+
+    @property
+    def max_size(self) -> int | Unknown:
+        return self.fact.max_size
+
+    @property
+    def max_pods(self) -> int | Unknown:
+        return self.sizing.max_pods if isinstance(self.sizing, NodeSizing) else self.sizing
+
+    @property
+    def instance_type(self) -> str | None:
+        """The type the numbers are for; None when no type of the group is known."""
+        return self.sizing.limits.name if isinstance(self.sizing, NodeSizing) else None
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """Nodes of one group that a subnet pays for: in it, or (custom networking) as the ENIConfig
+    subnet of their AZ; and the IPs each of them takes from it."""
+
+    group: str  # node group address
+    nodes: int  # at max size
+    ips_per_node: Mapping[Density, int | Unknown]
+
+
+@dataclass(frozen=True)
+class SubnetCapacity:
+    fact: SubnetFact
+    az: str
+    prefixlen: int | None
+    usable: int | Unknown  # usable addresses less the IPs reserved for other tenants
+    demand: Mapping[Density, int | Unknown]  # IPs every node group takes from it at max size
+    free: Mapping[Density, int | Unknown]  # usable - demand (negative: over-committed)
+    contributors: tuple[Contribution, ...]
+    cluster_subnet: bool
+
+
+@dataclass(frozen=True)
+class ClusterCapacity:
+    name: str
+    address: str | None
+    span: SourceSpan
+    ip_family: str | Unknown
+    cni: EffectiveCni
+    subnets: tuple[SubnetCapacity, ...]
+    node_groups: tuple[NodeGroupCapacity, ...]
+    unresolved: tuple[Unresolved, ...]
+    fact: ClusterFact | None
+    # Largest total node count with all the cluster's groups scaled together (placement.py).
+    supported: Mapping[Density, int | Unknown]
+
+    @property
+    def total_max_nodes(self) -> int | Unknown:
+        total = 0
+        for g in self.node_groups:
+            if isinstance(g.max_size, Unknown):
+                return g.max_size
+            total += g.max_size
+        return total
+
+
+@dataclass(frozen=True)
+class UnitCapacity:
+    facts: Facts
+    clusters: tuple[ClusterCapacity, ...]
+    unknown_instance_types: tuple[tuple[NodeGroupFact, str, tuple[str, ...]], ...]
