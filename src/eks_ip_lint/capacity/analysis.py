@@ -27,12 +27,14 @@ from __future__ import annotations
 import functools
 import ipaddress
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from eks_ip_lint.capacity import instance_types, max_pods, subnets
 from eks_ip_lint.capacity.cni import NodeIps, node_ips
-from eks_ip_lint.capacity.cni_settings import CniSettings, parse_env
+from eks_ip_lint.capacity.cni_settings import CniSettings
+from eks_ip_lint.capacity.effective_cni import effective_cni
 from eks_ip_lint.capacity.instance_types import InstanceLimits
+from eks_ip_lint.capacity.options import Options
 from eks_ip_lint.capacity.records import (
     ClusterCapacity,
     Contribution,
@@ -46,7 +48,6 @@ from eks_ip_lint.capacity.records import (
 )
 from eks_ip_lint.facts.model import (
     ClusterFact,
-    CniSource,
     EniConfigFact,
     Facts,
     NodeGroupFact,
@@ -54,7 +55,6 @@ from eks_ip_lint.facts.model import (
     Unresolved,
     same_ref,
 )
-from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.values import Cause, Unknown, Value
 
 __all__ = [
@@ -81,64 +81,6 @@ MAX_SCAN_NODES = 100_000
 
 # ENI_CONFIG_LABEL_DEF values under which ipamd picks the ENIConfig named after the node's AZ.
 ZONE_LABELS = frozenset({"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"})
-
-# Settings shipped by the aws-vpc-cni chart / manifest / add-on (vpc-cni-model.md §6).
-CHART_DEFAULTS: Mapping[str, str] = {
-    "WARM_ENI_TARGET": "1",
-    "WARM_PREFIX_TARGET": "1",
-    "ENABLE_PREFIX_DELEGATION": "false",
-    "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG": "false",
-    "ENABLE_POD_ENI": "false",
-}
-
-
-@dataclass(frozen=True)
-class Options:
-    pods_per_node: int | None = None  # None: full nodes
-    # IPs of every subnet kept for other tenants (load balancers, databases, endpoints): configured
-    # as reserved_ips_per_subnet, subtracted from usable IPs before any node is placed.
-    reserved_ips_per_subnet: int = 0
-    # Extra env per cluster name, applied after the configuration (used to test a suggested fix).
-    env_overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-
-
-# --- CNI settings -------------------------------------------------------------------------------
-
-
-def effective_cni(
-    sources: Sequence[CniSource], ip_family: str | Unknown, override: Mapping[str, str]
-) -> EffectiveCni:
-    """Chart defaults, then each carrier in order (later ones win), then ``override``."""
-    env = dict(CHART_DEFAULTS)
-    origins = dict.fromkeys(env, "aws-vpc-cni default")
-    notes: list[str] = []
-    span: SourceSpan | None = None
-    unknown: Unknown | None = None
-    for src in sources:
-        span = src.span
-        if isinstance(src.env, Unknown):
-            unknown = Unknown(
-                f"{src.description}: {src.env.reason}", src.env.key, src.span, cause=src.env.cause
-            )
-            continue
-        for key, value in src.env.items():
-            if key in env and origins[key] != "aws-vpc-cni default" and env[key] != value:
-                notes.append(
-                    f"{key}={value} from {src.description} overrides {key}={env[key]} from {origins[key]}"
-                )
-            env[key] = value
-            origins[key] = f"{src.description} ({src.span})"
-    for key, value in override.items():
-        env[key] = value
-        origins[key] = "suggested fix"
-    if ip_family == "ipv6":
-        # EKS sets ENABLE_IPv6 (and PD) on aws-node for IPv6 clusters (vpc-cni-model.md §3).
-        env["ENABLE_IPv6"] = "true"
-        env["ENABLE_PREFIX_DELEGATION"] = "true"
-        origins["ENABLE_IPv6"] = "cluster ip_family ipv6"
-    settings, parse_notes = parse_env(env)
-    return EffectiveCni(settings, env, origins, tuple(notes + list(parse_notes)), span, unknown)
-
 
 # --- node groups --------------------------------------------------------------------------------
 
