@@ -24,8 +24,6 @@ unknown rather than computed without them.
 
 from __future__ import annotations
 
-import functools
-import ipaddress
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -203,43 +201,6 @@ def _size_group(
 # --- spreading nodes over subnets ---------------------------------------------------------------
 
 
-def az_label(subnet: SubnetFact) -> str:
-    if isinstance(subnet.az, str):
-        return subnet.az
-    return subnet.az.key or f"az-of-{subnet.address}"
-
-
-def prefixlen(subnet: SubnetFact) -> int | None:
-    return None if isinstance(subnet.cidr, Unknown) else _ipv4_prefixlen(subnet.cidr)
-
-
-@functools.lru_cache(maxsize=4096)
-def _ipv4_prefixlen(cidr: str) -> int | None:
-    # Memoised: spread() sorts by usable space on every node-count step, and parsing the CIDR each
-    # time was a third of a monorepo run (benchmarks/RESULTS.md).
-    try:
-        net = ipaddress.ip_network(cidr, strict=False)
-    except ValueError:
-        return None
-    return net.prefixlen if net.version == 4 else None
-
-
-def _reserve(usable: int | Unknown, reserved: int) -> int | Unknown:
-    return usable if isinstance(usable, Unknown) else max(usable - reserved, 0)
-
-
-def _usable(subnet: SubnetFact) -> int | Unknown:
-    if isinstance(subnet.cidr, Unknown):
-        cidr = subnet.cidr
-        return Unknown(
-            f"CIDR of {subnet.address} is unknown: {cidr.reason}", cidr.key, subnet.span, cause=cidr.cause
-        )
-    p = prefixlen(subnet)
-    if p is None:
-        return Unknown(f"{subnet.cidr!r} is not an IPv4 CIDR", None, subnet.span, cause=Cause.INVALID)
-    return subnets.usable_ips(p)
-
-
 def spread(n: int, group_subnets: Sequence[SubnetFact]) -> dict[str, int]:
     """Nodes per subnet for ``n`` nodes spread evenly over the subnets' AZs (worst case).
 
@@ -261,10 +222,10 @@ class SpreadPlan:
     def __init__(self, group_subnets: Sequence[SubnetFact]) -> None:
         by_az: dict[str, list[SubnetFact]] = {}
         for s in group_subnets:
-            by_az.setdefault(az_label(s), []).append(s)
+            by_az.setdefault(subnets.az_label(s), []).append(s)
 
         def room(s: SubnetFact) -> int:
-            p = prefixlen(s)  # _usable() without building the Unknown it would explain
+            p = subnets.prefixlen(s)  # room() without building the Unknown it would explain
             return subnets.usable_ips(p) if p is not None else 1 << 32
 
         rooms = {s.address: room(s) for s in group_subnets}
@@ -482,7 +443,7 @@ def _pod_subnets(
     label_def = cni.env.get("ENI_CONFIG_LABEL_DEF")
     out: dict[str, str | Unknown] = {}
     for s in group_subnets:
-        az = az_label(s)
+        az = subnets.az_label(s)
         if label_def is not None and label_def not in ZONE_LABELS:
             out[s.address] = Unknown(
                 f"ENI_CONFIG_LABEL_DEF={label_def}: nodes pick their ENIConfig by that label, not by AZ, so "
@@ -517,7 +478,7 @@ def _pod_subnet_notes(group: _Sized) -> list[Unresolved]:
         if isinstance(target, Unknown):
             out.append(
                 Unresolved(
-                    what=f"the subnet paying for pod IPs of node group {group.fact.address} in AZ {az_label(s)}",
+                    what=f"the subnet paying for pod IPs of node group {group.fact.address} in AZ {subnets.az_label(s)}",
                     reason=target.reason,
                     span=group.fact.subnets_span,
                     address=group.fact.address,
@@ -674,7 +635,7 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
         )
 
     all_subnets = {s.address: s for s in facts.subnets}
-    usable = {a: _reserve(_usable(s), options.reserved_ips_per_subnet) for a, s in all_subnets.items()}
+    usable = {a: subnets.room(s, options.reserved_ips_per_subnet) for a, s in all_subnets.items()}
     at_max = _at_max(groups)
 
     out: list[ClusterCapacity] = []
@@ -736,8 +697,8 @@ def _subnet(
         )
     return SubnetCapacity(
         fact=s,
-        az=az_label(s),
-        prefixlen=prefixlen(s),
+        az=subnets.az_label(s),
+        prefixlen=subnets.prefixlen(s),
         usable=usable,
         demand=demand,
         free=free,

@@ -18,8 +18,7 @@ from typing import NamedTuple
 
 from eks_ip_lint.capacity.cni_settings import CniSettings
 from eks_ip_lint.capacity.instance_types import InstanceLimits
-
-IPS_PER_PREFIX = 16  # a /28; datastore GetPrefixDelegationDefaults returns (1, 16, 28)
+from eks_ip_lint.capacity.subnets import IPS_PER_PREFIX
 
 
 class IpMode(enum.Enum):

@@ -13,14 +13,16 @@ from collections.abc import Sequence
 
 from eks_ip_lint.capacity.cni_settings import CniSettings
 from eks_ip_lint.capacity.instance_types import InstanceLimits
+from eks_ip_lint.capacity.subnets import IPS_PER_PREFIX
 from eks_ip_lint.values import Unknown
 
 # The calculator's ceilings: MAX_POD_CEILING_FOR_LOW_CPU / _HIGH_CPU, chosen by "CPU_COUNT -gt 30".
 MNG_CAP_LOW = 110
 MNG_CAP_HIGH = 250
 MNG_VCPU_THRESHOLD = 30
-HOST_NETWORK_PODS = 2  # aws-node and kube-proxy use the node IP: the "+2"
-IPS_PER_PREFIX = 16
+# The two hostNetwork pods every EKS node runs (aws-node, kube-proxy): they count towards max
+# pods but take no IP from ipamd (the "+2" of the max-pods formula).
+HOST_NETWORK_PODS = 2
 
 
 def eni_max_pods(max_enis: int, ipv4_per_eni: int) -> int:

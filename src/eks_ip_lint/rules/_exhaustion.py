@@ -15,8 +15,9 @@ from eks_ip_lint.capacity.records import (
     SubnetCapacity,
     UnitCapacity,
 )
+from eks_ip_lint.capacity.subnets import smallest_prefix_for
 from eks_ip_lint.rules._base import RuleContext
-from eks_ip_lint.rules._format import n, smallest_prefix_for
+from eks_ip_lint.rules._format import n
 from eks_ip_lint.values import Unknown
 
 # A low-waste warm pool: 2 spare IPs, never fewer than 10 allocated. WARM_IP_TARGET avoids the

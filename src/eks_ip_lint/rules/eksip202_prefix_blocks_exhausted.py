@@ -6,11 +6,12 @@ from collections.abc import Iterator
 
 from eks_ip_lint.capacity import subnets
 from eks_ip_lint.capacity.analysis import spread
-from eks_ip_lint.capacity.cni import IPS_PER_PREFIX, IpMode, NodeIps
+from eks_ip_lint.capacity.cni import IpMode, NodeIps
 from eks_ip_lint.capacity.records import Density, NodeGroupCapacity, UnitCapacity
+from eks_ip_lint.capacity.subnets import IPS_PER_PREFIX, smallest_prefix_for
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
-from eks_ip_lint.rules._format import n, smallest_prefix_for
+from eks_ip_lint.rules._format import n
 from eks_ip_lint.values import Unknown
 
 META = RuleMeta(

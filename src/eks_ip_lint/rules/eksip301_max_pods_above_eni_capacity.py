@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from eks_ip_lint.capacity.cni_settings import CniSettings
 from eks_ip_lint.capacity.max_pods import eni_max_pods
 from eks_ip_lint.capacity.records import NodeGroupCapacity, NodeSizing, UnitCapacity
+from eks_ip_lint.capacity.subnets import IPS_PER_PREFIX
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
 
@@ -16,9 +17,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="A node group sets kubelet max pods above what its ENIs can address, so the extra pods stay in ContainerCreating.",
 )
-
-# Each prefix delegated to an ENI slot holds 16 IPv4 addresses (vpc-cni-model.md §1.3).
-IPS_PER_PREFIX = 16
 
 
 def eni_capacity(group: NodeGroupCapacity, settings: CniSettings) -> int | None:
