@@ -6,7 +6,8 @@ numbers come from the model and are checked against hand computations in each do
 
 from __future__ import annotations
 
-from eks_ip_lint.capacity.analysis import Options, analyse, spread
+from eks_ip_lint.capacity.analysis import Options, analyse
+from eks_ip_lint.capacity.placement import spread
 from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.facts.model import ClusterFact, CniSource, EniConfigFact, Facts, NodeGroupFact, SubnetFact
 from eks_ip_lint.span import SourceSpan

@@ -1,6 +1,6 @@
 """The node-count searches give exactly the answers of the plain scans they replaced.
 
-``analysis.group_supported`` bisects and ``analysis.cluster_supported`` bisects on ceiling shares and
+``placement.group_supported`` bisects and ``placement.cluster_supported`` bisects on ceiling shares and
 then scans (see their comments for why that is exact). The reference implementations below are
 the original node-by-node scans, kept verbatim: both are run through ``analyse`` on random
 clusters (shared subnets, several AZs, several node groups, custom networking) and every supported
@@ -16,19 +16,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from capacity.test_analysis import SPAN, cluster, group, ref, subnet
-from eks_ip_lint.capacity import analysis
-from eks_ip_lint.capacity.analysis import (
+from eks_ip_lint.capacity import placement
+from eks_ip_lint.capacity.analysis import analyse
+from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.capacity.placement import (
     MAX_SCAN_NODES,
     Member,
     SpreadPlan,
-    analyse,
     charges,
     largest_true,
     node_bound,
     spread,
     unchargeable,
 )
-from eks_ip_lint.capacity.cni import NodeIps
 from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.facts.model import CniSource, EniConfigFact, Facts, SubnetFact
 from eks_ip_lint.values import Unknown
@@ -166,8 +166,8 @@ def supported_counts(facts: Facts) -> list[object]:
 def test_searches_match_the_plain_scans(facts: Facts) -> None:
     fast = supported_counts(facts)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(analysis, "group_supported", scan_supported)
-        mp.setattr(analysis, "cluster_supported", scan_cluster_supported)
+        mp.setattr(placement, "group_supported", scan_supported)
+        mp.setattr(placement, "cluster_supported", scan_cluster_supported)
         slow = supported_counts(facts)
     assert fast == slow
 
@@ -186,7 +186,7 @@ def test_alabama_paradox_case_is_scanned_not_bisected() -> None:
     ]
     fast = supported_counts(facts)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(analysis, "cluster_supported", scan_cluster_supported)
+        mp.setattr(placement, "cluster_supported", scan_cluster_supported)
         slow = supported_counts(facts)
     assert fast == slow
     # The third group lives in a /28 (11 usable) and m5.large holds 20 IPs at the floor

@@ -24,10 +24,10 @@ unknown rather than computed without them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from eks_ip_lint.capacity import instance_types, max_pods, subnets
+from eks_ip_lint.capacity import instance_types, max_pods, placement, subnets
 from eks_ip_lint.capacity.cni import NodeIps, node_ips
 from eks_ip_lint.capacity.cni_settings import CniSettings
 from eks_ip_lint.capacity.effective_cni import effective_cni
@@ -74,8 +74,6 @@ FLOOR_PODS = 1
 # is computed with the lower cap: the maxPods stop only ever removes IPs, so this can understate
 # the floor but never overstate it, and a floor finding stays certain.
 FLOOR_MAX_PODS_WHEN_UNKNOWN = 110
-# A scan bound far above any real node group; stops a pathological input from looping long.
-MAX_SCAN_NODES = 100_000
 
 # ENI_CONFIG_LABEL_DEF values under which ipamd picks the ENIConfig named after the node's AZ.
 ZONE_LABELS = frozenset({"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"})
@@ -201,235 +199,6 @@ def _size_group(
 # --- spreading nodes over subnets ---------------------------------------------------------------
 
 
-def spread(n: int, group_subnets: Sequence[SubnetFact]) -> dict[str, int]:
-    """Nodes per subnet for ``n`` nodes spread evenly over the subnets' AZs (worst case).
-
-    The ``n % k`` AZs that get one node more are those with the least usable space; within an AZ
-    nodes split evenly over its subnets, the smaller subnets taking the remainder.
-    """
-    return SpreadPlan(group_subnets).place(n)
-
-
-class SpreadPlan:
-    """The order in which :func:`spread` fills a group's AZs and subnets, computed once.
-
-    The node-count searches place thousands of candidate counts on the same subnets; sorting AZs by
-    room again for each one was most of a monorepo run (benchmarks/RESULTS.md). Placement is
-    monotone: going from ``n`` to ``n + 1`` nodes adds one node to one subnet and removes none,
-    which is what lets the searches below bisect.
-    """
-
-    def __init__(self, group_subnets: Sequence[SubnetFact]) -> None:
-        by_az: dict[str, list[SubnetFact]] = {}
-        for s in group_subnets:
-            by_az.setdefault(subnets.az_label(s), []).append(s)
-
-        def room(s: SubnetFact) -> int:
-            p = subnets.prefixlen(s)  # room() without building the Unknown it would explain
-            return subnets.usable_ips(p) if p is not None else 1 << 32
-
-        rooms = {s.address: room(s) for s in group_subnets}
-        azs = sorted(by_az, key=lambda a: (sum(rooms[s.address] for s in by_az[a]), a))
-        self._azs: list[list[str]] = [
-            [s.address for s in sorted(by_az[az], key=lambda s: (rooms[s.address], s.address))] for az in azs
-        ]
-
-    def place(self, n: int) -> dict[str, int]:
-        k = len(self._azs)
-        out: dict[str, int] = {}
-        if k == 0:
-            return out
-        for i, members in enumerate(self._azs):
-            in_az = n // k + (1 if i < n % k else 0)
-            m = len(members)
-            for j, addr in enumerate(members):
-                out[addr] = out.get(addr, 0) + in_az // m + (1 if j < in_az % m else 0)
-        return out
-
-
-def largest_true(pred: Callable[[int], bool], lo: int, hi: int) -> int:
-    """Largest ``n`` in ``[lo, hi]`` with ``pred(n)``, for ``pred`` true up to a point and false
-    after it, given ``pred(lo)``; ``hi`` when it holds everywhere. Bisection: O(log(hi - lo)) calls
-    where a scan made one per node."""
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if pred(mid):
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
-def node_bound(room_left: Iterable[int | None], per_node: int) -> int:
-    """An upper bound for the node-count searches: every node takes at least ``per_node`` IPs of
-    the subnets it is placed in, so when the room each of them has left is known, ``n`` nodes fit
-    only if ``n * per_node`` is at most their summed room. :data:`MAX_SCAN_NODES` when some room
-    is unknown (None: nodes placed there never fail) or ``per_node`` is 0. Bisecting below it
-    takes about 7 steps for a real cluster, below MAX_SCAN_NODES 17."""
-    total = 0
-    for r in room_left:
-        if r is None:
-            return MAX_SCAN_NODES
-        total += r
-    if per_node <= 0:
-        return MAX_SCAN_NODES
-    return max(0, min(MAX_SCAN_NODES, total // per_node))
-
-
-def charges(
-    placed: Mapping[str, int], node: NodeIps, pod_subnets: Mapping[str, str | Unknown]
-) -> tuple[dict[str, int], Unknown | None]:
-    """Subnet IPs taken by ``placed`` nodes (node subnet address -> nodes), per subnet that pays.
-
-    A node subnet pays ``node_subnet_ips`` per node; with custom networking the ENIConfig subnet of
-    its AZ (``pod_subnets``) pays ``eniconfig_subnet_ips``. Pod IPs whose ENIConfig subnet is unknown
-    are in no subnet's total: the Unknown returned says so, and callers must not treat the result
-    as complete then.
-    """
-    out: dict[str, int] = {}
-    missing: Unknown | None = None
-    for addr, k in placed.items():
-        out[addr] = out.get(addr, 0) + k * node.node_subnet_ips
-        if node.eniconfig_subnet_ips == 0:
-            continue
-        target = pod_subnets.get(addr)
-        if isinstance(target, str):
-            out[target] = out.get(target, 0) + k * node.eniconfig_subnet_ips
-        elif missing is None:
-            missing = target if isinstance(target, Unknown) else Unknown(f"no ENIConfig subnet for {addr}")
-    return out, missing
-
-
-def _left(room: int | Unknown | None, taken: int) -> int | None:
-    return room - taken if isinstance(room, int) else None
-
-
-def unchargeable(
-    group_subnets: Sequence[SubnetFact], pod_subnets: Mapping[str, str | Unknown], node: NodeIps
-) -> Unknown | None:
-    """Why some of the group's pod IPs have no subnet to be charged to, if they have none."""
-    _, missing = charges({s.address: 1 for s in group_subnets}, node, pod_subnets)
-    if missing is None:
-        return None
-    return Unknown(f"the subnet paying for some pod IPs is unknown: {missing.reason}", cause=missing.cause)
-
-
-def group_supported(
-    group_subnets: Sequence[SubnetFact],
-    pod_subnets: Mapping[str, str | Unknown],
-    node: NodeIps,
-    other_demand: Mapping[str, int],
-    usable: Mapping[str, int | Unknown],
-) -> int | Unknown:
-    """Largest node count of a group that fits beside the other groups' demand at max size."""
-    checkable = [s for s in group_subnets if isinstance(usable[s.address], int)]
-    if not checkable:
-        return Unknown("none of the node group's subnets has a known CIDR")
-    missing = unchargeable(group_subnets, pod_subnets, node)
-    if missing is not None:
-        return missing
-
-    plan = SpreadPlan(group_subnets)
-
-    def fits(n: int) -> bool:
-        need, _ = charges(plan.place(n), node, pod_subnets)
-        for addr, ips in need.items():
-            room = usable.get(addr)
-            if isinstance(room, int) and other_demand.get(addr, 0) + ips > room:
-                return False
-        return True
-
-    # fits is monotone in n (placement and charges only grow), so the largest n is found by
-    # bisection; tests/capacity/test_search_equivalence.py checks it against the plain scan.
-    if not fits(0):
-        return 0
-    room_left = [_left(usable.get(s.address), other_demand.get(s.address, 0)) for s in group_subnets]
-    return largest_true(fits, 0, node_bound(room_left, node.node_subnet_ips))
-
-
-@dataclass(frozen=True)
-class Member:
-    """One node group of a cluster as the cluster search sees it, at one density."""
-
-    address: str
-    subnets: tuple[SubnetFact, ...]
-    pod_subnets: Mapping[str, str | Unknown]
-    node: NodeIps
-    max_size: int
-
-
-def cluster_supported(
-    members: Sequence[Member | Unknown],
-    demand: Mapping[str, int | Unknown],
-    usable: Mapping[str, int | Unknown],
-) -> int | Unknown:
-    """Largest total node count of a cluster whose groups grow together in proportion to their
-    max sizes (largest-remainder shares, each group spread over its AZs), beside every node group
-    of other clusters at its max size. A member that is an Unknown says why that group cannot
-    take part."""
-    if not members:
-        return 0
-    groups: list[Member] = []
-    for m in members:
-        if isinstance(m, Unknown):
-            return m
-        missing = unchargeable(m.subnets, m.pod_subnets, m.node)
-        if missing is not None:
-            return Unknown(f"node group {m.address}: {missing.reason}", cause=missing.cause)
-        groups.append(m)
-    own: dict[str, int] = {}
-    for g in groups:
-        for addr, ips in charges(spread(g.max_size, g.subnets), g.node, g.pod_subnets)[0].items():
-            own[addr] = own.get(addr, 0) + ips
-    others: dict[str, int] = {}
-    for addr, d in demand.items():
-        if isinstance(d, Unknown):
-            return Unknown("another node group's demand in a shared subnet is unknown", cause=d.cause)
-        others[addr] = d - own.get(addr, 0)
-    maxes = [g.max_size for g in groups]
-    total_max = sum(maxes)
-    if total_max == 0:
-        return 0
-
-    plans = [SpreadPlan(g.subnets) for g in groups]
-
-    def shares(total: int) -> list[int]:
-        exact = [total * m / total_max for m in maxes]
-        out = [int(x) for x in exact]
-        by_remainder = sorted(range(len(maxes)), key=lambda i: (out[i] - exact[i], i))
-        for i in by_remainder[: total - sum(out)]:
-            out[i] += 1
-        return out
-
-    def fits_counts(counts: Sequence[int]) -> bool:
-        need = dict(others)
-        for plan, g, count in zip(plans, groups, counts, strict=True):
-            for addr, ips in charges(plan.place(count), g.node, g.pod_subnets)[0].items():
-                need[addr] = need.get(addr, 0) + ips
-        for addr, needed in need.items():
-            room = usable.get(addr)
-            if isinstance(room, int) and needed > room:  # unknown CIDRs are EKSIP002's, not a failure
-                return False
-        return True
-
-    # The answer is the last total before the first one that does not fit. Largest-remainder
-    # shares are not monotone (the Alabama paradox: a group can lose a node when the total grows),
-    # so fits(total) cannot be bisected directly. Every group's share lies between the floor and
-    # the ceiling of its exact share, and both of those grow with the total: every total up to the
-    # last one whose ceilings fit does fit, so bisect to there, then scan on with the real shares
-    # (a few steps: past the last total whose floors fit nothing can fit).
-    def fits_ceil(total: int) -> bool:
-        return fits_counts([-(-total * m // total_max) for m in maxes])
-
-    cluster_subnets = {s.address: s for g in groups for s in g.subnets}
-    room_left = [_left(usable.get(a), others.get(a, 0)) for a in cluster_subnets]
-    bound = node_bound(room_left, min(g.node.node_subnet_ips for g in groups))
-    total = largest_true(fits_ceil, 0, bound) if fits_ceil(0) else 0
-    while total < MAX_SCAN_NODES and fits_counts(shares(total + 1)):
-        total += 1
-    return total
-
-
 # --- custom networking --------------------------------------------------------------------------
 
 
@@ -511,15 +280,15 @@ def _at_max(groups: Sequence[_Sized]) -> _AtMax:
         floor = g.nodes[Density.FLOOR]
         if g.problem is not None or not isinstance(g.fact.max_size, int) or isinstance(floor, Unknown):
             continue
-        at_max = spread(g.fact.max_size, g.subnets)
+        at_max = placement.spread(g.fact.max_size, g.subnets)
         placed[g.fact.address] = at_max
         # The floor node is always known for a placed group; where it takes IPs is where its
         # nodes take them at any density.
-        paying[g.fact.address] = tuple(charges(at_max, floor, g.pod_subnets)[0])
+        paying[g.fact.address] = tuple(placement.charges(at_max, floor, g.pod_subnets)[0])
         for density in Density:
             node = g.nodes[density]
             own[density][g.fact.address] = (
-                charges(at_max, node, g.pod_subnets)[0] if isinstance(node, NodeIps) else node
+                placement.charges(at_max, node, g.pod_subnets)[0] if isinstance(node, NodeIps) else node
             )
     demand: dict[Density, dict[str, int | Unknown]] = {}
     for density in Density:
@@ -596,14 +365,14 @@ def _supported(
         if isinstance(d, Unknown):
             return Unknown(f"{density.value} density unknown", cause=d.cause)
         others[a] = d - mine.get(a, 0)
-    return group_supported(g.subnets, g.pod_subnets, node, others, usable)
+    return placement.group_supported(g.subnets, g.pod_subnets, node, others, usable)
 
 
-def _member(g: _Sized, density: Density) -> Member | Unknown:
+def _member(g: _Sized, density: Density) -> placement.Member | Unknown:
     node = g.nodes[density]
     if g.problem is not None or isinstance(node, Unknown) or not isinstance(g.fact.max_size, int):
         return Unknown(f"node group {g.fact.address} cannot be analysed")
-    return Member(g.fact.address, g.subnets, g.pod_subnets, node, g.fact.max_size)
+    return placement.Member(g.fact.address, g.subnets, g.pod_subnets, node, g.fact.max_size)
 
 
 # --- the whole unit -----------------------------------------------------------------------------
@@ -678,7 +447,7 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
                 unresolved=unresolved,
                 fact=fact,
                 supported={
-                    d: cluster_supported([_member(g, d) for g in mine], at_max.demand[d], usable)
+                    d: placement.cluster_supported([_member(g, d) for g in mine], at_max.demand[d], usable)
                     for d in Density
                 },
             )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from eks_ip_lint.capacity import subnets
-from eks_ip_lint.capacity.analysis import spread
 from eks_ip_lint.capacity.cni import IpMode, NodeIps
+from eks_ip_lint.capacity.placement import spread
 from eks_ip_lint.capacity.records import Density, NodeGroupCapacity, UnitCapacity
 from eks_ip_lint.capacity.subnets import IPS_PER_PREFIX, smallest_prefix_for
 from eks_ip_lint.findings import Finding, Severity
