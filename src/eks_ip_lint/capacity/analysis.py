@@ -27,11 +27,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from eks_ip_lint.capacity import instance_types, max_pods, placement, subnets
-from eks_ip_lint.capacity.cni import NodeIps, node_ips
-from eks_ip_lint.capacity.cni_settings import CniSettings
+from eks_ip_lint.capacity import custom_networking, instance_types, node_groups, placement, subnets
+from eks_ip_lint.capacity.cni import NodeIps
 from eks_ip_lint.capacity.effective_cni import effective_cni
-from eks_ip_lint.capacity.instance_types import InstanceLimits
+from eks_ip_lint.capacity.node_groups import SizedGroup
 from eks_ip_lint.capacity.options import Options
 from eks_ip_lint.capacity.records import (
     ClusterCapacity,
@@ -40,20 +39,18 @@ from eks_ip_lint.capacity.records import (
     EffectiveCni,
     GroupAtDensity,
     NodeGroupCapacity,
-    NodeSizing,
     SubnetCapacity,
     UnitCapacity,
 )
 from eks_ip_lint.facts.model import (
     ClusterFact,
-    EniConfigFact,
     Facts,
     NodeGroupFact,
     SubnetFact,
     Unresolved,
     same_ref,
 )
-from eks_ip_lint.values import Cause, Unknown, Value
+from eks_ip_lint.values import Unknown, Value
 
 __all__ = [
     "ClusterCapacity",
@@ -65,197 +62,6 @@ __all__ = [
     "UnitCapacity",
     "analyse",
 ]
-
-# The two hostNetwork pods every EKS node runs (aws-node, kube-proxy): they count towards max
-# pods but take no IP from ipamd (vpc-cni-model.md §2, the "+2" of the max-pods formula).
-HOST_NETWORK_PODS = 2
-FLOOR_PODS = 1
-# When max pods cannot be known (a .metal type whose vCPU count decides the 110/250 cap), the floor
-# is computed with the lower cap: the maxPods stop only ever removes IPs, so this can understate
-# the floor but never overstate it, and a floor finding stays certain.
-FLOOR_MAX_PODS_WHEN_UNKNOWN = 110
-
-# ENI_CONFIG_LABEL_DEF values under which ipamd picks the ENIConfig named after the node's AZ.
-ZONE_LABELS = frozenset({"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"})
-
-# --- node groups --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Sized:
-    """A node group once its subnets and per-node numbers are known, before it is placed."""
-
-    fact: NodeGroupFact
-    cluster: str
-    subnets: tuple[SubnetFact, ...]
-    sizing: NodeSizing | Unknown
-    problem: Unknown | None
-    pods: Mapping[Density, int | Unknown]
-    nodes: Mapping[Density, NodeIps | Unknown]
-    pod_subnets: Mapping[str, str | Unknown]
-
-
-def _choose_type(
-    types: Sequence[InstanceLimits], settings: CniSettings, mp: int
-) -> tuple[InstanceLimits, str]:
-    """With several types, the floor check takes the one whose node holds the most IPs."""
-    if len(types) == 1:
-        return types[0], ""
-    ranked = sorted(types, key=lambda t: node_ips(t, settings, FLOOR_PODS, mp).total_ips, reverse=True)
-    chosen = ranked[0]
-    return chosen, (
-        f"of {', '.join(t.name for t in types)}, {chosen.name} holds the most IPs per node and is used"
-    )
-
-
-def _max_pods(
-    group: NodeGroupFact, types: Sequence[InstanceLimits], settings: CniSettings
-) -> tuple[int | Unknown, str]:
-    if group.max_pods is not None:
-        return group.max_pods, "set explicitly"
-    if group.kind == "managed" and not group.custom_ami:
-        value = max_pods.managed_node_group_max_pods(types, settings)
-        return (
-            value,
-            "EKS managed node group rule (max-pods-calculator, capped at 110 below 30 vCPUs, else 250)",
-        )
-    chosen = max(types, key=lambda t: t.default_max_pods)
-    return max_pods.nodeadm_max_pods(chosen), "nodeadm default: ENIs x (IPv4 per ENI - 1) + 2"
-
-
-def _group_subnets(group: NodeGroupFact, facts: Facts) -> tuple[tuple[SubnetFact, ...], Unknown | None]:
-    """The group's declared subnets, and why the group cannot be placed when some are unknown."""
-    if isinstance(group.subnet_refs, Unknown):
-        refs = group.subnet_refs
-        return (), Unknown(f"subnets are unknown: {refs.reason}", cause=refs.cause)
-    found = [facts.subnet_for(r) for r in group.subnet_refs]
-    declared = tuple(s for s in found if s is not None)
-    missing = [r for r, s in zip(group.subnet_refs, found, strict=True) if s is None]
-    if not missing:
-        return declared, None
-    shown = ", ".join(str(m) for m in missing[:3])
-    return declared, Unknown(
-        f"subnet(s) {shown} are not declared in this configuration, so their CIDRs are unknown",
-        cause=Cause.NOT_DECLARED,
-    )
-
-
-def _sizing(group: NodeGroupFact, settings: CniSettings) -> tuple[NodeSizing | Unknown, list[str]]:
-    """The type the numbers are for and its max pods; also the group's types not in our table."""
-    if isinstance(group.instance_types, Unknown):
-        types = group.instance_types
-        return Unknown(f"instance types are unknown: {types.reason}", cause=types.cause), []
-    limits = [instance_types.lookup(t) for t in group.instance_types]
-    unknown_types = [t for t, lim in zip(group.instance_types, limits, strict=True) if lim is None]
-    known = [lim for lim in limits if lim is not None]
-    if not known:
-        return Unknown("no instance type of this node group is known"), unknown_types
-    mp, mp_source = _max_pods(group, known, settings)
-    chosen, note = _choose_type(known, settings, mp if isinstance(mp, int) else FLOOR_MAX_PODS_WHEN_UNKNOWN)
-    return NodeSizing(chosen, note, mp, mp_source), unknown_types
-
-
-def _pods(density: Density, mp: int | Unknown, options: Options) -> tuple[int, int] | Unknown:
-    """(IP-taking pods per node, the max pods that stops ipamd) at ``density``."""
-    if density is Density.FLOOR:
-        return FLOOR_PODS, mp if isinstance(mp, int) else FLOOR_MAX_PODS_WHEN_UNKNOWN
-    if isinstance(mp, Unknown):
-        return Unknown(f"max pods is unknown: {mp.reason}", cause=mp.cause)
-    full = max(mp - HOST_NETWORK_PODS, 0)
-    return (full if options.pods_per_node is None else min(options.pods_per_node, full)), mp
-
-
-def _size_group(
-    group: NodeGroupFact,
-    cluster: str,
-    cni: EffectiveCni,
-    *,
-    eniconfigs: Sequence[EniConfigFact],
-    facts: Facts,
-    options: Options,
-) -> tuple[_Sized, list[str]]:
-    """Per-node numbers for one group; returns the group and any instance types not in our table."""
-    group_subnets, problem = _group_subnets(group, facts)
-    sizing, unknown_types = _sizing(group, cni.settings)
-    pods: dict[Density, int | Unknown] = {}
-    nodes: dict[Density, NodeIps | Unknown] = {}
-    for density in Density:
-        if isinstance(sizing, Unknown):
-            pods[density] = nodes[density] = sizing
-            continue
-        at = _pods(density, sizing.max_pods, options)
-        if isinstance(at, Unknown):
-            pods[density] = nodes[density] = at
-        else:
-            pods[density] = at[0]
-            nodes[density] = node_ips(sizing.limits, cni.settings, *at)
-    problem = problem or (sizing if isinstance(sizing, Unknown) else None)
-    pod_subnets: Mapping[str, str | Unknown] = {}
-    if problem is None and cni.settings.custom_networking:
-        pod_subnets = _pod_subnets(group_subnets, cni, eniconfigs, facts)
-    return _Sized(group, cluster, group_subnets, sizing, problem, pods, nodes, pod_subnets), unknown_types
-
-
-# --- spreading nodes over subnets ---------------------------------------------------------------
-
-
-# --- custom networking --------------------------------------------------------------------------
-
-
-def _pod_subnets(
-    group_subnets: Sequence[SubnetFact],
-    cni: EffectiveCni,
-    eniconfigs: Sequence[EniConfigFact],
-    facts: Facts,
-) -> dict[str, str | Unknown]:
-    """For each node subnet of a custom-networking group: the ENIConfig subnet of its AZ."""
-    label_def = cni.env.get("ENI_CONFIG_LABEL_DEF")
-    out: dict[str, str | Unknown] = {}
-    for s in group_subnets:
-        az = subnets.az_label(s)
-        if label_def is not None and label_def not in ZONE_LABELS:
-            out[s.address] = Unknown(
-                f"ENI_CONFIG_LABEL_DEF={label_def}: nodes pick their ENIConfig by that label, not by AZ, so "
-                f"the ENIConfig subnet of nodes in {s.address} (AZ {az}) cannot be told"
-            )
-            continue
-        named = [e for e in eniconfigs if same_ref(e.name, s.az)]
-        if not named:
-            out[s.address] = Unknown(
-                f"custom networking is on but no ENIConfig for AZ {az} is known, so the ENIConfig subnet is "
-                f"unknown and the pod IPs of nodes in {s.address} cannot be charged",
-                cause=Cause.ENICONFIG_MISSING,
-            )
-            continue
-        chosen = named[-1]  # applied last, as kubectl apply of the same name would leave it
-        target = facts.subnet_for(chosen.subnet_ref)
-        if target is None:
-            out[s.address] = Unknown(
-                f"ENIConfig {chosen.address} for AZ {az} names subnet {chosen.subnet_ref}, which is not "
-                "declared in this configuration, so the CIDR paying for those pod IPs is unknown",
-                cause=Cause.NOT_DECLARED,
-            )
-            continue
-        out[s.address] = target.address
-    return out
-
-
-def _pod_subnet_notes(group: _Sized) -> list[Unresolved]:
-    out: list[Unresolved] = []
-    for s in group.subnets:
-        target = group.pod_subnets.get(s.address)
-        if isinstance(target, Unknown):
-            out.append(
-                Unresolved(
-                    what=f"the subnet paying for pod IPs of node group {group.fact.address} in AZ {subnets.az_label(s)}",
-                    reason=target.reason,
-                    span=group.fact.subnets_span,
-                    address=group.fact.address,
-                    cluster_ref=group.fact.cluster_ref,
-                )
-            )
-    return out
-
 
 # --- demand at max size -------------------------------------------------------------------------
 
@@ -271,7 +77,7 @@ class _AtMax:
     demand: Mapping[Density, Mapping[str, int | Unknown]]  # subnet -> IPs of every group
 
 
-def _at_max(groups: Sequence[_Sized]) -> _AtMax:
+def _at_max(groups: Sequence[SizedGroup]) -> _AtMax:
     """Demand per subnet with every group at max size (the groups that can be placed)."""
     placed: dict[str, dict[str, int]] = {}
     paying: dict[str, tuple[str, ...]] = {}
@@ -307,7 +113,7 @@ def _at_max(groups: Sequence[_Sized]) -> _AtMax:
     return _AtMax(placed, paying, own, demand)
 
 
-def _contributions(g: _Sized, addr: str, at_max: _AtMax) -> list[Contribution]:
+def _contributions(g: SizedGroup, addr: str, at_max: _AtMax) -> list[Contribution]:
     """What ``addr`` pays for of group ``g``: its nodes in it, and (custom networking) the nodes
     whose pod IPs it pays for as an ENIConfig subnet."""
     placed = at_max.placed.get(g.fact.address)
@@ -336,7 +142,7 @@ def _contributions(g: _Sized, addr: str, at_max: _AtMax) -> list[Contribution]:
     return out
 
 
-def _nodes_at_max(g: _Sized, at_max: _AtMax) -> dict[str, int]:
+def _nodes_at_max(g: SizedGroup, at_max: _AtMax) -> dict[str, int]:
     placed = at_max.placed.get(g.fact.address, {})
     out = dict(placed)
     floor = g.nodes[Density.FLOOR]
@@ -348,7 +154,7 @@ def _nodes_at_max(g: _Sized, at_max: _AtMax) -> dict[str, int]:
 
 
 def _supported(
-    g: _Sized, density: Density, at_max: _AtMax, usable: Mapping[str, int | Unknown]
+    g: SizedGroup, density: Density, at_max: _AtMax, usable: Mapping[str, int | Unknown]
 ) -> int | Unknown:
     """Largest node count of ``g`` at ``density`` beside every other group at max size."""
     if g.problem is not None:
@@ -368,7 +174,7 @@ def _supported(
     return placement.group_supported(g.subnets, g.pod_subnets, node, others, usable)
 
 
-def _member(g: _Sized, density: Density) -> placement.Member | Unknown:
+def _member(g: SizedGroup, density: Density) -> placement.Member | Unknown:
     node = g.nodes[density]
     if g.problem is not None or isinstance(node, Unknown) or not isinstance(g.fact.max_size, int):
         return Unknown(f"node group {g.fact.address} cannot be analysed")
@@ -381,7 +187,7 @@ def _member(g: _Sized, density: Density) -> placement.Member | Unknown:
 def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
     options = options or Options()
     clusters = _cluster_keys(facts)
-    groups: list[_Sized] = []
+    groups: list[SizedGroup] = []
     cnis: dict[str, EffectiveCni] = {}
     unknown_types: list[tuple[NodeGroupFact, str, tuple[str, ...]]] = []
     notes: list[Unresolved] = []
@@ -391,10 +197,16 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
         cnis[name] = effective_cni(cni_sources, ip_family, options.env_overrides.get(name, {}))
         eniconfigs = [e for e in facts.eniconfigs if _belongs(e.cluster_ref, name, fact)]
         for member in members:
-            sized, missing = _size_group(
+            sized, missing = node_groups.size_group(
                 member, name, cnis[name], eniconfigs=eniconfigs, facts=facts, options=options
             )
-            notes.extend(n for n in _pod_subnet_notes(sized) if n not in notes)
+            notes.extend(
+                n
+                for n in custom_networking.unresolved_pod_subnets(
+                    sized.fact, sized.subnets, sized.pod_subnets
+                )
+                if n not in notes
+            )
             groups.append(sized)
             unknown_types.extend((member, t, tuple(instance_types.suggest(t))) for t in missing)
     if any(n not in facts.unresolved for n in notes):
@@ -416,7 +228,7 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
             _subnet(all_subnets[addr], usable[addr], groups, at_max, addr in cluster_subnets)
             for addr in _subnet_order(mine, cluster_subnets)
         )
-        node_groups = tuple(
+        group_caps = tuple(
             NodeGroupCapacity(
                 fact=g.fact,
                 cluster=g.cluster,
@@ -443,7 +255,7 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
                 ip_family=fact.ip_family if fact is not None else "ipv4",
                 cni=cnis[name],
                 subnets=caps,
-                node_groups=node_groups,
+                node_groups=group_caps,
                 unresolved=unresolved,
                 fact=fact,
                 supported={
@@ -456,7 +268,7 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
 
 
 def _subnet(
-    s: SubnetFact, usable: int | Unknown, groups: Sequence[_Sized], at_max: _AtMax, cluster_subnet: bool
+    s: SubnetFact, usable: int | Unknown, groups: Sequence[SizedGroup], at_max: _AtMax, cluster_subnet: bool
 ) -> SubnetCapacity:
     demand = {d: at_max.demand[d].get(s.address, 0) for d in Density}
     free: dict[Density, int | Unknown] = {}
@@ -487,7 +299,7 @@ def _cluster_subnets(fact: ClusterFact | None, facts: Facts) -> list[str]:
     return out
 
 
-def _subnet_order(groups: Sequence[_Sized], cluster_subnets: Sequence[str]) -> list[str]:
+def _subnet_order(groups: Sequence[SizedGroup], cluster_subnets: Sequence[str]) -> list[str]:
     """The cluster's subnets as reports list them: each group's node subnets, its ENIConfig
     subnets, then the cluster's own."""
     out: list[str] = []
