@@ -163,7 +163,9 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
                 },
             )
         )
-    return UnitCapacity(facts=facts, clusters=tuple(out), unknown_instance_types=tuple(unknown_types))
+    return UnitCapacity(
+        facts=facts, clusters=tuple(out), unknown_instance_types=tuple(unknown_types), options=options
+    )
 
 
 def _cluster_subnets(fact: ClusterFact | None, facts: Facts) -> list[str]:

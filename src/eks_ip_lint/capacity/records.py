@@ -15,15 +15,21 @@ numbers would be.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from eks_ip_lint.capacity.cni import NodeIps
 from eks_ip_lint.capacity.cni_settings import CniSettings
 from eks_ip_lint.capacity.instance_types import InstanceLimits
+from eks_ip_lint.capacity.options import Options
 from eks_ip_lint.facts.model import ClusterFact, Facts, NodeGroupFact, SubnetFact, Unresolved
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.values import Unknown
+
+if TYPE_CHECKING:
+    from eks_ip_lint.capacity.what_if import WhatIf
 
 
 class Density(enum.Enum):
@@ -144,3 +150,22 @@ class UnitCapacity:
     facts: Facts
     clusters: tuple[ClusterCapacity, ...]
     unknown_instance_types: tuple[tuple[NodeGroupFact, str, tuple[str, ...]], ...]
+    options: Options = field(default_factory=Options)  # what the unit was analysed with
+
+    @functools.cached_property
+    def what_if(self) -> WhatIf:
+        """This unit analysed again with changed settings, each change once (what_if.py)."""
+        from eks_ip_lint.capacity.what_if import WhatIf  # noqa: PLC0415 -- it runs analyse(), which builds this
+
+        return WhatIf(self.facts, self.options)
+
+    def node_group(self, address: str) -> NodeGroupCapacity | None:
+        for c in self.clusters:
+            for g in c.node_groups:
+                if g.fact.address == address:
+                    return g
+        return None
+
+    def __getstate__(self) -> dict[str, object]:
+        # The what-if service (and the re-analyses it holds) is not part of a stored result.
+        return {k: v for k, v in self.__dict__.items() if k != "what_if"}

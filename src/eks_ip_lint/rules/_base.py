@@ -8,7 +8,7 @@ rules elsewhere (``--list-rules``, docs/rules/index.md, plugin ID maps) is gener
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from eks_ip_lint.capacity.analysis import Options, UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
@@ -31,11 +31,10 @@ class RuleMeta:
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What rules get besides the unit: the run's options, and a memo of the re-analyses that
-    verify fixes (one context per unit, so a memo entry never outlives its unit)."""
+    """What rules get besides the unit: the run's options. (Re-analyses that verify a fix are
+    the model's: ``UnitCapacity.what_if``.)"""
 
     options: Options
-    reanalyses: dict[tuple[int, str], UnitCapacity] = field(default_factory=dict, compare=False)
 
 
 CheckFn = Callable[[UnitCapacity, RuleContext], Iterable[Finding]]

@@ -4,9 +4,8 @@ exhausts at max size, and the concrete change that removes the problem, verified
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from eks_ip_lint.capacity.analysis import analyse
 from eks_ip_lint.capacity.cni import NodeIps
 from eks_ip_lint.capacity.records import (
     ClusterCapacity,
@@ -74,17 +73,6 @@ def _still_exhausted(
     return False, None
 
 
-def _with_suggested_env(unit: UnitCapacity, cluster: str, ctx: RuleContext) -> UnitCapacity:
-    """The unit analysed again with :data:`SUGGESTED_ENV` set on ``cluster``; once per cluster
-    for both rules and every node group of the cluster (the analysis covers all of them)."""
-    key = (id(unit), cluster)
-    if key not in ctx.reanalyses:
-        overrides = dict(ctx.options.env_overrides)
-        overrides[cluster] = {**overrides.get(cluster, {}), **SUGGESTED_ENV}
-        ctx.reanalyses[key] = analyse(unit.facts, replace(ctx.options, env_overrides=overrides))
-    return ctx.reanalyses[key]
-
-
 def suggest_fix(unit: UnitCapacity, ex: Exhaustion, density: Density, ctx: RuleContext) -> str:
     """The first change that makes the finding go away (checked by re-running the analysis),
     followed by the always-valid alternatives: a smaller max size, or bigger subnets."""
@@ -92,7 +80,7 @@ def suggest_fix(unit: UnitCapacity, ex: Exhaustion, density: Density, ctx: RuleC
     env = ex.cluster.cni.env
     already = all(env.get(k) == v for k, v in SUGGESTED_ENV.items())
     if not already and ex.cluster.ip_family != "ipv6":
-        again = _with_suggested_env(unit, ex.cluster.name, ctx)
+        again = unit.what_if.with_env(ex.cluster.name, SUGGESTED_ENV)
         exhausted, after = _still_exhausted(again, ex, density)
         if not exhausted and after is not None:
             new_node = node_at(after, density)
