@@ -255,3 +255,24 @@ def test_custom_networking_with_another_eniconfig_label_is_unresolved() -> None:
     assert all(
         isinstance(t, Unknown) and "ENI_CONFIG_LABEL_DEF=team" in t.reason for t in g.pod_subnets.values()
     )
+
+
+def test_exhaustion_names_the_subnets_a_group_overruns() -> None:
+    """Seed: 80 m5.4xlarge at the floor (60 IPs) spread 27/27/26 over three /22 (1,019 usable):
+    27 x 60 = 1,620 and 26 x 60 = 1,560 both exceed 1,019. The largest, 1,620, needs a /21
+    (2,043 usable; a /22 holds 1,019). Full nodes (120 IPs) exhaust them too; 8 nodes of a
+    group that fits (8 x 60 = 480) exhaust nothing."""
+    facts = Facts(unit="u")
+    facts.subnets += [subnet(i, f"10.0.{4 * i}.0/22", f"az{i}") for i in range(3)]
+    facts.clusters.append(cluster((0, 1, 2)))
+    facts.node_groups.append(group("g", ("m5.4xlarge",), 80, (0, 1, 2)))
+    (g,) = analyse(facts).clusters[0].node_groups
+    ex = g.at[Density.FLOOR].exhaustion
+    assert ex is not None
+    assert [s.fact.address for s in ex.subnets] == [f"aws_subnet.s[{i}]" for i in range(3)]
+    assert (ex.largest_demand, ex.prefixlen_for_largest) == (1620, 21)
+    assert g.at[Density.CONFIGURED].exhaustion is not None
+
+    facts.node_groups[0] = group("g", ("m5.4xlarge",), 8, (0, 1, 2))
+    (g,) = analyse(facts).clusters[0].node_groups
+    assert g.at[Density.FLOOR].exhaustion is None

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from eks_ip_lint.capacity import custom_networking, demand, instance_types, node_groups, placement, subnets
+from eks_ip_lint.capacity.cni import NodeIps
 from eks_ip_lint.capacity.effective_cni import effective_cni
 from eks_ip_lint.capacity.node_groups import SizedGroup
 from eks_ip_lint.capacity.options import Options
@@ -69,6 +70,28 @@ def _supported(
             return Unknown(f"{density.value} density unknown", cause=d.cause)
         others[a] = d - mine.get(a, 0)
     return placement.group_supported(g.subnets, g.pod_subnets, node, others, usable)
+
+
+def _group(
+    g: SizedGroup, at_max: demand.AtMax, usable: Mapping[str, int | Unknown], caps: Sequence[SubnetCapacity]
+) -> NodeGroupCapacity:
+    nodes_at_max = demand.nodes_at_max(g, at_max)
+    at: dict[Density, GroupAtDensity] = {}
+    for d in Density:
+        node = g.nodes[d]
+        # A group whose node cannot be known at d puts no known demand anywhere at d.
+        exhausted = demand.exhaustion(nodes_at_max, caps, d) if isinstance(node, NodeIps) else None
+        at[d] = GroupAtDensity(g.pods[d], node, _supported(g, d, at_max, usable), exhausted)
+    return NodeGroupCapacity(
+        fact=g.fact,
+        cluster=g.cluster,
+        subnets=g.subnets,
+        sizing=g.sizing,
+        problem=g.problem,
+        pod_subnets=g.pod_subnets,
+        nodes_at_max=nodes_at_max,
+        at=at,
+    )
 
 
 def _member(g: SizedGroup, density: Density) -> placement.Member | Unknown:
@@ -127,22 +150,7 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
             )
             for addr in _subnet_order(mine, cluster_subnets)
         )
-        group_caps = tuple(
-            NodeGroupCapacity(
-                fact=g.fact,
-                cluster=g.cluster,
-                subnets=g.subnets,
-                sizing=g.sizing,
-                problem=g.problem,
-                pod_subnets=g.pod_subnets,
-                nodes_at_max=demand.nodes_at_max(g, at_max),
-                at={
-                    d: GroupAtDensity(g.pods[d], g.nodes[d], _supported(g, d, at_max, usable))
-                    for d in Density
-                },
-            )
-            for g in mine
-        )
+        group_caps = tuple(_group(g, at_max, usable, caps) for g in mine)
         unresolved = tuple(
             u for u in facts.unresolved if _belongs(u.cluster_ref, name, fact) or u.cluster_ref is None
         )

@@ -17,7 +17,7 @@ from eks_ip_lint.capacity import subnets
 from eks_ip_lint.capacity.cni import NodeIps
 from eks_ip_lint.capacity.node_groups import SizedGroup
 from eks_ip_lint.capacity.placement import charges, spread
-from eks_ip_lint.capacity.records import Contribution, Density, SubnetCapacity
+from eks_ip_lint.capacity.records import Contribution, Density, Exhaustion, SubnetCapacity
 from eks_ip_lint.facts.model import SubnetFact
 from eks_ip_lint.values import Unknown
 
@@ -132,3 +132,21 @@ def subnet_capacity(
         contributors=tuple(c for g in groups for c in contributions(g, s.address, at_max)),
         cluster_subnet=cluster_subnet,
     )
+
+
+def exhaustion(
+    nodes_at_max: Mapping[str, int], cluster_subnets: Sequence[SubnetCapacity], density: Density
+) -> Exhaustion | None:
+    """The subnets among ``cluster_subnets`` that a group with ``nodes_at_max`` takes IPs from and
+    whose demand at ``density`` exceeds their room (both known); None when there are none."""
+    bad = []
+    for s in cluster_subnets:
+        need = s.demand[density]
+        if nodes_at_max.get(s.fact.address, 0) <= 0 or isinstance(s.usable, Unknown):
+            continue
+        if isinstance(need, int) and need > s.usable:
+            bad.append((s, need))
+    if not bad:
+        return None
+    largest = max(need for _, need in bad)
+    return Exhaustion(tuple(s for s, _ in bad), largest, subnets.smallest_prefix_for(largest))

@@ -64,6 +64,16 @@ class GroupAtDensity:
     pods: int | Unknown  # IP-taking pods per node
     node: NodeIps | Unknown  # what one node holds
     supported: int | Unknown  # largest node count the subnets hold beside the other groups at max size
+    exhaustion: Exhaustion | None  # the subnets of its nodes that run out at max size, if any
+
+
+@dataclass(frozen=True)
+class Exhaustion:
+    """Subnets a group's nodes take IPs from whose demand at max size exceeds their room."""
+
+    subnets: tuple[SubnetCapacity, ...]  # in the cluster's subnet order
+    largest_demand: int  # the most IPs any of them is asked for
+    prefixlen_for_largest: int  # the smallest subnet that holds that many (subnets.smallest_prefix_for)
 
 
 @dataclass(frozen=True)
