@@ -276,3 +276,38 @@ def test_exhaustion_names_the_subnets_a_group_overruns() -> None:
     facts.node_groups[0] = group("g", ("m5.4xlarge",), 8, (0, 1, 2))
     (g,) = analyse(facts).clusters[0].node_groups
     assert g.at[Density.FLOOR].exhaustion is None
+
+
+def _pd_unit(max_size: int) -> Facts:
+    facts = Facts(unit="u")
+    facts.subnets.append(subnet(0, "10.0.0.0/24", "a"))
+    facts.clusters.append(cluster((0,)))
+    facts.node_groups.append(group("g", ("m5.large",), max_size, (0,)))
+    facts.cni_sources.append(
+        CniSource("aws_eks_addon.cni", "c", {"ENABLE_PREFIX_DELEGATION": "true"}, SPAN, "add-on")
+    )
+    return facts
+
+
+def test_prefix_demand_counts_blocks_and_single_addresses() -> None:
+    """m5.large (3 ENIs x 10, S = 9), PD, WARM_PREFIX_TARGET=1; managed max pods = min(110,
+    3 x 9 x 16 + 2) = 110, full node 108 pods: P = min(ceil(108/16) + 1 = 8, ceil(110/16) = 7) = 7
+    prefixes on 1 ENI: 112 pod IPs + 1 primary = 113 IPs, 1 of them a single /32.
+    3 nodes in a /24: 21 prefixes, 3 singles; 2^(28-24) - 2 = 14 blocks, and 3 singles fit in the
+    27 addresses of the two edge blocks, so 14 stay free: 21 > 14. The subnet for all of them:
+    21 x 16 + 3 + 16 = 355 addresses -> a /23 (507 usable)."""
+    (c,) = analyse(_pd_unit(3)).clusters
+    (s,) = c.subnets
+    need = s.prefix_demand
+    assert need is not None
+    assert [g.address for g in need.groups] == ["aws_eks_node_group.g"]
+    assert (need.prefixes, need.singles, need.blocks, need.available) == (21, 3, 14, 14)
+    assert need.short and not need.at_floor
+    assert need.prefixlen_for_all == 23
+    # 2 nodes: 14 prefixes in 14 blocks.
+    need2 = analyse(_pd_unit(2)).clusters[0].subnets[0].prefix_demand
+    assert need2 is not None and (need2.prefixes, need2.short) == (14, False)
+    # Without prefix delegation there is no prefix demand.
+    facts = _pd_unit(3)
+    facts.cni_sources.clear()
+    assert analyse(facts).clusters[0].subnets[0].prefix_demand is None

@@ -6,6 +6,13 @@ custom networking the ENIConfig subnet of each AZ pays ``eniconfig_subnet_ips`` 
 that AZ (vpc-cni-model.md §1.11, §8b step 4). Groups of every cluster add up in a shared subnet.
 A subnet's free IPs are its room less that demand (§4, §8b step 5). At a density where some
 group's node cannot be known, the subnets that group takes IPs from have an Unknown demand.
+
+With prefix delegation a subnet must also supply aligned /28 blocks (§1.5, §4): per node in PD
+mode, ``prefixes`` blocks go to the subnet holding its pod ENIs (its own, or the ENIConfig subnet
+with custom networking), and every other address it takes there is a single /32 (node IP, ENI
+primaries). The blocks needed are compared with ``subnets.prefixes_available(prefix, singles)``,
+the most that can stay free; each group counts at the configured density, or at the floor when
+that is unknown.
 """
 
 from __future__ import annotations
@@ -14,10 +21,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from eks_ip_lint.capacity import subnets
-from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.capacity.cni import IpMode, NodeIps
 from eks_ip_lint.capacity.node_groups import SizedGroup
 from eks_ip_lint.capacity.placement import charges, spread
-from eks_ip_lint.capacity.records import Contribution, Density, Exhaustion, SubnetCapacity
+from eks_ip_lint.capacity.records import Contribution, Density, Exhaustion, PrefixDemand, SubnetCapacity
 from eks_ip_lint.facts.model import SubnetFact
 from eks_ip_lint.values import Unknown
 
@@ -118,6 +125,7 @@ def subnet_capacity(
     cluster_subnet: bool,
 ) -> SubnetCapacity:
     """A subnet at max size: its room, what every group takes from it, and who takes it."""
+    contributors = tuple(c for g in groups for c in contributions(g, s.address, at_max))
     need = {d: at_max.demand[d].get(s.address, 0) for d in Density}
     free: dict[Density, int | Unknown] = {}
     for d, ips in need.items():
@@ -129,8 +137,59 @@ def subnet_capacity(
         usable=usable,
         demand=need,
         free=free,
-        contributors=tuple(c for g in groups for c in contributions(g, s.address, at_max)),
+        contributors=contributors,
         cluster_subnet=cluster_subnet,
+        prefix_demand=prefix_demand(s, groups, at_max) if contributors else None,
+    )
+
+
+def _prefix_charges(g: SizedGroup, addr: str, at_max: AtMax) -> tuple[int, int, bool]:
+    """(/28 prefixes, single /32s, counted at the floor) that group ``g`` at max size puts into
+    subnet ``addr``: its nodes placed there, and with custom networking the pod ENIs of the nodes
+    whose ENIConfig subnet it is."""
+    placed = at_max.placed.get(g.fact.address)
+    configured = g.nodes[Density.CONFIGURED]
+    node = configured if isinstance(configured, NodeIps) else g.nodes[Density.FLOOR]
+    at_floor = isinstance(configured, Unknown)
+    if placed is None or isinstance(node, Unknown) or node.mode is not IpMode.PREFIX or node.prefixes is None:
+        return 0, 0, at_floor
+    prefix_ips = subnets.IPS_PER_PREFIX * node.prefixes
+    here = placed.get(addr, 0)
+    if node.eniconfig_subnet_ips > 0:  # custom networking: the prefixes live in the ENIConfig subnet
+        pods_here = sum(k for a, k in placed.items() if g.pod_subnets.get(a) == addr)
+        singles = here * node.node_subnet_ips + pods_here * (node.eniconfig_subnet_ips - prefix_ips)
+        return pods_here * node.prefixes, singles, at_floor
+    return here * node.prefixes, here * (node.node_subnet_ips - prefix_ips), at_floor
+
+
+def prefix_demand(s: SubnetFact, groups: Sequence[SizedGroup], at_max: AtMax) -> PrefixDemand | None:
+    """The /28 prefixes the groups at max size need in ``s``; None when its CIDR is unknown or no
+    group places prefixes in it."""
+    p = subnets.prefixlen(s)
+    if p is None:
+        return None
+    prefixes = singles = 0
+    culprits: list[SizedGroup] = []
+    at_floor = False
+    for g in groups:
+        blocks, single, floor = _prefix_charges(g, s.address, at_max)
+        prefixes += blocks
+        singles += single
+        if blocks > 0:
+            culprits.append(g)
+            at_floor = at_floor or floor
+    if not culprits:
+        return None
+    # The blocks, plus room for the /32s and the reserved addresses.
+    need_ips = prefixes * subnets.IPS_PER_PREFIX + singles + subnets.IPS_PER_PREFIX
+    return PrefixDemand(
+        groups=tuple(g.fact for g in culprits),
+        prefixes=prefixes,
+        singles=singles,
+        blocks=subnets.prefix_blocks(p),
+        available=subnets.prefixes_available(p, singles),
+        at_floor=at_floor,
+        prefixlen_for_all=subnets.smallest_prefix_for(need_ips),
     )
 
 

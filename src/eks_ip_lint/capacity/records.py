@@ -129,6 +129,25 @@ class SubnetCapacity:
     free: Mapping[Density, int | Unknown]  # usable - demand (negative: over-committed)
     contributors: tuple[Contribution, ...]
     cluster_subnet: bool
+    prefix_demand: PrefixDemand | None  # groups in prefix-delegation mode place /28 prefixes here
+
+
+@dataclass(frozen=True)
+class PrefixDemand:
+    """With prefix delegation: the /28 prefixes the groups at max size need in one subnet, against
+    the aligned blocks that can stay free (vpc-cni-model.md §1.5, §4)."""
+
+    groups: tuple[NodeGroupFact, ...]  # the groups whose prefixes land here
+    prefixes: int
+    singles: int  # addresses assigned one by one: node IPs and ENI primaries
+    blocks: int  # assignable /28 blocks of the empty subnet (subnets.prefix_blocks)
+    available: int  # blocks that stay free, at best, once the singles are placed (subnets.prefixes_available)
+    at_floor: bool  # some group's configured density is unknown, so its floor is counted
+    prefixlen_for_all: int  # the smallest subnet holding the blocks, the singles and its reserved IPs
+
+    @property
+    def short(self) -> bool:
+        return self.prefixes > self.available
 
 
 @dataclass(frozen=True)
