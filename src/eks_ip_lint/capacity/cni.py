@@ -174,6 +174,21 @@ def prefix_targets(
     return min(eni_cap * slots_per_eni, max(burst, min(target, stop)))
 
 
+def minimum_only_stop(settings: CniSettings) -> int | None:
+    """The pool size at which ipamd stops for good with MINIMUM_IP_TARGET = Mi and no WARM_IP_TARGET.
+
+    Mi IPs, or with prefix delegation ceil(Mi/16) whole prefixes = 16 x ceil(Mi/16) IPs: ``short``
+    is 0 once Total >= Mi, so later pods never get an IP. None when WARM_IP_TARGET is set, Mi is
+    unset, or in IPv6 mode. vpc-cni-model.md §1.4 ("Only MINIMUM_IP_TARGET"), §1.5 B; ipamd.go
+    ``datastoreTargetState``.
+    """
+    if settings.ipv6 or not settings.minimum_ip_target or settings.warm_ip_target:
+        return None
+    if settings.prefix_delegation:
+        return _ceil_div(settings.minimum_ip_target, IPS_PER_PREFIX) * IPS_PER_PREFIX
+    return settings.minimum_ip_target
+
+
 def trunk_attached(trunk_reserved: bool, *, max_eni: int, unmanaged_enis: int, other_enis: int) -> bool:
     """The trunk ENI is attached iff SGP reserves it and a slot is free: maxENI - unmanaged - others ≥ 1.
 

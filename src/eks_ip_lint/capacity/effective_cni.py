@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from eks_ip_lint.capacity.cni import minimum_only_stop
 from eks_ip_lint.capacity.cni_settings import parse_env
-from eks_ip_lint.capacity.records import EffectiveCni
+from eks_ip_lint.capacity.records import EffectiveCni, MinimumOnlyStop
 from eks_ip_lint.facts.model import CniSource
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.values import Unknown
@@ -61,4 +62,13 @@ def effective_cni(
         env["ENABLE_PREFIX_DELEGATION"] = "true"
         origins["ENABLE_IPv6"] = "cluster ip_family ipv6"
     settings, parse_notes = parse_env(env)
-    return EffectiveCni(settings, env, origins, tuple(notes + list(parse_notes)), span, unknown)
+    stop = minimum_only_stop(settings)
+    return EffectiveCni(
+        settings,
+        env,
+        origins,
+        tuple(notes + list(parse_notes)),
+        span,
+        unknown,
+        None if stop is None else MinimumOnlyStop(stop, stop + 1),
+    )

@@ -108,7 +108,7 @@ def _sizing(group: NodeGroupFact, settings: CniSettings) -> tuple[NodeSizing | U
         return Unknown("no instance type of this node group is known"), unknown_types
     mp, mp_source = _max_pods(group, known, settings)
     chosen, note = _choose_type(known, settings, mp if isinstance(mp, int) else FLOOR_MAX_PODS_WHEN_UNKNOWN)
-    return NodeSizing(chosen, note, mp, mp_source), unknown_types
+    return NodeSizing(chosen, tuple(known), note, mp, mp_source), unknown_types
 
 
 def _pods(density: Density, mp: int | Unknown, options: Options) -> tuple[int, int] | Unknown:

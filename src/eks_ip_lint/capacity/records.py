@@ -38,6 +38,15 @@ class Density(enum.Enum):
 
 
 @dataclass(frozen=True)
+class MinimumOnlyStop:
+    """MINIMUM_IP_TARGET without WARM_IP_TARGET: ipamd allocates ``ips`` per node and never more
+    (cni.minimum_only_stop), so pod number ``first_pod_without_ip`` on a node gets no IP."""
+
+    ips: int
+    first_pod_without_ip: int
+
+
+@dataclass(frozen=True)
 class EffectiveCni:
     """The VPC CNI settings a cluster's nodes run with, and where each came from."""
 
@@ -46,7 +55,8 @@ class EffectiveCni:
     origins: Mapping[str, str]  # env key -> where its value came from
     notes: tuple[str, ...]
     span: SourceSpan | None  # where to point CNI findings (the last carrier), None = defaults only
-    unknown: Unknown | None = None  # a carrier whose env could not be read
+    unknown: Unknown | None  # a carrier whose env could not be read
+    minimum_only: MinimumOnlyStop | None  # the MINIMUM_IP_TARGET-only trap, when the settings set it
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,7 @@ class NodeSizing:
     """One node of a group: the instance type the numbers are for and its kubelet max pods."""
 
     limits: InstanceLimits
+    types: tuple[InstanceLimits, ...]  # every type of the group found in the table, in its order
     type_choice_note: str  # why this type, when the group has several
     max_pods: int | Unknown
     max_pods_source: str
