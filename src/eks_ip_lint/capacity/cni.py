@@ -507,6 +507,24 @@ def _assemble(
     )
 
 
+def pod_ip_capacity(limits: InstanceLimits, settings: CniSettings, *, unmanaged_enis: int = 0) -> int:
+    """The most pod IPs ipamd can ever hold on one node, whatever kubelet max pods says.
+
+    eni_cap x S secondary IPs, or eni_cap x S prefixes x 16 in PD mode (after the non-Nitro
+    fallback), where eni_cap = slots_ENI = maxENI - unmanaged - (1 trunk with ENABLE_POD_ENI) -
+    (1 custom-networking primary), at least 1 without custom networking: every pod ENI ipamd may
+    hold, full. maxENI honours MAX_ENI. This is the §1.9 upper bound without the maxPods stop;
+    max pods above it + 2 leaves pods without an IP (§1.10: MAX_ENI does not lower max pods).
+    vpc-cni-model.md §1.1, §1.5 C, §1.6, §1.7, §1.9, §1.10. IPv4 modes only: ValueError in IPv6
+    mode, where pods take IPv6 addresses.
+    """
+    if settings.ipv6:
+        raise ValueError("pod_ip_capacity is for IPv4: in IPv6 mode pods take IPv6 addresses")
+    frame = _frame(limits, settings, unmanaged_enis)
+    per_slot = IPS_PER_PREFIX if frame.mode is IpMode.PREFIX else 1
+    return frame.eni_cap * limits.slots_per_eni * per_slot
+
+
 def per_node_upper_bound(
     limits: InstanceLimits,
     settings: CniSettings,

@@ -8,6 +8,9 @@ at each density.
   minimum over its types; else nodeadm's E x (L - 1) + 2 (vpc-cni-model.md §2, §8b step 1).
 * **Pods per node**: the floor is 1 pod (the warm pool alone); the configured density is
   ``pods_per_node``, default full nodes: max pods - the 2 hostNetwork pods (§2, §8b step 3).
+* **Pod capacity**: the most pod IPs the node's ENIs can hold (``cni.pod_ip_capacity``: MAX_ENI,
+  the custom-networking primary, the SGP trunk and prefix delegation counted as ipamd counts
+  them), + the 2 hostNetwork pods, against max pods (§1.9, §1.10, §2).
 * **IPs per node**: ``cni.node_ips`` at those pods, with max pods as ipamd's maxPods stop (§1.3-§1.5,
   §1.11). When max pods cannot be known the floor uses the lower cap (see
   FLOOR_MAX_PODS_WHEN_UNKNOWN) and the configured density is an Unknown.
@@ -22,11 +25,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from eks_ip_lint.capacity import custom_networking, instance_types, max_pods
-from eks_ip_lint.capacity.cni import NodeIps, node_ips
+from eks_ip_lint.capacity.cni import NodeIps, node_ips, pod_ip_capacity
 from eks_ip_lint.capacity.cni_settings import CniSettings
 from eks_ip_lint.capacity.instance_types import InstanceLimits
 from eks_ip_lint.capacity.options import Options
-from eks_ip_lint.capacity.records import Density, EffectiveCni, NodeSizing
+from eks_ip_lint.capacity.records import Density, EffectiveCni, NodeSizing, PodCapacity
 from eks_ip_lint.facts.model import EniConfigFact, Facts, NodeGroupFact, SubnetFact
 from eks_ip_lint.values import Cause, Unknown
 
@@ -108,7 +111,19 @@ def _sizing(group: NodeGroupFact, settings: CniSettings) -> tuple[NodeSizing | U
         return Unknown("no instance type of this node group is known"), unknown_types
     mp, mp_source = _max_pods(group, known, settings)
     chosen, note = _choose_type(known, settings, mp if isinstance(mp, int) else FLOOR_MAX_PODS_WHEN_UNKNOWN)
-    return NodeSizing(chosen, tuple(known), note, mp, mp_source), unknown_types
+    capacity = None if settings.ipv6 else _pod_capacity(chosen, settings, mp)
+    return NodeSizing(chosen, tuple(known), note, mp, mp_source, capacity), unknown_types
+
+
+def _pod_capacity(limits: InstanceLimits, settings: CniSettings, mp: int | Unknown) -> PodCapacity:
+    pod_ips = pod_ip_capacity(limits, settings)
+    pods = pod_ips + max_pods.HOST_NETWORK_PODS
+    without: int | Unknown = (
+        max(0, mp - pods)
+        if isinstance(mp, int)
+        else Unknown(f"max pods is unknown: {mp.reason}", cause=mp.cause)
+    )
+    return PodCapacity(pod_ips, pods, without)
 
 
 def _pods(density: Density, mp: int | Unknown, options: Options) -> tuple[int, int] | Unknown:

@@ -60,6 +60,15 @@ class EffectiveCni:
 
 
 @dataclass(frozen=True)
+class PodCapacity:
+    """The pods one node's ENIs can give an IPv4 address, against its kubelet max pods."""
+
+    pod_ips: int  # the most pod IPs the node can hold (cni.pod_ip_capacity)
+    pods: int  # pod_ips + the 2 hostNetwork pods, which need none: the max pods the ENIs support
+    pods_without_ip: int | Unknown  # max(0, max pods - pods): pods the scheduler places that get no IP
+
+
+@dataclass(frozen=True)
 class NodeSizing:
     """One node of a group: the instance type the numbers are for and its kubelet max pods."""
 
@@ -68,6 +77,7 @@ class NodeSizing:
     type_choice_note: str  # why this type, when the group has several
     max_pods: int | Unknown
     max_pods_source: str
+    pod_capacity: PodCapacity | None  # None in IPv6 mode: pods take IPv6 addresses
 
 
 @dataclass(frozen=True)
