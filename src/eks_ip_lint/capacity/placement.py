@@ -24,7 +24,9 @@ from eks_ip_lint.capacity.cni import NodeIps
 from eks_ip_lint.facts.model import SubnetFact
 from eks_ip_lint.values import Unknown
 
-# A scan bound far above any real node group; stops a pathological input from looping long.
+# How far the searches go when the room they search in is not known (a subnet whose CIDR is
+# unknown never fails): far above any real node group. A search that reaches it has found no limit,
+# and says so with an Unknown; it is never reported as a node count.
 MAX_SCAN_NODES = 100_000
 
 
@@ -91,8 +93,9 @@ def node_bound(room_left: Iterable[int | None], per_node: int) -> int:
     """An upper bound for the node-count searches: every node takes at least ``per_node`` IPs of
     the subnets it is placed in, so when the room each of them has left is known, ``n`` nodes fit
     only if ``n * per_node`` is at most their summed room. :data:`MAX_SCAN_NODES` when some room
-    is unknown (None: nodes placed there never fail) or ``per_node`` is 0. Bisecting below it
-    takes about 7 steps for a real cluster, below MAX_SCAN_NODES 17."""
+    is unknown (None: nodes placed there never fail) or ``per_node`` is 0: a search that reaches
+    it has found no limit (see :func:`_no_limit`). Bisecting below it takes about 7 steps for a
+    real cluster, below MAX_SCAN_NODES 17."""
     total = 0
     for r in room_left:
         if r is None:
@@ -100,7 +103,23 @@ def node_bound(room_left: Iterable[int | None], per_node: int) -> int:
         total += r
     if per_node <= 0:
         return MAX_SCAN_NODES
-    return max(0, min(MAX_SCAN_NODES, total // per_node))
+    return max(0, total // per_node)
+
+
+def _no_limit(searched: Iterable[SubnetFact], usable: Mapping[str, int | Unknown | None]) -> Unknown:
+    """Why a search that reached MAX_SCAN_NODES has no answer: the room it rests on is unknown."""
+    unknown = [s.address for s in searched if not isinstance(usable.get(s.address), int)]
+    causes = [u for u in (usable.get(a) for a in unknown) if isinstance(u, Unknown)]
+    shown = ", ".join(unknown[:3]) + (f" and {len(unknown) - 3} more" if len(unknown) > 3 else "")
+    known = len(unknown) < len({s.address for s in searched})
+    limit = (
+        f"and the subnets whose CIDR is known do not limit the node count below {MAX_SCAN_NODES:,}"
+        if known
+        else "so nothing known limits the node count"
+    )
+    subject = f"the CIDR of {shown} is" if len(unknown) == 1 else f"the CIDRs of {shown} are"
+    reason = f"{subject} unknown, {limit}"
+    return Unknown(reason, cause=causes[0].cause) if causes else Unknown(reason)
 
 
 def charges(
@@ -171,7 +190,8 @@ def group_supported(
     if not fits(0):
         return 0
     room_left = [_left(usable.get(s.address), other_demand.get(s.address, 0)) for s in group_subnets]
-    return largest_true(fits, 0, node_bound(room_left, node.node_subnet_ips))
+    found = largest_true(fits, 0, node_bound(room_left, node.node_subnet_ips))
+    return _no_limit(group_subnets, usable) if found >= MAX_SCAN_NODES and None in room_left else found
 
 
 @dataclass(frozen=True)
@@ -252,6 +272,8 @@ def cluster_supported(
     room_left = [_left(usable.get(a), others.get(a, 0)) for a in cluster_subnets]
     bound = node_bound(room_left, min(g.node.node_subnet_ips for g in groups))
     total = largest_true(fits_ceil, 0, bound) if fits_ceil(0) else 0
-    while total < MAX_SCAN_NODES and fits_counts(shares(total + 1)):
+    while total < bound and fits_counts(shares(total + 1)):
         total += 1
+    if total >= MAX_SCAN_NODES and None in room_left:
+        return _no_limit(cluster_subnets.values(), usable)
     return total
