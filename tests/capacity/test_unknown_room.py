@@ -48,8 +48,14 @@ def test_subnets_of_unknown_cidr_hold_an_unknown_node_count(tmp_path: Path, run_
     (c,) = unit["clusters"]
     assert c["max_nodes_supported"] == {"floor": None, "configured": None}
     assert MAX_SCAN_NODES not in c["max_nodes_supported"].values()
+    why = (
+        "the CIDRs of vpc.subnets.private.us-west-2a, vpc.subnets.private.us-west-2b are unknown, "
+        "so nothing known limits the node count"
+    )
+    assert c["unknown"] == {"max_nodes_supported.floor": why, "max_nodes_supported.configured": why}
     (g,) = c["node_groups"]
     assert g["max_nodes_supported"] == {"floor": None, "configured": None}
+    assert g["unknown"]["max_nodes_supported.floor"] == "none of the node group's subnets has a known CIDR"
     # The demand itself is known: 10 m5.large (floor 2 ENIs x 9 + 2 = 20 IPs) over 2 AZs, 5 + 5.
     assert [s["demand_at_max_floor"] for s in c["subnets"]] == [100, 100]
 

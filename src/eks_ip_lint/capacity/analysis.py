@@ -95,9 +95,14 @@ def _group(
 
 
 def _member(g: SizedGroup, density: Density) -> placement.Member | Unknown:
+    """The group as the cluster search sees it at ``density``, or why it cannot take part."""
     node = g.nodes[density]
-    if g.problem is not None or isinstance(node, Unknown) or not isinstance(g.fact.max_size, int):
-        return Unknown(f"node group {g.fact.address} cannot be analysed")
+    why = g.problem or (node if isinstance(node, Unknown) else None)
+    if why is None and isinstance(g.fact.max_size, Unknown):
+        why = Unknown(f"max size is unknown: {g.fact.max_size.reason}", cause=g.fact.max_size.cause)
+    if why is not None:
+        return Unknown(f"node group {g.fact.address} cannot be analysed: {why.reason}", cause=why.cause)
+    assert isinstance(node, NodeIps) and isinstance(g.fact.max_size, int)
     return placement.Member(g.fact.address, g.subnets, g.pod_subnets, node, g.fact.max_size)
 
 

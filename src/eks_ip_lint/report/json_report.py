@@ -85,6 +85,12 @@ def _count(n: int | Unknown) -> int | None:
     return None if isinstance(n, Unknown) else n
 
 
+def _supported_reasons(o: _Obj, supported: dict[Density, int | Unknown]) -> None:
+    for d, count in supported.items():
+        if isinstance(count, Unknown):
+            o.unknown[f"max_nodes_supported.{d.value}"] = count.reason
+
+
 def _group(g: NodeGroupCapacity) -> dict[str, Any]:
     f = g.fact
     o = _Obj()
@@ -104,10 +110,9 @@ def _group(g: NodeGroupCapacity) -> dict[str, Any]:
     o.put("max_nodes_supported", {d.value: _count(g.at[d].supported) for d in Density})
     o.put("nodes_at_max_size", dict(g.nodes_at_max))
     if g.problem is not None:
-        o.unknown["analysis"] = g.problem.reason
-    configured = g.at[Density.CONFIGURED].supported
-    if isinstance(configured, Unknown) and g.analysed:
-        o.unknown["max_nodes_supported.configured"] = configured.reason
+        o.unknown["analysis"] = g.problem.reason  # says why for every count of the group
+    else:
+        _supported_reasons(o, {d: g.at[d].supported for d in Density})
     return o.done()
 
 
@@ -148,6 +153,7 @@ def _cluster(c: ClusterCapacity, findings: list[Finding]) -> dict[str, Any]:
     )
     o.put("total_max_nodes", c.total_max_nodes)
     o.put("max_nodes_supported", {d.value: _count(c.supported[d]) for d in Density})
+    _supported_reasons(o, dict(c.supported))
     o.put("subnets", [_subnet(x) for x in c.subnets])
     o.put("node_groups", [_group(g) for g in c.node_groups])
     o.put("findings", [finding_json(f) for f in findings if f.cluster == c.name])
