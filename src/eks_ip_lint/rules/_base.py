@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from eks_ip_lint.capacity.analysis import Options, UnitCapacity
+from eks_ip_lint.capacity.options import Options
+from eks_ip_lint.capacity.records import UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.span import SourceSpan
 
