@@ -13,19 +13,16 @@ then the frozen records (records.py), each built once. vpc-cni-model.md §8b is 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from eks_ip_lint.capacity import custom_networking, demand, instance_types, node_groups, placement, subnets
-from eks_ip_lint.capacity.cni import NodeIps
-from eks_ip_lint.capacity.effective_cni import effective_cni
-from eks_ip_lint.capacity.node_groups import SizedGroup
 from eks_ip_lint.capacity.options import Options
 from eks_ip_lint.capacity.records import (
+    DENSITIES,
     ClusterCapacity,
     Density,
     EffectiveCni,
-    GroupAtDensity,
     NodeGroupCapacity,
     SubnetCapacity,
     UnitCapacity,
@@ -39,6 +36,9 @@ from eks_ip_lint.facts.model import (
 )
 from eks_ip_lint.values import Unknown, Value
 
+if TYPE_CHECKING:
+    from eks_ip_lint.capacity.node_groups import SizedGroup
+
 __all__ = [
     "ClusterCapacity",
     "Density",
@@ -51,65 +51,23 @@ __all__ = [
 ]
 
 
-def _supported(
-    g: SizedGroup, density: Density, at_max: demand.AtMax, usable: Mapping[str, int | Unknown]
-) -> int | Unknown:
-    """Largest node count of ``g`` at ``density`` beside every other group at max size."""
-    if g.problem is not None:
-        return g.problem
-    node = g.nodes[density]
-    if isinstance(node, Unknown):
-        return Unknown(f"{density.value} density unknown", cause=node.cause)
-    total = at_max.demand[density]
-    mine = at_max.own[density].get(g.fact.address) or {}
-    assert not isinstance(mine, Unknown)  # the node is known, so are its charges
-    others: dict[str, int] = {}
-    for a in usable:
-        d = total.get(a, 0)
-        if isinstance(d, Unknown):
-            return Unknown(f"{density.value} density unknown", cause=d.cause)
-        others[a] = d - mine.get(a, 0)
-    return placement.group_supported(g.subnets, g.pod_subnets, node, others, usable)
-
-
-def _group(
-    g: SizedGroup, at_max: demand.AtMax, usable: Mapping[str, int | Unknown], caps: Sequence[SubnetCapacity]
-) -> NodeGroupCapacity:
-    nodes_at_max = demand.nodes_at_max(g, at_max)
-    at: dict[Density, GroupAtDensity] = {}
-    for d in Density:
-        node = g.nodes[d]
-        # A group whose node cannot be known at d puts no known demand anywhere at d.
-        exhausted = demand.exhaustion(nodes_at_max, caps, d) if isinstance(node, NodeIps) else None
-        at[d] = GroupAtDensity(g.pods[d], node, _supported(g, d, at_max, usable), exhausted)
-    return NodeGroupCapacity(
-        fact=g.fact,
-        cluster=g.cluster,
-        subnets=g.subnets,
-        sizing=g.sizing,
-        problem=g.problem,
-        pod_subnets=g.pod_subnets,
-        nodes_at_max=nodes_at_max,
-        at=at,
-    )
-
-
-def _member(g: SizedGroup, density: Density) -> placement.Member | Unknown:
-    """The group as the cluster search sees it at ``density``, or why it cannot take part."""
-    node = g.nodes[density]
-    why = g.problem or (node if isinstance(node, Unknown) else None)
-    if why is None and isinstance(g.fact.max_size, Unknown):
-        why = Unknown(f"max size is unknown: {g.fact.max_size.reason}", cause=g.fact.max_size.cause)
-    if why is not None:
-        return Unknown(f"node group {g.fact.address} cannot be analysed: {why.reason}", cause=why.cause)
-    assert isinstance(node, NodeIps) and isinstance(g.fact.max_size, int)
-    return placement.Member(g.fact.address, g.subnets, g.pod_subnets, node, g.fact.max_size)
-
-
 # --- the whole unit -----------------------------------------------------------------------------
 
 
 def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
+    # The phases are imported here rather than at the top: the engine imports this module on
+    # every run, and a run served from the unit cache reads stored records but analyses nothing
+    # (the phases are about 3 ms of imports).
+    from eks_ip_lint.capacity import (  # noqa: PLC0415
+        custom_networking,
+        demand,
+        instance_types,
+        node_groups,
+        placement,
+        subnets,
+    )
+    from eks_ip_lint.capacity.effective_cni import effective_cni  # noqa: PLC0415
+
     options = options or Options()
     clusters = _cluster_keys(facts)
     groups: list[SizedGroup] = []
@@ -155,7 +113,7 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
             )
             for addr in _subnet_order(mine, cluster_subnets)
         )
-        group_caps = tuple(_group(g, at_max, usable, caps) for g in mine)
+        group_caps = tuple(demand.group_capacity(g, at_max, usable, caps) for g in mine)
         unresolved = tuple(
             u for u in facts.unresolved if _belongs(u.cluster_ref, name, fact) or u.cluster_ref is None
         )
@@ -171,8 +129,10 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
                 unresolved=unresolved,
                 fact=fact,
                 supported={
-                    d: placement.cluster_supported([_member(g, d) for g in mine], at_max.demand[d], usable)
-                    for d in Density
+                    d: placement.cluster_supported(
+                        [demand.cluster_member(g, d) for g in mine], at_max.demand[d], usable
+                    )
+                    for d in DENSITIES
                 },
             )
         )

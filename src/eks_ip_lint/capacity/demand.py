@@ -13,6 +13,10 @@ with custom networking), and every other address it takes there is a single /32 
 primaries). The blocks needed are compared with ``subnets.prefixes_available(prefix, singles)``,
 the most that can stay free; each group counts at the configured density, or at the floor when
 that is unknown.
+
+Against that demand each group gets its record (group_capacity): per density, the node count
+that fits beside every other group at max size (placement.group_supported) and the subnets it
+exhausts; and the form in which it joins its cluster's search (cluster_member).
 """
 
 from __future__ import annotations
@@ -20,11 +24,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from eks_ip_lint.capacity import subnets
+from eks_ip_lint.capacity import placement, subnets
 from eks_ip_lint.capacity.cni import IpMode, NodeIps
 from eks_ip_lint.capacity.node_groups import SizedGroup
 from eks_ip_lint.capacity.placement import charges, spread
-from eks_ip_lint.capacity.records import Contribution, Density, Exhaustion, PrefixDemand, SubnetCapacity
+from eks_ip_lint.capacity.records import (
+    DENSITIES,
+    Contribution,
+    Density,
+    Exhaustion,
+    GroupAtDensity,
+    NodeGroupCapacity,
+    PrefixDemand,
+    SubnetCapacity,
+)
 from eks_ip_lint.facts.model import SubnetFact
 from eks_ip_lint.values import Unknown
 
@@ -38,13 +51,15 @@ class AtMax:
     paying: Mapping[str, tuple[str, ...]]
     own: Mapping[Density, Mapping[str, Mapping[str, int] | Unknown]]  # group -> subnet -> IPs
     demand: Mapping[Density, Mapping[str, int | Unknown]]  # subnet -> IPs of every group
+    contributors: Mapping[str, tuple[Contribution, ...]]  # subnet -> who pays there, group by group
 
 
 def at_max(groups: Sequence[SizedGroup]) -> AtMax:
     """Demand per subnet with every group at max size (the groups that can be placed)."""
     placed: dict[str, dict[str, int]] = {}
     paying: dict[str, tuple[str, ...]] = {}
-    own: dict[Density, dict[str, Mapping[str, int] | Unknown]] = {d: {} for d in Density}
+    own: dict[Density, dict[str, Mapping[str, int] | Unknown]] = {d: {} for d in DENSITIES}
+    contributors: dict[str, list[Contribution]] = {}
     for g in groups:
         floor = g.nodes[Density.FLOOR]
         if g.problem is not None or not isinstance(g.fact.max_size, int) or isinstance(floor, Unknown):
@@ -54,13 +69,15 @@ def at_max(groups: Sequence[SizedGroup]) -> AtMax:
         # The floor node is always known for a placed group; where it takes IPs is where its
         # nodes take them at any density.
         paying[g.fact.address] = tuple(charges(at_max, floor, g.pod_subnets)[0])
-        for density in Density:
+        for addr, contribution in _contributions(g, at_max, floor):
+            contributors.setdefault(addr, []).append(contribution)
+        for density in DENSITIES:
             node = g.nodes[density]
             own[density][g.fact.address] = (
                 charges(at_max, node, g.pod_subnets)[0] if isinstance(node, NodeIps) else node
             )
     demand: dict[Density, dict[str, int | Unknown]] = {}
-    for density in Density:
+    for density in DENSITIES:
         total: dict[str, int | Unknown] = {}
         for address, ips in own[density].items():
             for addr in paying[address]:
@@ -73,20 +90,18 @@ def at_max(groups: Sequence[SizedGroup]) -> AtMax:
                     else prev + ips.get(addr, 0)
                 )
         demand[density] = total
-    return AtMax(placed, paying, own, demand)
+    return AtMax(placed, paying, own, demand, {a: tuple(c) for a, c in contributors.items()})
 
 
-def contributions(g: SizedGroup, addr: str, at_max: AtMax) -> list[Contribution]:
-    """What ``addr`` pays for of group ``g``: its nodes in it, and (custom networking) the nodes
-    whose pod IPs it pays for as an ENIConfig subnet."""
-    placed = at_max.placed.get(g.fact.address)
-    floor = g.nodes[Density.FLOOR]
-    if placed is None or isinstance(floor, Unknown):
-        return []
+def _contributions(
+    g: SizedGroup, placed: Mapping[str, int], floor: NodeIps
+) -> list[tuple[str, Contribution]]:
+    """(subnet, what it pays for of group ``g``): its nodes in each node subnet, then (custom
+    networking) the nodes whose pod IPs each ENIConfig subnet pays for."""
 
     def per_node(part: Callable[[NodeIps], int]) -> dict[Density, int | Unknown]:
         out: dict[Density, int | Unknown] = {}
-        for density in Density:
+        for density in DENSITIES:
             node = g.nodes[density]
             out[density] = (
                 part(node)
@@ -95,13 +110,17 @@ def contributions(g: SizedGroup, addr: str, at_max: AtMax) -> list[Contribution]
             )
         return out
 
-    out: list[Contribution] = []
-    here = placed.get(addr, 0)
-    if here > 0:
-        out.append(Contribution(g.fact.address, here, per_node(lambda n: n.node_subnet_ips)))
-    pods = sum(k for a, k in placed.items() if g.pod_subnets.get(a) == addr)
-    if pods > 0 and floor.eniconfig_subnet_ips > 0:
-        out.append(Contribution(g.fact.address, pods, per_node(lambda n: n.eniconfig_subnet_ips)))
+    out: list[tuple[str, Contribution]] = []
+    own = per_node(lambda n: n.node_subnet_ips)
+    out.extend((addr, Contribution(g.fact.address, k, own)) for addr, k in placed.items() if k > 0)
+    if floor.eniconfig_subnet_ips > 0:
+        pods: dict[str, int] = {}
+        for addr, k in placed.items():
+            target = g.pod_subnets.get(addr)
+            if isinstance(target, str):
+                pods[target] = pods.get(target, 0) + k
+        eniconfig = per_node(lambda n: n.eniconfig_subnet_ips)
+        out.extend((addr, Contribution(g.fact.address, k, eniconfig)) for addr, k in pods.items() if k > 0)
     return out
 
 
@@ -125,8 +144,8 @@ def subnet_capacity(
     cluster_subnet: bool,
 ) -> SubnetCapacity:
     """A subnet at max size: its room, what every group takes from it, and who takes it."""
-    contributors = tuple(c for g in groups for c in contributions(g, s.address, at_max))
-    need = {d: at_max.demand[d].get(s.address, 0) for d in Density}
+    contributors = at_max.contributors.get(s.address, ())
+    need = {d: at_max.demand[d].get(s.address, 0) for d in DENSITIES}
     free: dict[Density, int | Unknown] = {}
     for d, ips in need.items():
         free[d] = usable if isinstance(usable, Unknown) else ips if isinstance(ips, Unknown) else usable - ips
@@ -209,3 +228,63 @@ def exhaustion(
         return None
     largest = max(need for _, need in bad)
     return Exhaustion(tuple(s for s, _ in bad), largest, subnets.smallest_prefix_for(largest))
+
+
+# --- each group against the demand --------------------------------------------------------------
+
+
+def supported_beside_others(
+    g: SizedGroup, density: Density, at_max: AtMax, usable: Mapping[str, int | Unknown]
+) -> int | Unknown:
+    """Largest node count of ``g`` at ``density`` beside every other group at max size."""
+    if g.problem is not None:
+        return g.problem
+    node = g.nodes[density]
+    if isinstance(node, Unknown):
+        return Unknown(f"{density.value} density unknown", cause=node.cause)
+    total = at_max.demand[density]
+    mine = at_max.own[density].get(g.fact.address) or {}
+    assert not isinstance(mine, Unknown)  # the node is known, so are its charges
+    others: dict[str, int] = {}
+    for a in usable:
+        d = total.get(a, 0)
+        if isinstance(d, Unknown):
+            return Unknown(f"{density.value} density unknown", cause=d.cause)
+        others[a] = d - mine.get(a, 0)
+    return placement.group_supported(g.subnets, g.pod_subnets, node, others, usable)
+
+
+def group_capacity(
+    g: SizedGroup, at_max: AtMax, usable: Mapping[str, int | Unknown], caps: Sequence[SubnetCapacity]
+) -> NodeGroupCapacity:
+    """The group's record: its node, and against the demand at max size, the node counts that
+    fit and the subnets it exhausts, at each density."""
+    at_max_nodes = nodes_at_max(g, at_max)
+    at: dict[Density, GroupAtDensity] = {}
+    for d in DENSITIES:
+        node = g.nodes[d]
+        # A group whose node cannot be known at d puts no known demand anywhere at d.
+        exhausted = exhaustion(at_max_nodes, caps, d) if isinstance(node, NodeIps) else None
+        at[d] = GroupAtDensity(g.pods[d], node, supported_beside_others(g, d, at_max, usable), exhausted)
+    return NodeGroupCapacity(
+        fact=g.fact,
+        cluster=g.cluster,
+        subnets=g.subnets,
+        sizing=g.sizing,
+        problem=g.problem,
+        pod_subnets=g.pod_subnets,
+        nodes_at_max=at_max_nodes,
+        at=at,
+    )
+
+
+def cluster_member(g: SizedGroup, density: Density) -> placement.Member | Unknown:
+    """The group as the cluster search sees it at ``density``, or why it cannot take part."""
+    node = g.nodes[density]
+    why = g.problem or (node if isinstance(node, Unknown) else None)
+    if why is None and isinstance(g.fact.max_size, Unknown):
+        why = Unknown(f"max size is unknown: {g.fact.max_size.reason}", cause=g.fact.max_size.cause)
+    if why is not None:
+        return Unknown(f"node group {g.fact.address} cannot be analysed: {why.reason}", cause=why.cause)
+    assert isinstance(node, NodeIps) and isinstance(g.fact.max_size, int)
+    return placement.Member(g.fact.address, g.subnets, g.pod_subnets, node, g.fact.max_size)

@@ -29,7 +29,7 @@ from eks_ip_lint.capacity.cni import NodeIps, node_ips, pod_ip_capacity
 from eks_ip_lint.capacity.cni_settings import CniSettings
 from eks_ip_lint.capacity.instance_types import InstanceLimits
 from eks_ip_lint.capacity.options import Options
-from eks_ip_lint.capacity.records import Density, EffectiveCni, NodeSizing, PodCapacity
+from eks_ip_lint.capacity.records import DENSITIES, Density, EffectiveCni, NodeSizing, PodCapacity
 from eks_ip_lint.facts.model import EniConfigFact, Facts, NodeGroupFact, SubnetFact
 from eks_ip_lint.values import Cause, Unknown
 
@@ -150,7 +150,7 @@ def size_group(
     sizing, unknown_types = _sizing(group, cni.settings)
     pods: dict[Density, int | Unknown] = {}
     nodes: dict[Density, NodeIps | Unknown] = {}
-    for density in Density:
+    for density in DENSITIES:
         if isinstance(sizing, Unknown):
             pods[density] = nodes[density] = sizing
             continue

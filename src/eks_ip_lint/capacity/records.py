@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 from eks_ip_lint.capacity.cni import NodeIps
@@ -32,13 +32,30 @@ if TYPE_CHECKING:
     from eks_ip_lint.capacity.what_if import WhatIf
 
 
+class _Record:
+    """The repr dataclasses would write, written once: a generated ``__repr__`` is the costliest
+    part of creating a dataclass, and this module is imported by every run, served from the
+    cache or not (stored results are these records)."""
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))  # type: ignore[arg-type]
+        return f"{type(self).__qualname__}({shown})"
+
+
 class Density(enum.Enum):
     FLOOR = "floor"  # 1 pod per node: the warm pool alone
     CONFIGURED = "configured"  # the run's pods per node (default: full nodes)
 
+    # Members are singletons compared by identity; Enum's own __hash__ (hash of the name) is a
+    # Python call on every lookup of the per-density mappings, a few percent of an analysis.
+    __hash__ = object.__hash__
 
-@dataclass(frozen=True)
-class MinimumOnlyStop:
+
+DENSITIES = tuple(Density)  # iterating the enum class goes through a generator each time
+
+
+@dataclass(frozen=True, repr=False)
+class MinimumOnlyStop(_Record):
     """MINIMUM_IP_TARGET without WARM_IP_TARGET: ipamd allocates ``ips`` per node and never more
     (cni.minimum_only_stop), so pod number ``first_pod_without_ip`` on a node gets no IP."""
 
@@ -46,8 +63,8 @@ class MinimumOnlyStop:
     first_pod_without_ip: int
 
 
-@dataclass(frozen=True)
-class EffectiveCni:
+@dataclass(frozen=True, repr=False)
+class EffectiveCni(_Record):
     """The VPC CNI settings a cluster's nodes run with, and where each came from."""
 
     settings: CniSettings
@@ -59,8 +76,8 @@ class EffectiveCni:
     minimum_only: MinimumOnlyStop | None  # the MINIMUM_IP_TARGET-only trap, when the settings set it
 
 
-@dataclass(frozen=True)
-class PodCapacity:
+@dataclass(frozen=True, repr=False)
+class PodCapacity(_Record):
     """The pods one node's ENIs can give an IPv4 address, against its kubelet max pods."""
 
     pod_ips: int  # the most pod IPs the node can hold (cni.pod_ip_capacity)
@@ -68,8 +85,8 @@ class PodCapacity:
     pods_without_ip: int | Unknown  # max(0, max pods - pods): pods the scheduler places that get no IP
 
 
-@dataclass(frozen=True)
-class NodeSizing:
+@dataclass(frozen=True, repr=False)
+class NodeSizing(_Record):
     """One node of a group: the instance type the numbers are for and its kubelet max pods."""
 
     limits: InstanceLimits
@@ -80,16 +97,16 @@ class NodeSizing:
     pod_capacity: PodCapacity | None  # None in IPv6 mode: pods take IPv6 addresses
 
 
-@dataclass(frozen=True)
-class GroupAtDensity:
+@dataclass(frozen=True, repr=False)
+class GroupAtDensity(_Record):
     pods: int | Unknown  # IP-taking pods per node
     node: NodeIps | Unknown  # what one node holds
     supported: int | Unknown  # largest node count the subnets hold beside the other groups at max size
     exhaustion: Exhaustion | None  # the subnets of its nodes that run out at max size, if any
 
 
-@dataclass(frozen=True)
-class Exhaustion:
+@dataclass(frozen=True, repr=False)
+class Exhaustion(_Record):
     """Subnets a group's nodes take IPs from whose demand at max size exceeds their room."""
 
     subnets: tuple[SubnetCapacity, ...]  # in the cluster's subnet order
@@ -97,8 +114,8 @@ class Exhaustion:
     prefixlen_for_largest: int  # the smallest subnet that holds that many (subnets.smallest_prefix_for)
 
 
-@dataclass(frozen=True)
-class NodeGroupCapacity:
+@dataclass(frozen=True, repr=False)
+class NodeGroupCapacity(_Record):
     fact: NodeGroupFact
     cluster: str
     subnets: tuple[SubnetFact, ...]  # the declared ones among the group's subnet references
@@ -130,8 +147,8 @@ class NodeGroupCapacity:
         return self.sizing.limits.name if isinstance(self.sizing, NodeSizing) else None
 
 
-@dataclass(frozen=True)
-class Contribution:
+@dataclass(frozen=True, repr=False)
+class Contribution(_Record):
     """Nodes of one group that a subnet pays for: in it, or (custom networking) as the ENIConfig
     subnet of their AZ; and the IPs each of them takes from it."""
 
@@ -140,8 +157,8 @@ class Contribution:
     ips_per_node: Mapping[Density, int | Unknown]
 
 
-@dataclass(frozen=True)
-class SubnetCapacity:
+@dataclass(frozen=True, repr=False)
+class SubnetCapacity(_Record):
     fact: SubnetFact
     az: str
     prefixlen: int | None
@@ -153,8 +170,8 @@ class SubnetCapacity:
     prefix_demand: PrefixDemand | None  # groups in prefix-delegation mode place /28 prefixes here
 
 
-@dataclass(frozen=True)
-class PrefixDemand:
+@dataclass(frozen=True, repr=False)
+class PrefixDemand(_Record):
     """With prefix delegation: the /28 prefixes the groups at max size need in one subnet, against
     the aligned blocks that can stay free (vpc-cni-model.md §1.5, §4)."""
 
@@ -171,8 +188,8 @@ class PrefixDemand:
         return self.prefixes > self.available
 
 
-@dataclass(frozen=True)
-class ClusterCapacity:
+@dataclass(frozen=True, repr=False)
+class ClusterCapacity(_Record):
     name: str
     address: str | None
     span: SourceSpan
@@ -195,8 +212,8 @@ class ClusterCapacity:
         return total
 
 
-@dataclass(frozen=True)
-class UnitCapacity:
+@dataclass(frozen=True, repr=False)
+class UnitCapacity(_Record):
     facts: Facts
     clusters: tuple[ClusterCapacity, ...]
     unknown_instance_types: tuple[tuple[NodeGroupFact, str, tuple[str, ...]], ...]
