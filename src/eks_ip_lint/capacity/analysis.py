@@ -51,10 +51,8 @@ __all__ = [
 ]
 
 
-# --- the whole unit -----------------------------------------------------------------------------
-
-
 def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
+    """The capacity of every cluster of one unit (see the module docstring for the phases)."""
     # The phases are imported here rather than at the top: the engine imports this module on
     # every run, and a run served from the unit cache reads stored records but analyses nothing
     # (the phases are about 3 ms of imports).

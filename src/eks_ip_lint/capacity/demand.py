@@ -64,17 +64,17 @@ def at_max(groups: Sequence[SizedGroup]) -> AtMax:
         floor = g.nodes[Density.FLOOR]
         if g.problem is not None or not isinstance(g.fact.max_size, int) or isinstance(floor, Unknown):
             continue
-        at_max = spread(g.fact.max_size, g.subnets)
-        placed[g.fact.address] = at_max
+        nodes = spread(g.fact.max_size, g.subnets)
+        placed[g.fact.address] = nodes
         # The floor node is always known for a placed group; where it takes IPs is where its
         # nodes take them at any density.
-        paying[g.fact.address] = tuple(charges(at_max, floor, g.pod_subnets)[0])
-        for addr, contribution in _contributions(g, at_max, floor):
+        paying[g.fact.address] = tuple(charges(nodes, floor, g.pod_subnets)[0])
+        for addr, contribution in _contributions(g, nodes, floor):
             contributors.setdefault(addr, []).append(contribution)
         for density in DENSITIES:
             node = g.nodes[density]
             own[density][g.fact.address] = (
-                charges(at_max, node, g.pod_subnets)[0] if isinstance(node, NodeIps) else node
+                charges(nodes, node, g.pod_subnets)[0] if isinstance(node, NodeIps) else node
             )
     demand: dict[Density, dict[str, int | Unknown]] = {}
     for density in DENSITIES:
@@ -213,14 +213,15 @@ def prefix_demand(s: SubnetFact, groups: Sequence[SizedGroup], at_max: AtMax) ->
 
 
 def exhaustion(
-    nodes_at_max: Mapping[str, int], cluster_subnets: Sequence[SubnetCapacity], density: Density
+    nodes: Mapping[str, int], cluster_subnets: Sequence[SubnetCapacity], density: Density
 ) -> Exhaustion | None:
-    """The subnets among ``cluster_subnets`` that a group with ``nodes_at_max`` takes IPs from and
-    whose demand at ``density`` exceeds their room (both known); None when there are none."""
+    """The subnets among ``cluster_subnets`` that a group takes IPs from (``nodes``: its nodes at
+    max size per subnet, nodes_at_max) whose demand at ``density`` exceeds their room (both
+    known); None when there are none."""
     bad = []
     for s in cluster_subnets:
         need = s.demand[density]
-        if nodes_at_max.get(s.fact.address, 0) <= 0 or isinstance(s.usable, Unknown):
+        if nodes.get(s.fact.address, 0) <= 0 or isinstance(s.usable, Unknown):
             continue
         if isinstance(need, int) and need > s.usable:
             bad.append((s, need))
