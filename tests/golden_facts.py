@@ -13,9 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from eks_ip_lint.capacity.analysis import Options, UnitCapacity, analyse
+from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.facts.model import Facts
 from eks_ip_lint.rules.runner import run_rules
 from eks_ip_lint.values import Unknown
+
+
+def _ips(node: NodeIps | Unknown) -> int | None:
+    return None if isinstance(node, Unknown) else node.node_subnet_ips
 
 
 def _v(value: object) -> Any:
@@ -36,8 +42,8 @@ def snapshot(facts: Facts) -> dict[str, Any]:
                 "name": _v(c.name),
                 "ip_family": _v(c.ip_family),
                 "cni_env": {k: c.cni.env[k] for k in sorted(c.cni.env)},
-                "supported_floor": _v(c.supported_floor),
-                "supported_configured": _v(c.supported_configured),
+                "supported_floor": _v(c.supported[Density.FLOOR]),
+                "supported_configured": _v(c.supported[Density.CONFIGURED]),
                 "node_groups": [
                     {
                         "address": g.fact.address,
@@ -46,10 +52,10 @@ def snapshot(facts: Facts) -> dict[str, Any]:
                         "instance_type": g.instance_type,
                         "min_max_desired": [_v(g.fact.min_size), _v(g.max_size), _v(g.fact.desired_size)],
                         "max_pods": _v(g.max_pods),
-                        "ips_per_node_floor": g.floor.node_subnet_ips if g.floor else None,
-                        "ips_per_node_configured": g.configured.node_subnet_ips if g.configured else None,
-                        "supported_floor": _v(g.supported_floor),
-                        "supported_configured": _v(g.supported_configured),
+                        "ips_per_node_floor": _ips(g.at[Density.FLOOR].node),
+                        "ips_per_node_configured": _ips(g.at[Density.CONFIGURED].node),
+                        "supported_floor": _v(g.at[Density.FLOOR].supported),
+                        "supported_configured": _v(g.at[Density.CONFIGURED].supported),
                         "problem": _v(g.problem) if g.problem else None,
                     }
                     for g in c.node_groups
@@ -61,7 +67,7 @@ def snapshot(facts: Facts) -> dict[str, Any]:
                         "cidr": _v(s.fact.cidr),
                         "az": s.az,
                         "usable": _v(s.usable),
-                        "demand_floor": s.demand_floor,
+                        "demand_floor": s.demand[Density.FLOOR],
                     }
                     for s in c.subnets
                 ],

@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from eks_ip_lint.capacity import instance_types, max_pods
-from eks_ip_lint.capacity.analysis import CHART_DEFAULTS, HOST_NETWORK_PODS
 from eks_ip_lint.capacity.cni import NodeIps, node_ips
 from eks_ip_lint.capacity.cni_settings import CniSettings, parse_env
+from eks_ip_lint.capacity.effective_cni import CHART_DEFAULTS
 from eks_ip_lint.capacity.instance_types import InstanceLimits
+from eks_ip_lint.capacity.max_pods import HOST_NETWORK_PODS
 from eks_ip_lint.errors import UsageError
 from eks_ip_lint.report._table import render
 from eks_ip_lint.values import Unknown

@@ -49,6 +49,9 @@ class Cause(enum.Enum):
     INVALID = "invalid"  # a value the deployment would reject (wrong type, out of range)
     AWS_CHOOSES = "aws-chooses"  # an argument left out whose value AWS picks (an AZ, a name)
     CLUSTER_AMBIGUOUS = "cluster-ambiguous"  # which cluster a CNI carrier or node group belongs to
+    MAX_PODS_UNDECIDED = "max-pods-undecided"  # EKS's max-pods cap rests on a vCPU count not known
+    # Terragrunt
+    DEPENDENCY_NOT_READ = "dependency-not-read"  # a dependency block whose outputs are not read
 
 
 @dataclass(frozen=True)
@@ -56,9 +59,9 @@ class Unknown:
     reason: str
     key: str | None = None
     span: SourceSpan | None = None
-    # Why it is unknown (see Cause). Not part of equality: two Unknowns with the same key stand for
-    # the same runtime value whatever path found them.
-    cause: Cause = field(default=Cause.UNSUPPORTED, kw_only=True, compare=False)
+    # Why it is unknown (see Cause), required where an Unknown is made. Not part of equality: two
+    # Unknowns with the same key stand for the same runtime value whatever path found them.
+    cause: Cause = field(kw_only=True, compare=False)
 
     def __str__(self) -> str:
         return f"<unknown: {self.key or self.reason}>"

@@ -6,20 +6,24 @@ numbers come from the model and are checked against hand computations in each do
 
 from __future__ import annotations
 
-from eks_ip_lint.capacity.analysis import Options, analyse, spread
+from eks_ip_lint.capacity.analysis import Options, analyse
+from eks_ip_lint.capacity.placement import spread
+from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.facts.model import ClusterFact, CniSource, EniConfigFact, Facts, NodeGroupFact, SubnetFact
 from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.values import Unknown
+from eks_ip_lint.values import Cause, Unknown
 
 SPAN = SourceSpan("main.tf", 1)
 
 
 def subnet(i: int, cidr: str, az: str) -> SubnetFact:
-    return SubnetFact(f"aws_subnet.s[{i}]", (Unknown("", f"aws_subnet.s[{i}].id"),), cidr, az, SPAN)
+    return SubnetFact(
+        f"aws_subnet.s[{i}]", (Unknown("", f"aws_subnet.s[{i}].id", cause=Cause.APPLY_TIME),), cidr, az, SPAN
+    )
 
 
 def ref(i: int) -> Unknown:
-    return Unknown("", f"aws_subnet.s[{i}].id")
+    return Unknown("", f"aws_subnet.s[{i}].id", cause=Cause.APPLY_TIME)
 
 
 def group(name: str, types: tuple[str, ...], max_size: int, subnets: tuple[int, ...]) -> NodeGroupFact:
@@ -65,16 +69,16 @@ def test_seed_numbers() -> None:
     facts.node_groups.append(group("g", ("m5.4xlarge",), 80, (0, 1, 2)))
     (c,) = analyse(facts).clusters
     (g,) = c.node_groups
-    assert g.floor is not None and g.floor.node_subnet_ips == 60
-    assert g.supported_floor == 48
-    assert [s.demand_floor for s in c.subnets] == [27 * 60, 27 * 60, 26 * 60]
+    assert g.at[Density.FLOOR].node.node_subnet_ips == 60
+    assert g.at[Density.FLOOR].supported == 48
+    assert [s.demand[Density.FLOOR] for s in c.subnets] == [27 * 60, 27 * 60, 26 * 60]
     # m5.4xlarge has 16 vCPUs, so a managed node group caps max pods at 110; full node = 108 pods:
     # n_pod = min(8, ceil(110/29) = 4, 1 + ceil(108/29) = 5) = 4 ENIs -> 116 IPs + 4 primaries = 120.
     assert g.max_pods == 110
-    assert g.configured is not None and g.configured.node_subnet_ips == 120
+    assert g.at[Density.CONFIGURED].node.node_subnet_ips == 120
     # floor(1019 / 120) = 8 per subnet, 24 in all.
-    assert g.supported_configured == 24
-    assert (c.supported_floor, c.supported_configured) == (48, 24)
+    assert g.at[Density.CONFIGURED].supported == 24
+    assert (c.supported[Density.FLOOR], c.supported[Density.CONFIGURED]) == (48, 24)
 
 
 def test_shared_subnets_add_demand_up() -> None:
@@ -85,11 +89,11 @@ def test_shared_subnets_add_demand_up() -> None:
     facts.node_groups += [group("a", ("m5.large",), 8, (0,)), group("b", ("m5.large",), 6, (0,))]
     (c,) = analyse(facts).clusters
     (s,) = c.subnets
-    assert s.demand_floor == (8 + 6) * 20
+    assert s.demand[Density.FLOOR] == (8 + 6) * 20
     a, b = c.node_groups
     # Beside group b at 6 nodes (120 IPs), group a fits floor((251 - 120) / 20) = 6 nodes, and
     # beside a at 8 (160 IPs), b fits floor(91 / 20) = 4.
-    assert (a.supported_floor, b.supported_floor) == (6, 4)
+    assert (a.at[Density.FLOOR].supported, b.at[Density.FLOOR].supported) == (6, 4)
 
 
 def test_pods_per_node_option_sets_the_configured_density() -> None:
@@ -100,8 +104,8 @@ def test_pods_per_node_option_sets_the_configured_density() -> None:
     facts.node_groups.append(group("a", ("m5.large",), 3, (0,)))
     (c,) = analyse(facts, Options(pods_per_node=10)).clusters
     (g,) = c.node_groups
-    assert g.pods_configured == 10
-    assert g.configured is not None and g.configured.node_subnet_ips == 30
+    assert g.at[Density.CONFIGURED].pods == 10
+    assert g.at[Density.CONFIGURED].node.node_subnet_ips == 30
 
 
 def test_mixed_instance_types_use_the_hungriest_for_the_floor() -> None:
@@ -112,7 +116,7 @@ def test_mixed_instance_types_use_the_hungriest_for_the_floor() -> None:
     facts.node_groups.append(group("a", ("m5.large", "m5.4xlarge"), 3, (0,)))
     (g,) = analyse(facts).clusters[0].node_groups
     assert g.instance_type == "m5.4xlarge"
-    assert "m5.4xlarge holds the most IPs" in g.type_choice_note
+    assert "m5.4xlarge holds the most IPs" in g.sizing.type_choice_note
     # The managed node group rule takes the minimum over types: m5.large's 29.
     assert g.max_pods == 29
 
@@ -135,8 +139,8 @@ def test_ipv6_cluster_takes_one_ipv4_per_node() -> None:
     facts.clusters.append(ClusterFact("aws_eks_cluster.c", "c", ("c",), (ref(0),), "ipv6", SPAN))
     facts.node_groups.append(group("a", ("m5.4xlarge",), 200, (0,)))
     (g,) = analyse(facts).clusters[0].node_groups
-    assert g.floor is not None and g.floor.node_subnet_ips == 1
-    assert g.supported_floor == 251
+    assert g.at[Density.FLOOR].node.node_subnet_ips == 1
+    assert g.at[Density.FLOOR].supported == 251
 
 
 def test_cluster_total_scales_its_groups_together_beside_other_clusters() -> None:
@@ -154,11 +158,11 @@ def test_cluster_total_scales_its_groups_together_beside_other_clusters() -> Non
     other = group("c", ("m5.large",), 10, (0, 1))
     facts.node_groups.append(NodeGroupFact(**{**other.__dict__, "cluster_ref": "y"}))
     x, y = analyse(facts).clusters
-    assert x.supported_floor == 11
+    assert x.supported[Density.FLOOR] == 11
     assert x.total_max_nodes == 14
     # y beside x at max (subnet 0: 100 + 80 = 180 taken, 71 left): 6 nodes = 3 + 3 fit, the 7th
     # lands in subnet 0 (equal room, first AZ by name) and would need 80.
-    assert y.supported_floor == 6
+    assert y.supported[Density.FLOOR] == 6
 
 
 def _custom_networking_unit(eniconfig_azs: tuple[str, ...]) -> Facts:
@@ -187,8 +191,11 @@ def test_custom_networking_charges_pod_ips_to_the_eniconfig_subnet_of_the_az() -
     floor(251 / 20) = 12 nodes per AZ fit: 24."""
     (c,) = analyse(_custom_networking_unit(("a", "b"))).clusters
     (g,) = c.node_groups
-    assert g.floor is not None and (g.floor.node_subnet_ips, g.floor.eniconfig_subnet_ips) == (1, 20)
-    demand = {s.fact.address: s.demand_floor for s in c.subnets}
+    assert (g.at[Density.FLOOR].node.node_subnet_ips, g.at[Density.FLOOR].node.eniconfig_subnet_ips) == (
+        1,
+        20,
+    )
+    demand = {s.fact.address: s.demand[Density.FLOOR] for s in c.subnets}
     assert demand == {
         "aws_subnet.s[0]": 15,
         "aws_subnet.s[1]": 15,
@@ -203,9 +210,12 @@ def test_custom_networking_charges_pod_ips_to_the_eniconfig_subnet_of_the_az() -
         "aws_subnet.s[2]": 15,
         "aws_subnet.s[3]": 15,
     }
-    assert (g.supported_floor, c.supported_floor) == (24, 24)
+    assert (g.at[Density.FLOOR].supported, c.supported[Density.FLOOR]) == (24, 24)
     pods_a = next(s for s in c.subnets if s.fact.address == "aws_subnet.s[2]")
-    assert pods_a.contributors == (("aws_eks_node_group.g", 15, 20, 20),)
+    assert [
+        (c.group, c.nodes, c.ips_per_node[Density.FLOOR], c.ips_per_node[Density.CONFIGURED])
+        for c in pods_a.contributors
+    ] == [("aws_eks_node_group.g", 15, 20, 20)]
     assert not pods_a.cluster_subnet
 
 
@@ -216,9 +226,11 @@ def test_custom_networking_without_an_eniconfig_for_an_az_is_unresolved_not_drop
     (c,) = capacity.clusters
     (g,) = c.node_groups
     assert isinstance(g.pod_subnets["aws_subnet.s[1]"], Unknown)
-    demand = {s.fact.address: s.demand_floor for s in c.subnets}
+    demand = {s.fact.address: s.demand[Density.FLOOR] for s in c.subnets}
     assert demand == {"aws_subnet.s[0]": 15, "aws_subnet.s[1]": 15, "aws_subnet.s[2]": 300}
-    assert isinstance(g.supported_floor, Unknown) and isinstance(c.supported_floor, Unknown)
+    assert isinstance(g.at[Density.FLOOR].supported, Unknown) and isinstance(
+        c.supported[Density.FLOOR], Unknown
+    )
     (note,) = [u for u in capacity.facts.unresolved if "ENIConfig" in u.reason]
     assert "no ENIConfig for AZ b is known" in note.reason and "cannot be charged" in note.reason
     assert note.address == "aws_eks_node_group.g"
@@ -228,14 +240,16 @@ def test_custom_networking_without_an_eniconfig_for_an_az_is_unresolved_not_drop
 def test_custom_networking_matches_symbolic_azs_by_key() -> None:
     """A data-source AZ (keyed Unknown) matches an ENIConfig whose name is the same keyed Unknown."""
     facts = _custom_networking_unit(())
-    az0 = Unknown("", "data.aws_availability_zones.available.names[0]")
+    az0 = Unknown("", "data.aws_availability_zones.available.names[0]", cause=Cause.DATA_SOURCE)
     facts.subnets[0] = SubnetFact("aws_subnet.s[0]", (ref(0),), "10.0.0.0/24", az0, SPAN)
     facts.subnets[1] = SubnetFact("aws_subnet.s[1]", (ref(1),), "10.0.1.0/24", az0, SPAN)
-    facts.eniconfigs.append(EniConfigFact("eni[0]", Unknown("x", az0.key), ref(2), "c", SPAN))
+    facts.eniconfigs.append(
+        EniConfigFact("eni[0]", Unknown("x", az0.key, cause=Cause.UNSUPPORTED), ref(2), "c", SPAN)
+    )
     (g,) = analyse(facts).clusters[0].node_groups
     assert g.pod_subnets == {"aws_subnet.s[0]": "aws_subnet.s[2]", "aws_subnet.s[1]": "aws_subnet.s[2]"}
     # 30 nodes in one AZ: 30 x 20 = 600 IPs in s2 (251): floor(251 / 20) = 12 fit.
-    assert g.supported_floor == 12
+    assert g.at[Density.FLOOR].supported == 12
 
 
 def test_custom_networking_with_another_eniconfig_label_is_unresolved() -> None:
@@ -245,3 +259,59 @@ def test_custom_networking_with_another_eniconfig_label_is_unresolved() -> None:
     assert all(
         isinstance(t, Unknown) and "ENI_CONFIG_LABEL_DEF=team" in t.reason for t in g.pod_subnets.values()
     )
+
+
+def test_exhaustion_names_the_subnets_a_group_overruns() -> None:
+    """Seed: 80 m5.4xlarge at the floor (60 IPs) spread 27/27/26 over three /22 (1,019 usable):
+    27 x 60 = 1,620 and 26 x 60 = 1,560 both exceed 1,019. The largest, 1,620, needs a /21
+    (2,043 usable; a /22 holds 1,019). Full nodes (120 IPs) exhaust them too; 8 nodes of a
+    group that fits (8 x 60 = 480) exhaust nothing."""
+    facts = Facts(unit="u")
+    facts.subnets += [subnet(i, f"10.0.{4 * i}.0/22", f"az{i}") for i in range(3)]
+    facts.clusters.append(cluster((0, 1, 2)))
+    facts.node_groups.append(group("g", ("m5.4xlarge",), 80, (0, 1, 2)))
+    (g,) = analyse(facts).clusters[0].node_groups
+    ex = g.at[Density.FLOOR].exhaustion
+    assert ex is not None
+    assert [s.fact.address for s in ex.subnets] == [f"aws_subnet.s[{i}]" for i in range(3)]
+    assert (ex.largest_demand, ex.prefixlen_for_largest) == (1620, 21)
+    assert g.at[Density.CONFIGURED].exhaustion is not None
+
+    facts.node_groups[0] = group("g", ("m5.4xlarge",), 8, (0, 1, 2))
+    (g,) = analyse(facts).clusters[0].node_groups
+    assert g.at[Density.FLOOR].exhaustion is None
+
+
+def _pd_unit(max_size: int) -> Facts:
+    facts = Facts(unit="u")
+    facts.subnets.append(subnet(0, "10.0.0.0/24", "a"))
+    facts.clusters.append(cluster((0,)))
+    facts.node_groups.append(group("g", ("m5.large",), max_size, (0,)))
+    facts.cni_sources.append(
+        CniSource("aws_eks_addon.cni", "c", {"ENABLE_PREFIX_DELEGATION": "true"}, SPAN, "add-on")
+    )
+    return facts
+
+
+def test_prefix_demand_counts_blocks_and_single_addresses() -> None:
+    """m5.large (3 ENIs x 10, S = 9), PD, WARM_PREFIX_TARGET=1; managed max pods = min(110,
+    3 x 9 x 16 + 2) = 110, full node 108 pods: P = min(ceil(108/16) + 1 = 8, ceil(110/16) = 7) = 7
+    prefixes on 1 ENI: 112 pod IPs + 1 primary = 113 IPs, 1 of them a single /32.
+    3 nodes in a /24: 21 prefixes, 3 singles; 2^(28-24) - 2 = 14 blocks, and 3 singles fit in the
+    27 addresses of the two edge blocks, so 14 stay free: 21 > 14. The subnet for all of them:
+    21 x 16 + 3 + 16 = 355 addresses -> a /23 (507 usable)."""
+    (c,) = analyse(_pd_unit(3)).clusters
+    (s,) = c.subnets
+    need = s.prefix_demand
+    assert need is not None
+    assert [g.address for g in need.groups] == ["aws_eks_node_group.g"]
+    assert (need.prefixes, need.singles, need.blocks, need.available) == (21, 3, 14, 14)
+    assert need.short and not need.at_floor
+    assert need.prefixlen_for_all == 23
+    # 2 nodes: 14 prefixes in 14 blocks.
+    need2 = analyse(_pd_unit(2)).clusters[0].subnets[0].prefix_demand
+    assert need2 is not None and (need2.prefixes, need2.short) == (14, False)
+    # Without prefix delegation there is no prefix demand.
+    facts = _pd_unit(3)
+    facts.cni_sources.clear()
+    assert analyse(facts).clusters[0].subnets[0].prefix_demand is None

@@ -1,6 +1,6 @@
 """The node-count searches give exactly the answers of the plain scans they replaced.
 
-``analysis._supported`` bisects and ``analysis._cluster_supported`` bisects on ceiling shares and
+``placement.group_supported`` bisects and ``placement.cluster_supported`` bisects on ceiling shares and
 then scans (see their comments for why that is exact). The reference implementations below are
 the original node-by-node scans, kept verbatim: both are run through ``analyse`` on random
 clusters (shared subnets, several AZs, several node groups, custom networking) and every supported
@@ -9,45 +9,47 @@ count must agree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from capacity.test_analysis import SPAN, cluster, group, ref, subnet
-from eks_ip_lint.capacity import analysis
-from eks_ip_lint.capacity.analysis import (
+from eks_ip_lint.capacity import placement
+from eks_ip_lint.capacity.analysis import analyse
+from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.capacity.placement import (
     MAX_SCAN_NODES,
-    NodeGroupCapacity,
+    Member,
     SpreadPlan,
-    _unchargeable,
-    analyse,
     charges,
     largest_true,
     node_bound,
     spread,
+    unchargeable,
 )
-from eks_ip_lint.capacity.cni import NodeIps
-from eks_ip_lint.facts.model import CniSource, EniConfigFact, Facts
-from eks_ip_lint.values import Unknown
+from eks_ip_lint.capacity.records import Density
+from eks_ip_lint.facts.model import CniSource, EniConfigFact, Facts, SubnetFact
+from eks_ip_lint.values import Cause, Unknown
 
 
 def scan_supported(
-    group: NodeGroupCapacity,
+    group_subnets: Sequence[SubnetFact],
+    pod_subnets: Mapping[str, str | Unknown],
     node: NodeIps,
     other_demand: Mapping[str, int],
     usable: Mapping[str, int | Unknown],
 ) -> int | Unknown:
-    checkable = [s for s in group.subnets if isinstance(usable[s.address], int)]
+    checkable = [s for s in group_subnets if isinstance(usable[s.address], int)]
     if not checkable:
-        return Unknown("none of the node group's subnets has a known CIDR")
-    missing = _unchargeable(group, node)
+        return Unknown("none of the node group's subnets has a known CIDR", cause=Cause.UNSUPPORTED)
+    missing = unchargeable(group_subnets, pod_subnets, node)
     if missing is not None:
         return missing
 
     def fits(n: int) -> bool:
-        need, _ = charges(spread(n, group.subnets), node, group.pod_subnets)
+        need, _ = charges(spread(n, group_subnets), node, pod_subnets)
         for addr, ips in need.items():
             room = usable.get(addr)
             if isinstance(room, int) and other_demand.get(addr, 0) + ips > room:
@@ -63,23 +65,23 @@ def scan_supported(
 
 
 def scan_cluster_supported(
-    groups: Sequence[NodeGroupCapacity],
-    node_of: Callable[[NodeGroupCapacity], NodeIps | None],
+    members: Sequence[Member | Unknown],
     demand: Mapping[str, int | Unknown],
     usable: Mapping[str, int | Unknown],
 ) -> int | Unknown:
-    if not groups:
+    if not members:
         return 0
+    groups: list[Member] = []
     nodes: list[NodeIps] = []
     maxes: list[int] = []
-    for g in groups:
-        node = node_of(g)
-        if not g.analysed or node is None or not isinstance(g.max_size, int):
-            return Unknown(f"node group {g.fact.address} cannot be analysed")
-        missing = _unchargeable(g, node)
+    for g in members:
+        if isinstance(g, Unknown):
+            return g
+        missing = unchargeable(g.subnets, g.pod_subnets, g.node)
         if missing is not None:
-            return Unknown(f"node group {g.fact.address}: {missing.reason}")
-        nodes.append(node)
+            return Unknown(f"node group {g.address}: {missing.reason}", cause=Cause.UNSUPPORTED)
+        groups.append(g)
+        nodes.append(g.node)
         maxes.append(g.max_size)
     own: dict[str, int] = {}
     for g, n, m in zip(groups, nodes, maxes, strict=True):
@@ -88,7 +90,9 @@ def scan_cluster_supported(
     others: dict[str, int] = {}
     for addr, d in demand.items():
         if isinstance(d, Unknown):
-            return Unknown("another node group's demand in a shared subnet is unknown")
+            return Unknown(
+                "another node group's demand in a shared subnet is unknown", cause=Cause.UNSUPPORTED
+            )
         others[addr] = d - own.get(addr, 0)
     total_max = sum(maxes)
     if total_max == 0:
@@ -154,8 +158,8 @@ def cluster_facts(draw: st.DrawFn) -> Facts:
 def supported_counts(facts: Facts) -> list[object]:
     out: list[object] = []
     for c in analyse(facts).clusters:
-        out += [c.supported_floor, c.supported_configured]
-        out += [(g.supported_floor, g.supported_configured) for g in c.node_groups]
+        out += [c.supported[Density.FLOOR], c.supported[Density.CONFIGURED]]
+        out += [(g.at[Density.FLOOR].supported, g.at[Density.CONFIGURED].supported) for g in c.node_groups]
     return out
 
 
@@ -164,8 +168,8 @@ def supported_counts(facts: Facts) -> list[object]:
 def test_searches_match_the_plain_scans(facts: Facts) -> None:
     fast = supported_counts(facts)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(analysis, "_supported", scan_supported)
-        mp.setattr(analysis, "_cluster_supported", scan_cluster_supported)
+        mp.setattr(placement, "group_supported", scan_supported)
+        mp.setattr(placement, "cluster_supported", scan_cluster_supported)
         slow = supported_counts(facts)
     assert fast == slow
 
@@ -184,7 +188,7 @@ def test_alabama_paradox_case_is_scanned_not_bisected() -> None:
     ]
     fast = supported_counts(facts)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(analysis, "_cluster_supported", scan_cluster_supported)
+        mp.setattr(placement, "cluster_supported", scan_cluster_supported)
         slow = supported_counts(facts)
     assert fast == slow
     # The third group lives in a /28 (11 usable) and m5.large holds 20 IPs at the floor
@@ -215,7 +219,7 @@ def test_node_bound_is_the_summed_room_over_ips_per_node() -> None:
     facts.clusters.append(cluster((0, 1, 2)))
     facts.node_groups.append(group("g0", ("m5.4xlarge",), 80, (0, 1, 2)))
     (c,) = analyse(facts).clusters
-    assert (c.supported_floor, c.node_groups[0].supported_floor) == (48, 48)
+    assert (c.supported[Density.FLOOR], c.node_groups[0].at[Density.FLOOR].supported) == (48, 48)
     # Room taken by others counts against it; unknown room or no IPs per node give no bound.
     assert node_bound([1019, 1019 - 600, 1019], 60) == 40
     assert node_bound([1019, None], 60) == MAX_SCAN_NODES

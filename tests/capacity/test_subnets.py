@@ -76,3 +76,12 @@ def test_three_22s_hold_48_idle_m5_4xlarge_nodes() -> None:
     per_node = node_ips(limits, CniSettings(), 1, 110).total_ips
     assert per_node == 60
     assert 3 * (subnets.usable_ips(22) // per_node) == 48
+
+
+def test_smallest_prefix_for() -> None:
+    # /24 = 256 - 5 = 251 usable, /23 = 507, /28 = 11, /27 = 27.
+    assert subnets.smallest_prefix_for(251) == 24
+    assert subnets.smallest_prefix_for(252) == 23
+    assert subnets.smallest_prefix_for(11) == 28
+    assert subnets.smallest_prefix_for(1) == 28  # AWS creates nothing smaller than a /28
+    assert subnets.smallest_prefix_for(12) == 27

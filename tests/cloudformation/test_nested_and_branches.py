@@ -19,7 +19,7 @@ from eks_ip_lint.cloudformation.intrinsics import Evaluator
 from eks_ip_lint.cloudformation.nested import nested_template_path
 from eks_ip_lint.engine import LintRequest, lint
 from eks_ip_lint.facts.cfn_branches import MAX_ATOMS, branches, used_conditions
-from eks_ip_lint.values import Unknown
+from eks_ip_lint.values import Cause, Unknown
 
 from testlib import FIXTURES
 
@@ -107,7 +107,7 @@ def test_nested_template_paths() -> None:
     assert nested_template_path("N", "file://net.yaml", parent, {}) == "/repo/stacks/net.yaml"
     assert nested_template_path("N", "https://b.s3.amazonaws.com/net.yaml", parent, {}) is None
     assert nested_template_path("N", "s3://b/net.yaml", parent, {}) is None
-    assert nested_template_path("N", Unknown("?"), parent, {}) is None
+    assert nested_template_path("N", Unknown("?", cause=Cause.UNSUPPORTED), parent, {}) is None
     assert nested_template_path("N", "https://x/y.yaml", parent, {"N": "/local/y.yaml"}) == "/local/y.yaml"
     assert nested_template_path("N", "https://x/y.yaml", parent, {"https://x/y.yaml": "/l.yaml"}) == "/l.yaml"
 
@@ -115,8 +115,8 @@ def test_nested_template_paths() -> None:
 def test_parent_values_reach_the_nested_template_with_their_keys() -> None:
     """A parent's !Ref VPC passed as a parameter is the parent's VPC inside the child (same key)."""
     child = Evaluator({"Parameters": {"VpcId": {"Type": "String"}}}, prefix="Net/")
-    child.give({"VpcId": Unknown("deploy time", "VPC")})
-    assert child.value({"Ref": "VpcId"}) == Unknown("deploy time", "VPC")
+    child.give({"VpcId": Unknown("deploy time", "VPC", cause=Cause.UNSUPPORTED)})
+    assert child.value({"Ref": "VpcId"}) == Unknown("deploy time", "VPC", cause=Cause.UNSUPPORTED)
     # Its own resources are keyed under its prefix, so they never collide with the parent's.
     own = Evaluator({"Resources": {"VPC": {"Type": "AWS::EC2::VPC"}}}, prefix="Net/")
     value = own.value({"Ref": "VPC"})

@@ -12,6 +12,7 @@ below the max size 80: EKSIP101.
 from __future__ import annotations
 
 from eks_ip_lint.capacity.analysis import Options, UnitCapacity, analyse
+from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintRequest, lint
 from eks_ip_lint.facts.cloudformation import load_cloudformation
 from eks_ip_lint.facts.eksctl import load_eksctl
@@ -24,17 +25,16 @@ from testlib import FIXTURES, SEED
 def _numbers(capacity: UnitCapacity, findings: list[Finding]) -> dict[str, object]:
     (cluster,) = capacity.clusters
     (group,) = cluster.node_groups
-    assert group.floor is not None and group.configured is not None
     return {
         "instance_type": group.instance_type,
         "max_size": group.max_size,
         "max_pods": group.max_pods,
-        "ips_per_node_floor": group.floor.node_subnet_ips,
-        "ips_per_node_configured": group.configured.node_subnet_ips,
-        "supported_floor": group.supported_floor,
-        "supported_configured": group.supported_configured,
-        "cluster_supported_floor": cluster.supported_floor,
-        "subnets": sorted((s.fact.cidr, s.usable, s.demand_floor) for s in cluster.subnets),  # type: ignore[arg-type]
+        "ips_per_node_floor": group.at[Density.FLOOR].node.node_subnet_ips,
+        "ips_per_node_configured": group.at[Density.CONFIGURED].node.node_subnet_ips,
+        "supported_floor": group.at[Density.FLOOR].supported,
+        "supported_configured": group.at[Density.CONFIGURED].supported,
+        "cluster_supported_floor": cluster.supported[Density.FLOOR],
+        "subnets": sorted((s.fact.cidr, s.usable, s.demand[Density.FLOOR]) for s in cluster.subnets),  # type: ignore[arg-type]
         "rules": sorted(f.rule_id for f in findings),
     }
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from eks_ip_lint.capacity.analysis import Options, analyse
+from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintRequest, lint
 from eks_ip_lint.facts.plan import load_plan
 from eks_ip_lint.rules.runner import run_rules
@@ -36,8 +37,8 @@ def test_seed_plan_gives_the_seed_verdict() -> None:
     assert unit.kind == "plan"
     (cluster,) = unit.capacity.clusters
     (group,) = cluster.node_groups
-    assert group.floor is not None and group.floor.node_subnet_ips == 60
-    assert (group.supported_floor, group.max_size) == (48, 80)
+    assert group.at[Density.FLOOR].node.node_subnet_ips == 60
+    assert (group.at[Density.FLOOR].supported, group.max_size) == (48, 80)
     # subnet_ids is unknown after apply; the references ["aws_subnet.private"] link all three.
     assert [s.fact.address for s in cluster.subnets] == [f"aws_subnet.private[{i}]" for i in range(3)]
     assert all(s.cluster_subnet for s in cluster.subnets)
@@ -47,7 +48,10 @@ def test_seed_plan_gives_the_seed_verdict() -> None:
     # Same numbers as the HCL example.
     (hcl,) = lint(LintRequest(paths=(str(SEED),))).units
     (hcl_group,) = hcl.capacity.clusters[0].node_groups
-    assert (hcl_group.floor, hcl_group.configured) == (group.floor, group.configured)
+    assert (hcl_group.at[Density.FLOOR].node, hcl_group.at[Density.CONFIGURED].node) == (
+        group.at[Density.FLOOR].node,
+        group.at[Density.CONFIGURED].node,
+    )
     assert [f.rule_id for f in hcl.findings] == [f.rule_id for f in unit.findings]
 
 
@@ -76,9 +80,9 @@ def test_unknown_after_apply_values_link_through_references() -> None:
     # m5.large floor 20 (2 ENIs x 9 + 2), 20 nodes = 10 + 10 per /24 (251): 200 each; full nodes
     # (27 pods, 3 ENIs) 30 IPs -> 300 > 251, floor(251 / 30) = 8 per subnet: 16.
     apps = by_addr["aws_eks_node_group.apps"]
-    assert (apps.supported_floor, apps.supported_configured) == (24, 16)
+    assert (apps.at[Density.FLOOR].supported, apps.at[Density.CONFIGURED].supported) == (24, 16)
     # t3.medium floor: 2 ENIs x 5 + 2 = 12; 10 nodes in a /26 (59): 120; floor(59 / 12) = 4.
-    assert by_addr["aws_eks_node_group.legacy"].supported_floor == 4
+    assert by_addr["aws_eks_node_group.legacy"].at[Density.FLOOR].supported == 4
     rules = sorted(f.rule_id for f in run_rules(capacity, Options()))
     assert rules == ["EKSIP002", "EKSIP002", "EKSIP101", "EKSIP102"]
 

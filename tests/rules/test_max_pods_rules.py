@@ -91,7 +91,6 @@ def test_max_eni_model_holds_28_pod_ips(tmp_path: Path, capsys: Capsys) -> None:
     assert any("holds 28 pod IPs: 10 of 38 pods get no IP" in note for note in full["notes"])
 
 
-@pytest.mark.xfail(strict=True, reason="EKSIP301 ignores MAX_ENI (issue 12); fixed by the capacity split")
 def test_eksip301_max_eni_caps_the_pods_addressed(tmp_path: Path, capsys: Capsys) -> None:
     tf = terraform(instance_types=("m5.xlarge",), max_pods=40, env=MAX_ENI_2)
     _, report = lint(tmp_path, capsys, {"main.tf": tf})

@@ -17,7 +17,7 @@ from eks_ip_lint.terraform.convert import (
     unify,
 )
 from eks_ip_lint.terraform.eval_errors import EvalError
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,11 @@ def test_to_string(given: Value, expected: str) -> None:
     assert to_string(given) == expected
 
 
-@pytest.mark.parametrize("given", [None, [1], {"a": 1}, Unknown("x")], ids=["null", "list", "map", "unknown"])
+@pytest.mark.parametrize(
+    "given",
+    [None, [1], {"a": 1}, Unknown("x", cause=Cause.UNSUPPORTED)],
+    ids=["null", "list", "map", "unknown"],
+)
 def test_to_string_rejects(given: Value) -> None:
     with pytest.raises(EvalError):
         to_string(given)
@@ -104,7 +108,9 @@ def test_numbers_are_normalized() -> None:
 
 
 def test_type_names_for_messages() -> None:
-    names = [type_name(v) for v in (None, True, 1, 1.5, "s", [1], {"a": 1}, Unknown("u"))]
+    names = [
+        type_name(v) for v in (None, True, 1, 1.5, "s", [1], {"a": 1}, Unknown("u", cause=Cause.UNSUPPORTED))
+    ]
     assert names == ["null", "bool", "number", "number", "string", "tuple", "object", "unknown value"]
 
 
@@ -114,7 +120,9 @@ def test_strict_equal_is_terraforms_equality() -> None:
     assert not strict_equal(1, "1")
     assert strict_equal([1, {"a": "x"}], [1, {"a": "x"}])
     assert not strict_equal([1], [True])
-    assert not strict_equal(Unknown("a", key="k"), Unknown("a", key="k"))
+    assert not strict_equal(
+        Unknown("a", key="k", cause=Cause.UNSUPPORTED), Unknown("a", key="k", cause=Cause.UNSUPPORTED)
+    )
 
 
 @pytest.mark.parametrize(
@@ -126,8 +134,12 @@ def test_strict_equal_is_terraforms_equality() -> None:
         pytest.param([1, True], ["1", "true"], id="number-and-bool-to-string"),
         pytest.param([None, 1, "a"], [None, "1", "a"], id="null-stays"),
         pytest.param([[1], ["a"]], [[1], ["a"]], id="nested-kept"),
-        pytest.param(["a", Unknown("u")], ["a", Unknown("u")], id="strings-with-unknown"),
-        pytest.param([1, Unknown("u")], None, id="number-with-unknown-is-undecided"),
+        pytest.param(
+            ["a", Unknown("u", cause=Cause.UNSUPPORTED)],
+            ["a", Unknown("u", cause=Cause.UNSUPPORTED)],
+            id="strings-with-unknown",
+        ),
+        pytest.param([1, Unknown("u", cause=Cause.UNSUPPORTED)], None, id="number-with-unknown-is-undecided"),
     ],
 )
 def test_unify(given: list[Value], expected: list[Value] | None) -> None:

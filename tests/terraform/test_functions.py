@@ -11,7 +11,7 @@ import pytest
 
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.functions import FUNCTIONS, call_function, has_function
-from eks_ip_lint.values import Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value
 
 
 def case(name: str, args: list[Value], expected: Value, note: str = "") -> object:
@@ -303,7 +303,7 @@ def test_error(name: str, args: list[Value], fragment: str) -> None:
 
 def test_arity_is_checked_before_unknowns() -> None:
     with pytest.raises(EvalError, match="Missing value"):
-        call_function("cidrsubnet", [Unknown("vpc cidr")])
+        call_function("cidrsubnet", [Unknown("vpc cidr", cause=Cause.UNSUPPORTED)])
 
 
 def test_registry_lookup() -> None:
@@ -316,13 +316,17 @@ def test_registry_lookup() -> None:
 
 # --- unknown values --------------------------------------------------------------------------
 
-AZS = Unknown("data source read at apply", key="data.aws_availability_zones.available.names")
-SUBNET_0 = Unknown("resource attribute", key="aws_subnet.private[0].id")
-SUBNET_1 = Unknown("resource attribute", key="aws_subnet.private[1].id")
+AZS = Unknown(
+    "data source read at apply", key="data.aws_availability_zones.available.names", cause=Cause.DATA_SOURCE
+)
+SUBNET_0 = Unknown("resource attribute", key="aws_subnet.private[0].id", cause=Cause.UNSUPPORTED)
+SUBNET_1 = Unknown("resource attribute", key="aws_subnet.private[1].id", cause=Cause.UNSUPPORTED)
 
 
 def test_default_rule_unknown_anywhere_gives_unknown_with_its_reason() -> None:
-    result = call_function("cidrsubnet", [Unknown("var.vpc_cidr has no default"), 4, 1])
+    result = call_function(
+        "cidrsubnet", [Unknown("var.vpc_cidr has no default", cause=Cause.UNSUPPORTED), 4, 1]
+    )
     assert isinstance(result, Unknown)
     assert result.key is None
     assert result.reason == "cidrsubnet() of an unknown value: var.vpc_cidr has no default"
@@ -352,7 +356,9 @@ def test_default_rule_unknown_anywhere_gives_unknown_with_its_reason() -> None:
         pytest.param("element", [["a", "b"], SUBNET_0], id="element-unknown-index"),
         pytest.param("slice", [["a", "b"], 0, SUBNET_0], id="slice-unknown-bound"),
         pytest.param("tolist", [[1, SUBNET_0]], id="tolist-type-depends-on-unknown"),
-        pytest.param("toset", [["a", Unknown("no key")]], id="toset-keyless-unknown"),
+        pytest.param(
+            "toset", [["a", Unknown("no key", cause=Cause.UNSUPPORTED)]], id="toset-keyless-unknown"
+        ),
         pytest.param("toset", [[SUBNET_0, SUBNET_0]], id="toset-same-key-twice"),
         pytest.param("zipmap", [["a", SUBNET_0], [1, 2]], id="zipmap-unknown-key"),
         pytest.param("formatlist", ["%s", AZS], id="formatlist-unknown-list"),
@@ -381,7 +387,7 @@ def test_slice_of_unknown_list_keeps_distinct_element_identities() -> None:
 
 
 def test_slice_of_keyless_unknown_list_has_keyless_elements() -> None:
-    result = call_function("slice", [Unknown("no identity"), 1, 3])
+    result = call_function("slice", [Unknown("no identity", cause=Cause.UNSUPPORTED), 1, 3])
     assert isinstance(result, list) and len(result) == 2
     assert all(isinstance(u, Unknown) and u.key is None for u in result)
 

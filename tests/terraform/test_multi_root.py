@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintRequest, lint
 
 from testlib import FIXTURES
@@ -31,9 +32,9 @@ def test_addon_in_another_root_module_configures_the_cluster() -> None:
     assert "addons/main.tf" in cluster.cni.origins["WARM_IP_TARGET"]
     assert "another root module" in cluster.cni.origins["WARM_IP_TARGET"]
     (group,) = cluster.node_groups
-    assert group.floor is not None and group.floor.node_subnet_ips == 11
-    assert group.configured is not None and group.configured.node_subnet_ips == 114
-    assert (group.supported_floor, group.supported_configured) == (44, 4)
+    assert group.at[Density.FLOOR].node.node_subnet_ips == 11
+    assert group.at[Density.CONFIGURED].node.node_subnet_ips == 114
+    assert (group.at[Density.FLOOR].supported, group.at[Density.CONFIGURED].supported) == (44, 4)
     assert [f.rule_id for f in units["eks"].findings] == ["EKSIP102"]
     assert not units["addons"].capacity.clusters and not units["addons"].findings
 
@@ -42,7 +43,7 @@ def test_the_cluster_root_alone_keeps_the_chart_defaults() -> None:
     """Without addons/: WARM_ENI_TARGET=1, floor 2 ENIs x 30 = 60 per node, 5 x 60 = 300 > 251."""
     (unit,) = lint(LintRequest(paths=(str(REPO_ROOT / "eks"),))).units
     (group,) = unit.capacity.clusters[0].node_groups
-    assert group.floor is not None and group.floor.node_subnet_ips == 60
+    assert group.at[Density.FLOOR].node.node_subnet_ips == 60
     assert "EKSIP101" in [f.rule_id for f in unit.findings]
 
 

@@ -11,11 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintRequest, lint
+from eks_ip_lint.values import Unknown
 
 from testlib import FIXTURES
 
 TF = FIXTURES / "terraform"
+
+
+def _ips(node: NodeIps | Unknown) -> int | None:
+    return None if isinstance(node, Unknown) else node.node_subnet_ips
 
 
 def numbers(path: str) -> dict[str, Any]:
@@ -29,22 +36,23 @@ def numbers(path: str) -> dict[str, Any]:
             g.fact.min_size,
             g.fact.desired_size,
             g.max_pods,
-            g.floor.node_subnet_ips if g.floor else None,
-            g.configured.node_subnet_ips if g.configured else None,
-            g.supported_floor,
-            g.supported_configured,
+            _ips(g.at[Density.FLOOR].node),
+            _ips(g.at[Density.CONFIGURED].node),
+            g.at[Density.FLOOR].supported,
+            g.at[Density.CONFIGURED].supported,
             sorted(g.nodes_at_max.values()),
         )
         for g in cluster.node_groups
     }
     subnets = sorted(
-        (s.fact.cidr, s.az, s.usable, s.demand_floor, s.demand_configured) for s in cluster.subnets
+        (s.fact.cidr, s.az, s.usable, s.demand[Density.FLOOR], s.demand[Density.CONFIGURED])
+        for s in cluster.subnets
     )
     verdict = sorted((f.rule_id, f.severity.value) for f in result.findings)
     return {
         "name": cluster.name,
         "env": cluster.cni.env,
-        "supported": (cluster.supported_floor, cluster.supported_configured),
+        "supported": (cluster.supported[Density.FLOOR], cluster.supported[Density.CONFIGURED]),
         "groups": groups,
         "subnets": subnets,
         "verdict": verdict,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintRequest, lint
 from eks_ip_lint.terraform.resource_instance import ResourceInstance
 from eks_ip_lint.terraform.symbolic import SymbolicMap, symbolic_keys_problem
-from eks_ip_lint.values import Unknown
+from eks_ip_lint.values import Cause, Unknown
 
 from terraform_loader import Loader
 from testlib import FIXTURES
@@ -90,13 +91,18 @@ def test_mixed_known_and_symbolic_keys_stay_unknown(load_module: Loader) -> None
 
 
 def test_the_rule() -> None:
-    k = [Unknown("", n) for n in NAMES]
+    k = [Unknown("", n, cause=Cause.UNSUPPORTED) for n in NAMES]
     assert symbolic_keys_problem(k) is None
     assert symbolic_keys_problem([k[0], k[0]]) == "two keys may be the same value"
-    assert symbolic_keys_problem([Unknown("no identity")]) == "keys are unknown"
-    assert symbolic_keys_problem([Unknown("", "module.net.data.aws_availability_zones.a.names[0]")]) is None
+    assert symbolic_keys_problem([Unknown("no identity", cause=Cause.UNSUPPORTED)]) == "keys are unknown"
+    assert (
+        symbolic_keys_problem(
+            [Unknown("", "module.net.data.aws_availability_zones.a.names[0]", cause=Cause.DATA_SOURCE)]
+        )
+        is None
+    )
     # A SymbolicMap is an Unknown to everything that does not know it.
-    assert isinstance(SymbolicMap("m", entries=((k[0], 1),)), Unknown)
+    assert isinstance(SymbolicMap("m", entries=((k[0], 1),), cause=Cause.APPLY_TIME), Unknown)
 
 
 def _expr(text: str):  # type: ignore[no-untyped-def]
@@ -115,7 +121,7 @@ def test_blueprints_custom_networking_fixture_charges_the_secondary_subnets() ->
     (group,) = cluster.node_groups
     vpc = "module.vpc.aws_subnet.private"
     assert group.pod_subnets == {f"{vpc}[{i}]": f"{vpc}[{i + 3}]" for i in range(3)}
-    assert {s.fact.address: s.demand_floor for s in cluster.subnets} == {
+    assert {s.fact.address: s.demand[Density.FLOOR] for s in cluster.subnets} == {
         f"{vpc}[0]": 14,
         f"{vpc}[1]": 13,
         f"{vpc}[2]": 13,
@@ -123,5 +129,9 @@ def test_blueprints_custom_networking_fixture_charges_the_secondary_subnets() ->
         f"{vpc}[4]": 260,
         f"{vpc}[5]": 260,
     }
-    assert (group.supported_floor, group.supported_configured, cluster.supported_floor) == (36, 36, 36)
+    assert (
+        group.at[Density.FLOOR].supported,
+        group.at[Density.CONFIGURED].supported,
+        cluster.supported[Density.FLOOR],
+    ) == (36, 36, 36)
     assert [f.rule_id for f in unit.findings] == ["EKSIP101"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintRequest, lint
 from eks_ip_lint.terraform.variables import VariableInputs
 
@@ -19,7 +20,7 @@ def _run(workspace: str, var_file: str) -> dict[str, object]:
     return {
         "name": cluster.name,
         "cidrs": [s.fact.cidr for s in cluster.subnets],
-        "groups": {g.fact.address: (g.max_size, g.supported_floor) for g in cluster.node_groups},
+        "groups": {g.fact.address: (g.max_size, g.at[Density.FLOOR].supported) for g in cluster.node_groups},
     }
 
 

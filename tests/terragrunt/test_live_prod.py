@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintRequest, UnitResult, lint
 
 from testlib import FIXTURES
@@ -49,10 +50,22 @@ def _verdict(unit: UnitResult) -> tuple[object, ...]:
     return (
         cluster.name,
         [
-            (s.fact.address, s.fact.cidr, s.fact.az, s.usable, s.demand_floor, s.demand_configured)
+            (
+                s.fact.address,
+                s.fact.cidr,
+                s.fact.az,
+                s.usable,
+                s.demand[Density.FLOOR],
+                s.demand[Density.CONFIGURED],
+            )
             for s in cluster.subnets
         ],
-        (group.instance_type, group.max_size, group.supported_floor, group.supported_configured),
+        (
+            group.instance_type,
+            group.max_size,
+            group.at[Density.FLOOR].supported,
+            group.at[Density.CONFIGURED].supported,
+        ),
         sorted((f.rule_id, f.severity.value) for f in unit.findings),
     )
 

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintRequest, lint
 from eks_ip_lint.sources import hcl
 from eks_ip_lint.terraform.variable_inputs import VariableInputs
 from eks_ip_lint.terragrunt.changed import units_for_changed_files
 from eks_ip_lint.terragrunt.module_source import split_subdir
 from eks_ip_lint.terragrunt.unit import UnitEvaluator, as_tf_var
-from eks_ip_lint.values import Unknown
+from eks_ip_lint.values import Cause, Unknown
 
 Tree = Callable[[dict[str, str]], Path]  # the tree fixture (conftest.py)
 
@@ -81,7 +82,7 @@ def test_inputs_reach_terraform_as_tf_var_text() -> None:
     assert as_tf_var("n", 5, number) == "5"  # then converted to 5 by the variable's type
     assert as_tf_var("l", ["a", "b"], untyped) == '["a","b"]'  # an untyped variable reads the text
     assert as_tf_var("l", ["a"], hcl.parse_expression("list(string)")) == ["a"]  # HCL: the value
-    assert isinstance(as_tf_var("l", [Unknown("x")], untyped), Unknown)
+    assert isinstance(as_tf_var("l", [Unknown("x", cause=Cause.UNSUPPORTED)], untyped), Unknown)
 
 
 def test_input_precedence_and_type_conversion(tree: Tree) -> None:
@@ -169,7 +170,7 @@ def test_module_downloaded_under_terragrunt_cache_is_used(tree: Tree) -> None:
     (unit,) = _lint(root / "live")
     (cluster,) = unit.capacity.clusters
     (group,) = cluster.node_groups
-    assert group.supported_floor == 251 // 20  # 12
+    assert group.at[Density.FLOOR].supported == 251 // 20  # 12
     assert [f.rule_id for f in unit.findings] == ["EKSIP101"]
 
 
@@ -229,7 +230,7 @@ def test_dependency_outputs_carry_the_other_unit_s_subnets(tree: Tree) -> None:
     root = tree({**VPC, "live/eks/terragrunt.hcl": _eks_unit("../vpc")})
     (unit,) = [u for u in _lint(root / "live" / "eks") if u.capacity.clusters]
     (cluster,) = unit.capacity.clusters
-    assert [(s.fact.address, s.fact.cidr, s.demand_floor) for s in cluster.subnets] == [
+    assert [(s.fact.address, s.fact.cidr, s.demand[Density.FLOOR]) for s in cluster.subnets] == [
         ("dependency.vpc.aws_subnet.a", "10.0.1.0/24", 10 * 20)
     ]
 

@@ -1,624 +1,75 @@
-"""Facts -> capacity: IPs per node, demand per subnet at max size, and the node counts that fit.
+"""Facts -> capacity: the orchestrator. ``analyse(facts, options) -> UnitCapacity``.
 
-For every node group: pick its instance type(s), its kubelet max pods and the cluster's effective
-VPC CNI settings, and compute the subnet IPs one node holds (``cni.node_ips``) at two densities:
+For each cluster (and the node groups of clusters declared elsewhere), in order:
 
-* **floor**: 1 pod per node, i.e. the warm pool alone;
-* **configured**: ``pods_per_node`` pods (default: full nodes, max pods minus the two
-  hostNetwork pods aws-node and kube-proxy, vpc-cni-model.md §2).
+1. its VPC CNI settings (effective_cni.py);
+2. each node group's node at each :class:`Density` (node_groups.py) and, with custom networking,
+   the subnets paying for its pod IPs (custom_networking.py);
+3. the demand of every placeable group at max size, per subnet, across clusters (demand.py);
+4. per group and per cluster, the node counts the subnets hold beside that demand (placement.py);
 
-Nodes are spread evenly over the AZs of the group's subnets (an Auto Scaling group keeps AZs within
-one node of each other); the AZs that get the extra node are the ones with the least room, so the
-check is the worst case the ASG can produce. Demand of all node groups in a subnet adds up, across
-clusters. A subnet holds ``usable_ips`` = 2^(32-prefix) - 5 (§4).
-
-With custom networking (``AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true``, §1.6, §1.11) a node charges
-its ``node_subnet_ips`` (the node IP) to its own subnet and its ``eniconfig_subnet_ips`` (pod ENIs
-and pod IPs) to the subnet of the ENIConfig named after its AZ (the
-``ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone`` convention; AZs match by name or by symbolic
-key). An AZ without a known ENIConfig (or whose ENIConfig subnet is not declared) is an Unresolved
-(EKSIP002): those pod IPs are not charged anywhere, and the node counts that depend on them are
-unknown rather than computed without them.
+then the frozen records (records.py), each built once. vpc-cni-model.md §8b is the outline.
 """
 
 from __future__ import annotations
 
-import functools
-import ipaddress
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from eks_ip_lint.capacity import instance_types, max_pods, subnets
-from eks_ip_lint.capacity.cni import NodeIps, node_ips
-from eks_ip_lint.capacity.cni_settings import CniSettings, parse_env
-from eks_ip_lint.capacity.instance_types import InstanceLimits
+from eks_ip_lint.capacity.options import Options
+from eks_ip_lint.capacity.records import (
+    DENSITIES,
+    ClusterCapacity,
+    Density,
+    EffectiveCni,
+    NodeGroupCapacity,
+    SubnetCapacity,
+    UnitCapacity,
+)
+from eks_ip_lint.capacity.what_if import WhatIf
 from eks_ip_lint.facts.model import (
     ClusterFact,
-    CniSource,
-    EniConfigFact,
     Facts,
     NodeGroupFact,
-    SubnetFact,
     Unresolved,
     same_ref,
 )
-from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.values import Unknown, Value
 
-# The two hostNetwork pods every EKS node runs (aws-node, kube-proxy): they count towards max
-# pods but take no IP from ipamd (vpc-cni-model.md §2, the "+2" of the max-pods formula).
-HOST_NETWORK_PODS = 2
-FLOOR_PODS = 1
-# When max pods cannot be known (a .metal type whose vCPU count decides the 110/250 cap), the floor
-# is computed with the lower cap: the maxPods stop only ever removes IPs, so this can understate
-# the floor but never overstate it, and a floor finding stays certain.
-FLOOR_MAX_PODS_WHEN_UNKNOWN = 110
-# A scan bound far above any real node group; stops a pathological input from looping long.
-MAX_SCAN_NODES = 100_000
-
-# ENI_CONFIG_LABEL_DEF values under which ipamd picks the ENIConfig named after the node's AZ.
-ZONE_LABELS = frozenset({"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"})
-
-# Settings shipped by the aws-vpc-cni chart / manifest / add-on (vpc-cni-model.md §6).
-CHART_DEFAULTS: Mapping[str, str] = {
-    "WARM_ENI_TARGET": "1",
-    "WARM_PREFIX_TARGET": "1",
-    "ENABLE_PREFIX_DELEGATION": "false",
-    "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG": "false",
-    "ENABLE_POD_ENI": "false",
-}
-
-
-@dataclass(frozen=True)
-class Options:
-    pods_per_node: int | None = None  # None: full nodes
-    # IPs of every subnet kept for other tenants (load balancers, databases, endpoints): configured
-    # as reserved_ips_per_subnet, subtracted from usable IPs before any node is placed.
-    reserved_ips_per_subnet: int = 0
-    # Extra env per cluster name, applied after the configuration (used to test a suggested fix).
-    env_overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class EffectiveCni:
-    settings: CniSettings
-    env: dict[str, str]
-    origins: dict[str, str]  # env key -> where its value came from
-    notes: tuple[str, ...]
-    span: SourceSpan | None  # where to point CNI findings (the last carrier), None = defaults only
-    unknown: Unknown | None = None  # a carrier whose env could not be read
-
-
-# Unknown is frozen, so one shared instance is a safe dataclass default.
-NOT_COMPUTED = Unknown("not computed")
-
-
-@dataclass(frozen=True)
-class NodeGroupCapacity:
-    fact: NodeGroupFact
-    cluster: str
-    instance_type: str | None = None
-    limits: InstanceLimits | None = None
-    type_choice_note: str = ""
-    max_pods: int | Unknown = NOT_COMPUTED
-    max_pods_source: str = ""
-    pods_configured: int | Unknown = NOT_COMPUTED
-    floor: NodeIps | None = None
-    configured: NodeIps | None = None
-    subnets: tuple[SubnetFact, ...] = ()
-    # Custom networking: node subnet address -> the ENIConfig subnet paying for its nodes' pod IPs
-    # (an Unknown when no ENIConfig for that AZ is known). Empty without custom networking.
-    pod_subnets: dict[str, str | Unknown] = field(default_factory=dict)
-    max_size: int | Unknown = NOT_COMPUTED
-    # Nodes at max size per subnet: in their own subnet, and (custom networking) the nodes whose pod
-    # IPs an ENIConfig subnet pays for.
-    nodes_at_max: dict[str, int] = field(default_factory=dict)
-    supported_floor: int | Unknown = NOT_COMPUTED
-    supported_configured: int | Unknown = NOT_COMPUTED
-    problem: Unknown | None = None  # why this group cannot be analysed, if it cannot
-
-    @property
-    def analysed(self) -> bool:
-        return self.problem is None and self.floor is not None
-
-
-@dataclass(frozen=True)
-class SubnetCapacity:
-    fact: SubnetFact
-    az: str
-    prefixlen: int | None
-    usable: int | Unknown
-    demand_floor: int
-    demand_configured: int | Unknown
-    # (node group address, nodes at max size, subnet IPs per node at floor, ... configured)
-    contributors: tuple[tuple[str, int, int, int | Unknown], ...]
-    cluster_subnet: bool
-
-    @property
-    def free_floor(self) -> int | Unknown:
-        return self.usable if isinstance(self.usable, Unknown) else self.usable - self.demand_floor
-
-
-@dataclass(frozen=True)
-class ClusterCapacity:
-    name: str
-    address: str | None
-    span: SourceSpan
-    ip_family: str | Unknown
-    cni: EffectiveCni
-    subnets: tuple[SubnetCapacity, ...]
-    node_groups: tuple[NodeGroupCapacity, ...]
-    unresolved: tuple[Unresolved, ...]
-    fact: ClusterFact | None = None
-    # Largest total node count with all the cluster's groups scaled together (see _cluster_supported).
-    supported_floor: int | Unknown = NOT_COMPUTED
-    supported_configured: int | Unknown = NOT_COMPUTED
-
-    @property
-    def total_max_nodes(self) -> int | Unknown:
-        total = 0
-        for g in self.node_groups:
-            if isinstance(g.max_size, Unknown):
-                return g.max_size
-            total += g.max_size
-        return total
-
-
-@dataclass(frozen=True)
-class UnitCapacity:
-    facts: Facts
-    clusters: tuple[ClusterCapacity, ...]
-    unknown_instance_types: tuple[tuple[NodeGroupFact, str, tuple[str, ...]], ...]
-
-
-# --- CNI settings -------------------------------------------------------------------------------
-
-
-def effective_cni(
-    sources: Sequence[CniSource], ip_family: str | Unknown, override: Mapping[str, str]
-) -> EffectiveCni:
-    """Chart defaults, then each carrier in order (later ones win), then ``override``."""
-    env = dict(CHART_DEFAULTS)
-    origins = dict.fromkeys(env, "aws-vpc-cni default")
-    notes: list[str] = []
-    span: SourceSpan | None = None
-    unknown: Unknown | None = None
-    for src in sources:
-        span = src.span
-        if isinstance(src.env, Unknown):
-            unknown = Unknown(f"{src.description}: {src.env.reason}", src.env.key, src.span)
-            continue
-        for key, value in src.env.items():
-            if key in env and origins[key] != "aws-vpc-cni default" and env[key] != value:
-                notes.append(
-                    f"{key}={value} from {src.description} overrides {key}={env[key]} from {origins[key]}"
-                )
-            env[key] = value
-            origins[key] = f"{src.description} ({src.span})"
-    for key, value in override.items():
-        env[key] = value
-        origins[key] = "suggested fix"
-    if ip_family == "ipv6":
-        # EKS sets ENABLE_IPv6 (and PD) on aws-node for IPv6 clusters (vpc-cni-model.md §3).
-        env["ENABLE_IPv6"] = "true"
-        env["ENABLE_PREFIX_DELEGATION"] = "true"
-        origins["ENABLE_IPv6"] = "cluster ip_family ipv6"
-    settings, parse_notes = parse_env(env)
-    return EffectiveCni(settings, env, origins, tuple(notes + list(parse_notes)), span, unknown)
-
-
-# --- node groups --------------------------------------------------------------------------------
-
-
-def _choose_type(
-    types: Sequence[InstanceLimits], settings: CniSettings, mp: int
-) -> tuple[InstanceLimits, str]:
-    """With several types, the floor check takes the one whose node holds the most IPs."""
-    if len(types) == 1:
-        return types[0], ""
-    ranked = sorted(types, key=lambda t: node_ips(t, settings, FLOOR_PODS, mp).total_ips, reverse=True)
-    chosen = ranked[0]
-    return chosen, (
-        f"of {', '.join(t.name for t in types)}, {chosen.name} holds the most IPs per node and is used"
-    )
-
-
-def _max_pods(
-    group: NodeGroupFact, types: Sequence[InstanceLimits], settings: CniSettings
-) -> tuple[int | Unknown, str]:
-    if group.max_pods is not None:
-        return group.max_pods, "set explicitly"
-    if group.kind == "managed" and not group.custom_ami:
-        value = max_pods.managed_node_group_max_pods(types, settings)
-        return (
-            value,
-            "EKS managed node group rule (max-pods-calculator, capped at 110 below 30 vCPUs, else 250)",
-        )
-    chosen = max(types, key=lambda t: t.default_max_pods)
-    return max_pods.nodeadm_max_pods(chosen), "nodeadm default: ENIs x (IPv4 per ENI - 1) + 2"
-
-
-def _analyse_group(
-    group: NodeGroupFact, cluster: str, cni: EffectiveCni, facts: Facts, options: Options
-) -> tuple[NodeGroupCapacity, list[str]]:
-    """Per-node numbers for one group; returns the group and any instance types not in our table."""
-    base = NodeGroupCapacity(fact=group, cluster=cluster, max_size=group.max_size)
-    if isinstance(group.subnet_refs, Unknown):
-        base = replace(base, problem=Unknown(f"subnets are unknown: {group.subnet_refs.reason}"))
-    else:
-        found = [facts.subnet_for(r) for r in group.subnet_refs]
-        missing = [r for r, s in zip(group.subnet_refs, found, strict=True) if s is None]
-        if missing:
-            shown = ", ".join(str(m) for m in missing[:3])
-            base = replace(
-                base,
-                problem=Unknown(
-                    f"subnet(s) {shown} are not declared in this configuration, so their CIDRs are unknown"
-                ),
-            )
-        base = replace(base, subnets=tuple(s for s in found if s is not None))
-    if isinstance(group.instance_types, Unknown):
-        return replace(
-            base,
-            problem=base.problem or Unknown(f"instance types are unknown: {group.instance_types.reason}"),
-        ), []
-    limits = [instance_types.lookup(t) for t in group.instance_types]
-    unknown_types = [t for t, lim in zip(group.instance_types, limits, strict=True) if lim is None]
-    known = [lim for lim in limits if lim is not None]
-    if not known:
-        return replace(
-            base, problem=base.problem or Unknown("no instance type of this node group is known")
-        ), unknown_types
-    settings = cni.settings
-    mp, mp_source = _max_pods(group, known, settings)
-    mp_for_floor = mp if isinstance(mp, int) else FLOOR_MAX_PODS_WHEN_UNKNOWN
-    chosen, note = _choose_type(known, settings, mp_for_floor)
-    floor = node_ips(chosen, settings, FLOOR_PODS, mp_for_floor)
-    configured: NodeIps | None = None
-    pods: int | Unknown
-    if isinstance(mp, Unknown):
-        pods = Unknown(f"max pods is unknown: {mp.reason}")
-    else:
-        full = max(mp - HOST_NETWORK_PODS, 0)
-        pods = full if options.pods_per_node is None else min(options.pods_per_node, full)
-        configured = node_ips(chosen, settings, pods, mp)
-    return (
-        replace(
-            base,
-            instance_type=chosen.name,
-            limits=chosen,
-            type_choice_note=note,
-            max_pods=mp,
-            max_pods_source=mp_source,
-            pods_configured=pods,
-            floor=floor,
-            configured=configured,
-        ),
-        unknown_types,
-    )
-
-
-# --- spreading nodes over subnets ---------------------------------------------------------------
-
-
-def az_label(subnet: SubnetFact) -> str:
-    if isinstance(subnet.az, str):
-        return subnet.az
-    return subnet.az.key or f"az-of-{subnet.address}"
-
-
-def prefixlen(subnet: SubnetFact) -> int | None:
-    return None if isinstance(subnet.cidr, Unknown) else _ipv4_prefixlen(subnet.cidr)
-
-
-@functools.lru_cache(maxsize=4096)
-def _ipv4_prefixlen(cidr: str) -> int | None:
-    # Memoised: spread() sorts by usable space on every node-count step, and parsing the CIDR each
-    # time was a third of a monorepo run (benchmarks/RESULTS.md).
-    try:
-        net = ipaddress.ip_network(cidr, strict=False)
-    except ValueError:
-        return None
-    return net.prefixlen if net.version == 4 else None
-
-
-def _reserve(usable: int | Unknown, reserved: int) -> int | Unknown:
-    return usable if isinstance(usable, Unknown) else max(usable - reserved, 0)
-
-
-def _usable(subnet: SubnetFact) -> int | Unknown:
-    if isinstance(subnet.cidr, Unknown):
-        return Unknown(
-            f"CIDR of {subnet.address} is unknown: {subnet.cidr.reason}", subnet.cidr.key, subnet.span
-        )
-    p = prefixlen(subnet)
-    if p is None:
-        return Unknown(f"{subnet.cidr!r} is not an IPv4 CIDR", None, subnet.span)
-    return subnets.usable_ips(p)
-
-
-def spread(n: int, group_subnets: Sequence[SubnetFact]) -> dict[str, int]:
-    """Nodes per subnet for ``n`` nodes spread evenly over the subnets' AZs (worst case).
-
-    The ``n % k`` AZs that get one node more are those with the least usable space; within an AZ
-    nodes split evenly over its subnets, the smaller subnets taking the remainder.
-    """
-    return SpreadPlan(group_subnets).place(n)
-
-
-class SpreadPlan:
-    """The order in which :func:`spread` fills a group's AZs and subnets, computed once.
-
-    The node-count searches place thousands of candidate counts on the same subnets; sorting AZs by
-    room again for each one was most of a monorepo run (benchmarks/RESULTS.md). Placement is
-    monotone: going from ``n`` to ``n + 1`` nodes adds one node to one subnet and removes none,
-    which is what lets the searches below bisect.
-    """
-
-    def __init__(self, group_subnets: Sequence[SubnetFact]) -> None:
-        by_az: dict[str, list[SubnetFact]] = {}
-        for s in group_subnets:
-            by_az.setdefault(az_label(s), []).append(s)
-
-        def room(s: SubnetFact) -> int:
-            p = prefixlen(s)  # _usable() without building the Unknown it would explain
-            return subnets.usable_ips(p) if p is not None else 1 << 32
-
-        rooms = {s.address: room(s) for s in group_subnets}
-        azs = sorted(by_az, key=lambda a: (sum(rooms[s.address] for s in by_az[a]), a))
-        self._azs: list[list[str]] = [
-            [s.address for s in sorted(by_az[az], key=lambda s: (rooms[s.address], s.address))] for az in azs
-        ]
-
-    def place(self, n: int) -> dict[str, int]:
-        k = len(self._azs)
-        out: dict[str, int] = {}
-        if k == 0:
-            return out
-        for i, members in enumerate(self._azs):
-            in_az = n // k + (1 if i < n % k else 0)
-            m = len(members)
-            for j, addr in enumerate(members):
-                out[addr] = out.get(addr, 0) + in_az // m + (1 if j < in_az % m else 0)
-        return out
-
-
-def largest_true(pred: Callable[[int], bool], lo: int, hi: int) -> int:
-    """Largest ``n`` in ``[lo, hi]`` with ``pred(n)``, for ``pred`` true up to a point and false
-    after it, given ``pred(lo)``; ``hi`` when it holds everywhere. Bisection: O(log(hi - lo)) calls
-    where a scan made one per node."""
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if pred(mid):
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
-def node_bound(room_left: Iterable[int | None], per_node: int) -> int:
-    """An upper bound for the node-count searches: every node takes at least ``per_node`` IPs of
-    the subnets it is placed in, so when the room each of them has left is known, ``n`` nodes fit
-    only if ``n * per_node`` is at most their summed room. :data:`MAX_SCAN_NODES` when some room
-    is unknown (None: nodes placed there never fail) or ``per_node`` is 0. Bisecting below it
-    takes about 7 steps for a real cluster, below MAX_SCAN_NODES 17."""
-    total = 0
-    for r in room_left:
-        if r is None:
-            return MAX_SCAN_NODES
-        total += r
-    if per_node <= 0:
-        return MAX_SCAN_NODES
-    return max(0, min(MAX_SCAN_NODES, total // per_node))
-
-
-def _ips(n: NodeIps | None) -> int:
-    return n.node_subnet_ips if n is not None else 0
-
-
-def charges(
-    placed: Mapping[str, int], node: NodeIps, pod_subnets: Mapping[str, str | Unknown]
-) -> tuple[dict[str, int], Unknown | None]:
-    """Subnet IPs taken by ``placed`` nodes (node subnet address -> nodes), per subnet that pays.
-
-    A node subnet pays ``node_subnet_ips`` per node; with custom networking the ENIConfig subnet of
-    its AZ (``pod_subnets``) pays ``eniconfig_subnet_ips``. Pod IPs whose ENIConfig subnet is unknown
-    are in no subnet's total: the Unknown returned says so, and callers must not treat the result
-    as complete then.
-    """
-    out: dict[str, int] = {}
-    missing: Unknown | None = None
-    for addr, k in placed.items():
-        out[addr] = out.get(addr, 0) + k * node.node_subnet_ips
-        if node.eniconfig_subnet_ips == 0:
-            continue
-        target = pod_subnets.get(addr)
-        if isinstance(target, str):
-            out[target] = out.get(target, 0) + k * node.eniconfig_subnet_ips
-        elif missing is None:
-            missing = target if isinstance(target, Unknown) else Unknown(f"no ENIConfig subnet for {addr}")
-    return out, missing
-
-
-def _left(room: int | Unknown | None, taken: int) -> int | None:
-    return room - taken if isinstance(room, int) else None
-
-
-def _unchargeable(group: NodeGroupCapacity, node: NodeIps) -> Unknown | None:
-    """Why some of the group's pod IPs have no subnet to be charged to, if they have none."""
-    _, missing = charges({s.address: 1 for s in group.subnets}, node, group.pod_subnets)
-    if missing is None:
-        return None
-    return Unknown(f"the subnet paying for some pod IPs is unknown: {missing.reason}")
-
-
-def _supported(
-    group: NodeGroupCapacity,
-    node: NodeIps,
-    other_demand: Mapping[str, int],
-    usable: Mapping[str, int | Unknown],
-) -> int | Unknown:
-    """Largest node count of ``group`` that fits beside the other groups' demand at max size."""
-    checkable = [s for s in group.subnets if isinstance(usable[s.address], int)]
-    if not checkable:
-        return Unknown("none of the node group's subnets has a known CIDR")
-    missing = _unchargeable(group, node)
-    if missing is not None:
-        return missing
-
-    plan = SpreadPlan(group.subnets)
-
-    def fits(n: int) -> bool:
-        need, _ = charges(plan.place(n), node, group.pod_subnets)
-        for addr, ips in need.items():
-            room = usable.get(addr)
-            if isinstance(room, int) and other_demand.get(addr, 0) + ips > room:
-                return False
-        return True
-
-    # fits is monotone in n (placement and charges only grow), so the largest n is found by
-    # bisection; tests/capacity/test_search_equivalence.py checks it against the plain scan.
-    if not fits(0):
-        return 0
-    room_left = [_left(usable.get(s.address), other_demand.get(s.address, 0)) for s in group.subnets]
-    return largest_true(fits, 0, node_bound(room_left, node.node_subnet_ips))
-
-
-def _cluster_supported(
-    groups: Sequence[NodeGroupCapacity],
-    node_of: Callable[[NodeGroupCapacity], NodeIps | None],
-    demand: Mapping[str, int | Unknown],
-    usable: Mapping[str, int | Unknown],
-) -> int | Unknown:
-    """Largest total node count of a cluster whose groups grow together in proportion to their
-    max sizes (largest-remainder shares, each group spread over its AZs), beside every node group
-    of other clusters at its max size."""
-    if not groups:
-        return 0
-    nodes: list[NodeIps] = []
-    maxes: list[int] = []
-    for g in groups:
-        node = node_of(g)
-        if not g.analysed or node is None or not isinstance(g.max_size, int):
-            return Unknown(f"node group {g.fact.address} cannot be analysed")
-        missing = _unchargeable(g, node)
-        if missing is not None:
-            return Unknown(f"node group {g.fact.address}: {missing.reason}")
-        nodes.append(node)
-        maxes.append(g.max_size)
-    own: dict[str, int] = {}
-    for g, n, m in zip(groups, nodes, maxes, strict=True):
-        for addr, ips in charges(spread(m, g.subnets), n, g.pod_subnets)[0].items():
-            own[addr] = own.get(addr, 0) + ips
-    others: dict[str, int] = {}
-    for addr, d in demand.items():
-        if isinstance(d, Unknown):
-            return Unknown("another node group's demand in a shared subnet is unknown")
-        others[addr] = d - own.get(addr, 0)
-    total_max = sum(maxes)
-    if total_max == 0:
-        return 0
-
-    plans = [SpreadPlan(g.subnets) for g in groups]
-
-    def shares(total: int) -> list[int]:
-        exact = [total * m / total_max for m in maxes]
-        out = [int(x) for x in exact]
-        by_remainder = sorted(range(len(maxes)), key=lambda i: (out[i] - exact[i], i))
-        for i in by_remainder[: total - sum(out)]:
-            out[i] += 1
-        return out
-
-    def fits_counts(counts: Sequence[int]) -> bool:
-        need = dict(others)
-        for plan, g, n, count in zip(plans, groups, nodes, counts, strict=True):
-            for addr, ips in charges(plan.place(count), n, g.pod_subnets)[0].items():
-                need[addr] = need.get(addr, 0) + ips
-        for addr, needed in need.items():
-            room = usable.get(addr)
-            if isinstance(room, int) and needed > room:  # unknown CIDRs are EKSIP002's, not a failure
-                return False
-        return True
-
-    # The answer is the last total before the first one that does not fit. Largest-remainder
-    # shares are not monotone (the Alabama paradox: a group can lose a node when the total grows),
-    # so fits(total) cannot be bisected directly. Every group's share lies between the floor and
-    # the ceiling of its exact share, and both of those grow with the total: every total up to the
-    # last one whose ceilings fit does fit, so bisect to there, then scan on with the real shares
-    # (a few steps: past the last total whose floors fit nothing can fit).
-    def fits_ceil(total: int) -> bool:
-        return fits_counts([-(-total * m // total_max) for m in maxes])
-
-    cluster_subnets = {s.address: s for g in groups for s in g.subnets}
-    room_left = [_left(usable.get(a), others.get(a, 0)) for a in cluster_subnets]
-    bound = node_bound(room_left, min(n.node_subnet_ips for n in nodes))
-    total = largest_true(fits_ceil, 0, bound) if fits_ceil(0) else 0
-    while total < MAX_SCAN_NODES and fits_counts(shares(total + 1)):
-        total += 1
-    return total
-
-
-# --- custom networking --------------------------------------------------------------------------
-
-
-def _pod_subnets(
-    group: NodeGroupCapacity, cni: EffectiveCni, eniconfigs: Sequence[EniConfigFact], facts: Facts
-) -> dict[str, str | Unknown]:
-    """For each node subnet of a custom-networking group: the ENIConfig subnet of its AZ."""
-    label_def = cni.env.get("ENI_CONFIG_LABEL_DEF")
-    out: dict[str, str | Unknown] = {}
-    for s in group.subnets:
-        az = az_label(s)
-        if label_def is not None and label_def not in ZONE_LABELS:
-            out[s.address] = Unknown(
-                f"ENI_CONFIG_LABEL_DEF={label_def}: nodes pick their ENIConfig by that label, not by AZ, so "
-                f"the ENIConfig subnet of nodes in {s.address} (AZ {az}) cannot be told"
-            )
-            continue
-        named = [e for e in eniconfigs if same_ref(e.name, s.az)]
-        if not named:
-            out[s.address] = Unknown(
-                f"custom networking is on but no ENIConfig for AZ {az} is known, so the ENIConfig subnet is "
-                f"unknown and the pod IPs of nodes in {s.address} cannot be charged"
-            )
-            continue
-        chosen = named[-1]  # applied last, as kubectl apply of the same name would leave it
-        target = facts.subnet_for(chosen.subnet_ref)
-        if target is None:
-            out[s.address] = Unknown(
-                f"ENIConfig {chosen.address} for AZ {az} names subnet {chosen.subnet_ref}, which is not "
-                "declared in this configuration, so the CIDR paying for those pod IPs is unknown"
-            )
-            continue
-        out[s.address] = target.address
-    return out
-
-
-def _pod_subnet_notes(group: NodeGroupCapacity) -> list[Unresolved]:
-    out: list[Unresolved] = []
-    for s in group.subnets:
-        target = group.pod_subnets.get(s.address)
-        if isinstance(target, Unknown):
-            out.append(
-                Unresolved(
-                    what=f"the subnet paying for pod IPs of node group {group.fact.address} in AZ {az_label(s)}",
-                    reason=target.reason,
-                    span=group.fact.subnets_span,
-                    address=group.fact.address,
-                    cluster_ref=group.fact.cluster_ref,
-                    cause=target.cause,
-                )
-            )
-    return out
-
-
-# --- the whole unit -----------------------------------------------------------------------------
+if TYPE_CHECKING:
+    from eks_ip_lint.capacity.node_groups import SizedGroup
+
+__all__ = [
+    "ClusterCapacity",
+    "Density",
+    "EffectiveCni",
+    "NodeGroupCapacity",
+    "Options",
+    "SubnetCapacity",
+    "UnitCapacity",
+    "analyse",
+]
 
 
 def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
+    """The capacity of every cluster of one unit (see the module docstring for the phases)."""
+    # The phases are imported here rather than at the top: the engine imports this module on
+    # every run, and a run served from the unit cache reads stored records but analyses nothing
+    # (the phases are about 3 ms of imports).
+    from eks_ip_lint.capacity import (  # noqa: PLC0415
+        custom_networking,
+        demand,
+        instance_types,
+        node_groups,
+        placement,
+        subnets,
+    )
+    from eks_ip_lint.capacity.effective_cni import effective_cni  # noqa: PLC0415
+
     options = options or Options()
     clusters = _cluster_keys(facts)
-    groups: list[NodeGroupCapacity] = []
+    groups: list[SizedGroup] = []
     cnis: dict[str, EffectiveCni] = {}
     unknown_types: list[tuple[NodeGroupFact, str, tuple[str, ...]]] = []
     notes: list[Unresolved] = []
@@ -628,11 +79,17 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
         cnis[name] = effective_cni(cni_sources, ip_family, options.env_overrides.get(name, {}))
         eniconfigs = [e for e in facts.eniconfigs if _belongs(e.cluster_ref, name, fact)]
         for member in members:
-            cap, missing = _analyse_group(member, name, cnis[name], facts, options)
-            if cap.analysed and cnis[name].settings.custom_networking:
-                cap = replace(cap, pod_subnets=_pod_subnets(cap, cnis[name], eniconfigs, facts))
-                notes.extend(n for n in _pod_subnet_notes(cap) if n not in notes)
-            groups.append(cap)
+            sized, missing = node_groups.size_group(
+                member, name, cnis[name], eniconfigs=eniconfigs, facts=facts, options=options
+            )
+            notes.extend(
+                n
+                for n in custom_networking.unresolved_pod_subnets(
+                    sized.fact, sized.subnets, sized.pod_subnets
+                )
+                if n not in notes
+            )
+            groups.append(sized)
             unknown_types.extend((member, t, tuple(instance_types.suggest(t))) for t in missing)
     if any(n not in facts.unresolved for n in notes):
         # A copy: the caller's facts stay as extracted, and re-analysis does not repeat the notes.
@@ -640,103 +97,25 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
             facts, unresolved=[*facts.unresolved, *(n for n in notes if n not in facts.unresolved)]
         )
 
-    # Demand per subnet with every group at max size.
     all_subnets = {s.address: s for s in facts.subnets}
-    usable = {a: _reserve(_usable(s), options.reserved_ips_per_subnet) for a, s in all_subnets.items()}
-    placed: dict[str, dict[str, int]] = {}
-    own_floor: dict[str, dict[str, int]] = {}
-    own_conf: dict[str, dict[str, int] | None] = {}
-    for g in groups:
-        if g.analysed and isinstance(g.max_size, int) and g.floor is not None:
-            at_max = spread(g.max_size, g.subnets)
-            placed[g.fact.address] = at_max
-            own_floor[g.fact.address] = charges(at_max, g.floor, g.pod_subnets)[0]
-            own_conf[g.fact.address] = (
-                charges(at_max, g.configured, g.pod_subnets)[0] if g.configured is not None else None
-            )
-    demand_floor: dict[str, int] = {}
-    demand_conf: dict[str, int | Unknown] = {}
-    for address, floor_ips in own_floor.items():
-        conf_ips = own_conf[address]
-        for addr, ips in floor_ips.items():
-            demand_floor[addr] = demand_floor.get(addr, 0) + ips
-            prev = demand_conf.get(addr, 0)
-            if conf_ips is None or isinstance(prev, Unknown):
-                demand_conf[addr] = (
-                    prev if isinstance(prev, Unknown) else Unknown("configured density unknown")
-                )
-            else:
-                demand_conf[addr] = prev + conf_ips.get(addr, 0)
-
-    finished: list[NodeGroupCapacity] = []
-    for g in groups:
-        if not g.analysed or g.floor is None:
-            finished.append(g)
-            continue
-        mine = placed.get(g.fact.address, {})
-        mine_floor = own_floor.get(g.fact.address, {})
-        others_floor = {a: demand_floor.get(a, 0) - mine_floor.get(a, 0) for a in usable}
-        sup_floor = _supported(g, g.floor, others_floor, usable)
-        sup_conf: int | Unknown = Unknown("configured density unknown")
-        mine_conf = own_conf.get(g.fact.address) or {}
-        if g.configured is not None:
-            others_conf: dict[str, int] = {}
-            conf_known = True
-            for a in usable:
-                d = demand_conf.get(a, 0)
-                if isinstance(d, Unknown):
-                    conf_known = False
-                    break
-                others_conf[a] = d - mine_conf.get(a, 0)
-            if conf_known:
-                sup_conf = _supported(g, g.configured, others_conf, usable)
-        nodes_at = dict(mine)
-        for addr, k in mine.items():
-            target = g.pod_subnets.get(addr)
-            if isinstance(target, str) and g.floor.eniconfig_subnet_ips > 0:
-                nodes_at[target] = nodes_at.get(target, 0) + k
-        finished.append(
-            replace(g, nodes_at_max=nodes_at, supported_floor=sup_floor, supported_configured=sup_conf)
-        )
+    usable = {a: subnets.room(s, options.reserved_ips_per_subnet) for a, s in all_subnets.items()}
+    at_max = demand.at_max(groups)
 
     out: list[ClusterCapacity] = []
     for name, fact, members in clusters:
         member_addrs = {m.address for m in members}
-        mine_groups = tuple(g for g in finished if g.fact.address in member_addrs)
-        subnet_addrs: list[str] = []
-        for g in mine_groups:
-            subnet_addrs.extend(s.address for s in g.subnets if s.address not in subnet_addrs)
-            subnet_addrs.extend(
-                t for t in g.pod_subnets.values() if isinstance(t, str) and t not in subnet_addrs
+        mine = [g for g in groups if g.fact.address in member_addrs]
+        cluster_subnets = _cluster_subnets(fact, facts)
+        caps = tuple(
+            demand.subnet_capacity(
+                all_subnets[addr], usable[addr], groups, at_max, cluster_subnet=addr in cluster_subnets
             )
-        cluster_subnets: list[str] = []
-        if fact is not None and not isinstance(fact.subnet_refs, Unknown):
-            for r in fact.subnet_refs:
-                s = facts.subnet_for(r)
-                if s is not None and s.address not in cluster_subnets:
-                    cluster_subnets.append(s.address)
-        subnet_addrs.extend(a for a in cluster_subnets if a not in subnet_addrs)
-        caps = []
-        for addr in subnet_addrs:
-            s = all_subnets[addr]
-            contributors = tuple(c for g in finished for c in _contributions(g, addr, placed))
-            caps.append(
-                SubnetCapacity(
-                    fact=s,
-                    az=az_label(s),
-                    prefixlen=prefixlen(s),
-                    usable=usable[addr],
-                    demand_floor=demand_floor.get(addr, 0),
-                    demand_configured=demand_conf.get(addr, 0),
-                    contributors=contributors,
-                    cluster_subnet=addr in cluster_subnets,
-                )
-            )
+            for addr in _subnet_order(mine, cluster_subnets)
+        )
+        group_caps = tuple(demand.group_capacity(g, at_max, usable, caps) for g in mine)
         unresolved = tuple(
             u for u in facts.unresolved if _belongs(u.cluster_ref, name, fact) or u.cluster_ref is None
         )
-        sup_floor = _cluster_supported(mine_groups, lambda g: g.floor, demand_floor, usable)
-        sup_conf = _cluster_supported(mine_groups, lambda g: g.configured, demand_conf, usable)
         out.append(
             ClusterCapacity(
                 name=name,
@@ -744,43 +123,42 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
                 span=fact.span if fact is not None else members[0].span,
                 ip_family=fact.ip_family if fact is not None else "ipv4",
                 cni=cnis[name],
-                subnets=tuple(caps),
-                node_groups=mine_groups,
+                subnets=caps,
+                node_groups=group_caps,
                 unresolved=unresolved,
                 fact=fact,
-                supported_floor=sup_floor,
-                supported_configured=sup_conf,
+                supported={
+                    d: placement.cluster_supported(
+                        [demand.cluster_member(g, d) for g in mine], at_max.demand[d], usable
+                    )
+                    for d in DENSITIES
+                },
             )
         )
-    return UnitCapacity(facts=facts, clusters=tuple(out), unknown_instance_types=tuple(unknown_types))
+    return UnitCapacity(
+        facts=facts, clusters=tuple(out), unknown_instance_types=tuple(unknown_types), options=options
+    )
 
 
-def _contributions(
-    g: NodeGroupCapacity, addr: str, placed: Mapping[str, Mapping[str, int]]
-) -> list[tuple[str, int, int, int | Unknown]]:
-    """(group, nodes, IPs per node at floor, ... configured) that ``addr`` pays for: the group's
-    nodes in it, and (custom networking) the nodes whose pod IPs it pays for as an ENIConfig subnet."""
-    at_max = placed.get(g.fact.address)
-    if at_max is None or g.floor is None:
-        return []
-    conf = g.configured
-    unknown_conf = Unknown("configured density unknown")
-    out: list[tuple[str, int, int, int | Unknown]] = []
-    here = at_max.get(addr, 0)
-    if here > 0:
-        out.append(
-            (g.fact.address, here, g.floor.node_subnet_ips, conf.node_subnet_ips if conf else unknown_conf)
-        )
-    pods = sum(k for a, k in at_max.items() if g.pod_subnets.get(a) == addr)
-    if pods > 0 and g.floor.eniconfig_subnet_ips > 0:
-        out.append(
-            (
-                g.fact.address,
-                pods,
-                g.floor.eniconfig_subnet_ips,
-                conf.eniconfig_subnet_ips if conf else unknown_conf,
-            )
-        )
+def _cluster_subnets(fact: ClusterFact | None, facts: Facts) -> list[str]:
+    """The subnets the cluster itself is given (its control plane's ENIs go there)."""
+    out: list[str] = []
+    if fact is not None and not isinstance(fact.subnet_refs, Unknown):
+        for r in fact.subnet_refs:
+            s = facts.subnet_for(r)
+            if s is not None and s.address not in out:
+                out.append(s.address)
+    return out
+
+
+def _subnet_order(groups: Sequence[SizedGroup], cluster_subnets: Sequence[str]) -> list[str]:
+    """The cluster's subnets as reports list them: each group's node subnets, its ENIConfig
+    subnets, then the cluster's own."""
+    out: list[str] = []
+    for g in groups:
+        out.extend(s.address for s in g.subnets if s.address not in out)
+        out.extend(t for t in g.pod_subnets.values() if isinstance(t, str) and t not in out)
+    out.extend(a for a in cluster_subnets if a not in out)
     return out
 
 
@@ -813,3 +191,8 @@ def _cluster_keys(facts: Facts) -> list[tuple[str, ClusterFact | None, list[Node
             orphans.setdefault(_ref_label(g.cluster_ref), []).append(g)
     out.extend((label, None, members) for label, members in orphans.items())
     return out
+
+
+def what_if(unit: UnitCapacity) -> WhatIf:
+    """The unit analysed again with changed VPC CNI settings, each change once (what_if.py)."""
+    return WhatIf(unit.facts, unit.options, analyse)

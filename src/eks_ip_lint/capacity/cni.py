@@ -18,8 +18,7 @@ from typing import NamedTuple
 
 from eks_ip_lint.capacity.cni_settings import CniSettings
 from eks_ip_lint.capacity.instance_types import InstanceLimits
-
-IPS_PER_PREFIX = 16  # a /28; datastore GetPrefixDelegationDefaults returns (1, 16, 28)
+from eks_ip_lint.capacity.subnets import IPS_PER_PREFIX
 
 
 class IpMode(enum.Enum):
@@ -173,6 +172,21 @@ def prefix_targets(
     stop = _ceil_div(max_pods, per)
     burst = initial_burst(_ceil_div(max(warm_ip_target, minimum_ip_target), per), stop, slots_per_eni)
     return min(eni_cap * slots_per_eni, max(burst, min(target, stop)))
+
+
+def minimum_only_stop(settings: CniSettings) -> int | None:
+    """The pool size at which ipamd stops for good with MINIMUM_IP_TARGET = Mi and no WARM_IP_TARGET.
+
+    Mi IPs, or with prefix delegation ceil(Mi/16) whole prefixes = 16 x ceil(Mi/16) IPs: ``short``
+    is 0 once Total >= Mi, so later pods never get an IP. None when WARM_IP_TARGET is set, Mi is
+    unset, or in IPv6 mode. vpc-cni-model.md §1.4 ("Only MINIMUM_IP_TARGET"), §1.5 B; ipamd.go
+    ``datastoreTargetState``.
+    """
+    if settings.ipv6 or not settings.minimum_ip_target or settings.warm_ip_target:
+        return None
+    if settings.prefix_delegation:
+        return _ceil_div(settings.minimum_ip_target, IPS_PER_PREFIX) * IPS_PER_PREFIX
+    return settings.minimum_ip_target
 
 
 def trunk_attached(trunk_reserved: bool, *, max_eni: int, unmanaged_enis: int, other_enis: int) -> bool:
@@ -491,6 +505,24 @@ def _assemble(
         branch_enis=branches,
         pods_without_ip=max(0, pods - pod_ips),
     )
+
+
+def pod_ip_capacity(limits: InstanceLimits, settings: CniSettings, *, unmanaged_enis: int = 0) -> int:
+    """The most pod IPs ipamd can ever hold on one node, whatever kubelet max pods says.
+
+    eni_cap x S secondary IPs, or eni_cap x S prefixes x 16 in PD mode (after the non-Nitro
+    fallback), where eni_cap = slots_ENI = maxENI - unmanaged - (1 trunk with ENABLE_POD_ENI) -
+    (1 custom-networking primary), at least 1 without custom networking: every pod ENI ipamd may
+    hold, full. maxENI honours MAX_ENI. This is the §1.9 upper bound without the maxPods stop;
+    max pods above it + 2 leaves pods without an IP (§1.10: MAX_ENI does not lower max pods).
+    vpc-cni-model.md §1.1, §1.5 C, §1.6, §1.7, §1.9, §1.10. IPv4 modes only: ValueError in IPv6
+    mode, where pods take IPv6 addresses.
+    """
+    if settings.ipv6:
+        raise ValueError("pod_ip_capacity is for IPv4: in IPv6 mode pods take IPv6 addresses")
+    frame = _frame(limits, settings, unmanaged_enis)
+    per_slot = IPS_PER_PREFIX if frame.mode is IpMode.PREFIX else 1
+    return frame.eni_cap * limits.slots_per_eni * per_slot
 
 
 def per_node_upper_bound(

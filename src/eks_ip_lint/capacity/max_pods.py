@@ -13,14 +13,16 @@ from collections.abc import Sequence
 
 from eks_ip_lint.capacity.cni_settings import CniSettings
 from eks_ip_lint.capacity.instance_types import InstanceLimits
-from eks_ip_lint.values import Unknown
+from eks_ip_lint.capacity.subnets import IPS_PER_PREFIX
+from eks_ip_lint.values import Cause, Unknown
 
 # The calculator's ceilings: MAX_POD_CEILING_FOR_LOW_CPU / _HIGH_CPU, chosen by "CPU_COUNT -gt 30".
 MNG_CAP_LOW = 110
 MNG_CAP_HIGH = 250
 MNG_VCPU_THRESHOLD = 30
-HOST_NETWORK_PODS = 2  # aws-node and kube-proxy use the node IP: the "+2"
-IPS_PER_PREFIX = 16
+# The two hostNetwork pods every EKS node runs (aws-node, kube-proxy): they count towards max
+# pods but take no IP from ipamd (the "+2" of the max-pods formula).
+HOST_NETWORK_PODS = 2
 
 
 def eni_max_pods(max_enis: int, ipv4_per_eni: int) -> int:
@@ -96,7 +98,8 @@ def calculator_max_pods(
     return Unknown(
         f"max pods of {limits.name} is {low} or {high}: the calculator caps at {MNG_CAP_HIGH} above "
         f"{MNG_VCPU_THRESHOLD} vCPUs, else {MNG_CAP_LOW}, and the vCPU count of a plain .metal type "
-        "is not known"
+        "is not known",
+        cause=Cause.MAX_PODS_UNDECIDED,
     )
 
 
@@ -123,5 +126,6 @@ def managed_node_group_max_pods(types: Sequence[InstanceLimits], settings: CniSe
     return Unknown(
         f"managed node group max pods is between {low} and {high}: the vCPU count of {undecided} "
         "is not known, "
-        f"and it decides between the {MNG_CAP_LOW} and {MNG_CAP_HIGH} caps"
+        f"and it decides between the {MNG_CAP_LOW} and {MNG_CAP_HIGH} caps",
+        cause=Cause.MAX_PODS_UNDECIDED,
     )

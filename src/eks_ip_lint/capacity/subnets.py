@@ -1,4 +1,5 @@
-"""Subnet arithmetic: usable addresses and free /28 prefix blocks (vpc-cni-model.md §4).
+"""Subnet arithmetic: usable addresses and free /28 prefix blocks (vpc-cni-model.md §4), and what
+a declared subnet offers: its usable room and its AZ.
 
 Prefix lengths are accepted in 0..32 so any IPv4 CIDR can be measured; AWS itself creates subnets
 of /16 to /28 only (``aws_allows``), and a rule should report the others rather than rely on these
@@ -7,13 +8,20 @@ numbers. Results never go below 0.
 
 from __future__ import annotations
 
+import functools
+import ipaddress
+
+from eks_ip_lint.facts.model import SubnetFact
+from eks_ip_lint.values import Cause, Unknown
+
 AWS_MIN_PREFIXLEN = 16
 AWS_MAX_PREFIXLEN = 28
 RESERVED_IPS = 5  # network, VPC router, DNS, future use (the first four) and broadcast (the last)
 RESERVED_AT_START = 4
 RESERVED_AT_END = 1
 PREFIX_LEN = 28  # prefix delegation hands out /28s
-PREFIX_SIZE = 16
+# The addresses of one delegated prefix: datastore GetPrefixDelegationDefaults returns (1, 16, 28).
+IPS_PER_PREFIX = 1 << (32 - PREFIX_LEN)
 
 
 def _check(prefixlen: int) -> None:
@@ -65,6 +73,55 @@ def prefixes_available(prefixlen: int, individual_ips: int) -> int:
     blocks = prefix_blocks(prefixlen)
     if blocks == 0:
         return 0
-    edge_room = (PREFIX_SIZE - RESERVED_AT_START) + (PREFIX_SIZE - RESERVED_AT_END)
+    edge_room = (IPS_PER_PREFIX - RESERVED_AT_START) + (IPS_PER_PREFIX - RESERVED_AT_END)
     spill = max(0, individual_ips - edge_room)
-    return max(0, blocks - -(-spill // PREFIX_SIZE))
+    return max(0, blocks - -(-spill // IPS_PER_PREFIX))
+
+
+def smallest_prefix_for(ips: int) -> int:
+    """The longest prefix whose subnet has at least ``ips`` usable addresses (2^(32-p) - 5), at
+    most /28 (the smallest subnet AWS creates)."""
+    p = AWS_MAX_PREFIXLEN
+    while p > 0 and usable_ips(p) < ips:
+        p -= 1
+    return p
+
+
+# --- a declared subnet --------------------------------------------------------------------------
+
+
+def az_label(subnet: SubnetFact) -> str:
+    """The subnet's AZ, or the symbolic key of an AZ known only at apply time."""
+    if isinstance(subnet.az, str):
+        return subnet.az
+    return subnet.az.key or f"az-of-{subnet.address}"
+
+
+def prefixlen(subnet: SubnetFact) -> int | None:
+    """The IPv4 prefix length of the subnet's CIDR; None when it is unknown or not IPv4."""
+    return None if isinstance(subnet.cidr, Unknown) else _ipv4_prefixlen(subnet.cidr)
+
+
+@functools.lru_cache(maxsize=4096)
+def _ipv4_prefixlen(cidr: str) -> int | None:
+    # Memoised: spread() sorts by usable space on every node-count step, and parsing the CIDR each
+    # time was a third of a monorepo run (benchmarks/RESULTS.md).
+    try:
+        net = ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return None
+    return net.prefixlen if net.version == 4 else None
+
+
+def room(subnet: SubnetFact, reserved: int) -> int | Unknown:
+    """The addresses nodes can take: usable_ips(prefix) less ``reserved`` (kept for other tenants),
+    never below 0; an Unknown when the CIDR is unknown or not IPv4."""
+    if isinstance(subnet.cidr, Unknown):
+        cidr = subnet.cidr
+        return Unknown(
+            f"CIDR of {subnet.address} is unknown: {cidr.reason}", cidr.key, subnet.span, cause=cidr.cause
+        )
+    p = prefixlen(subnet)
+    if p is None:
+        return Unknown(f"{subnet.cidr!r} is not an IPv4 CIDR", None, subnet.span, cause=Cause.INVALID)
+    return max(usable_ips(p) - reserved, 0)

@@ -13,6 +13,7 @@ from typing import Any
 from eks_ip_lint import __version__
 from eks_ip_lint.capacity.analysis import ClusterCapacity, NodeGroupCapacity, SubnetCapacity
 from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.capacity.records import Density, NodeSizing
 from eks_ip_lint.engine import LintResult, UnitResult
 from eks_ip_lint.findings import Finding
 from eks_ip_lint.values import Unknown
@@ -62,8 +63,8 @@ def finding_json(f: Finding) -> dict[str, Any]:
     return out
 
 
-def _node(n: NodeIps | None) -> dict[str, Any] | None:
-    if n is None:
+def _node(n: NodeIps | Unknown) -> dict[str, Any] | None:
+    if isinstance(n, Unknown):
         return None
     return {
         "mode": n.mode.value,
@@ -74,6 +75,20 @@ def _node(n: NodeIps | None) -> dict[str, Any] | None:
         "eniconfig_subnet_ips": n.eniconfig_subnet_ips,
         "notes": list(n.notes),
     }
+
+
+def _ips(n: NodeIps | Unknown) -> int | None:
+    return None if isinstance(n, Unknown) else n.node_subnet_ips
+
+
+def _count(n: int | Unknown) -> int | None:
+    return None if isinstance(n, Unknown) else n
+
+
+def _supported_reasons(o: _Obj, supported: dict[Density, int | Unknown]) -> None:
+    for d, count in supported.items():
+        if isinstance(count, Unknown):
+            o.unknown[f"max_nodes_supported.{d.value}"] = count.reason
 
 
 def _group(g: NodeGroupCapacity) -> dict[str, Any]:
@@ -87,20 +102,17 @@ def _group(g: NodeGroupCapacity) -> dict[str, Any]:
     )
     o.put("instance_type_used", g.instance_type)
     o.put("min_size", f.min_size).put("max_size", f.max_size).put("desired_size", f.desired_size)
-    o.put("max_pods", g.max_pods).put("max_pods_source", g.max_pods_source)
-    o.put("pods_per_node_configured", g.pods_configured)
-    o.put("ips_per_node", {"floor": g.floor.node_subnet_ips if g.floor else None,
-                           "configured": g.configured.node_subnet_ips if g.configured else None})  # fmt: skip
-    o.put("node", {"floor": _node(g.floor), "configured": _node(g.configured)})
-    o.put("max_nodes_supported", {
-        "floor": None if isinstance(g.supported_floor, Unknown) else g.supported_floor,
-        "configured": None if isinstance(g.supported_configured, Unknown) else g.supported_configured,
-    })  # fmt: skip
+    o.put("max_pods", g.max_pods)
+    o.put("max_pods_source", g.sizing.max_pods_source if isinstance(g.sizing, NodeSizing) else "")
+    o.put("pods_per_node_configured", g.at[Density.CONFIGURED].pods)
+    o.put("ips_per_node", {d.value: _ips(g.at[d].node) for d in Density})
+    o.put("node", {d.value: _node(g.at[d].node) for d in Density})
+    o.put("max_nodes_supported", {d.value: _count(g.at[d].supported) for d in Density})
     o.put("nodes_at_max_size", dict(g.nodes_at_max))
     if g.problem is not None:
-        o.unknown["analysis"] = g.problem.reason
-    if isinstance(g.supported_configured, Unknown) and g.analysed:
-        o.unknown["max_nodes_supported.configured"] = g.supported_configured.reason
+        o.unknown["analysis"] = g.problem.reason  # says why for every count of the group
+    else:
+        _supported_reasons(o, {d: g.at[d].supported for d in Density})
     return o.done()
 
 
@@ -108,8 +120,8 @@ def _subnet(s: SubnetCapacity) -> dict[str, Any]:
     o = _Obj()
     o.put("address", s.fact.address).put("cidr", s.fact.cidr).put("az", s.az)
     o.put("file", s.fact.span.path).put("line", s.fact.span.line)
-    o.put("usable_ips", s.usable).put("demand_at_max_floor", s.demand_floor)
-    o.put("demand_at_max_configured", s.demand_configured)
+    o.put("usable_ips", s.usable).put("demand_at_max_floor", s.demand[Density.FLOOR])
+    o.put("demand_at_max_configured", s.demand[Density.CONFIGURED])
     o.put("cluster_subnet", s.cluster_subnet)
     return o.done()
 
@@ -140,13 +152,8 @@ def _cluster(c: ClusterCapacity, findings: list[Finding]) -> dict[str, Any]:
         },
     )
     o.put("total_max_nodes", c.total_max_nodes)
-    o.put(
-        "max_nodes_supported",
-        {
-            "floor": None if isinstance(c.supported_floor, Unknown) else c.supported_floor,
-            "configured": None if isinstance(c.supported_configured, Unknown) else c.supported_configured,
-        },
-    )
+    o.put("max_nodes_supported", {d.value: _count(c.supported[d]) for d in Density})
+    _supported_reasons(o, dict(c.supported))
     o.put("subnets", [_subnet(x) for x in c.subnets])
     o.put("node_groups", [_group(g) for g in c.node_groups])
     o.put("findings", [finding_json(f) for f in findings if f.cluster == c.name])

@@ -18,6 +18,8 @@ import sys
 from collections.abc import Sequence
 
 from eks_ip_lint.capacity.analysis import ClusterCapacity
+from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintResult, UnitResult
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.report._common import findings_to_show, repo_path, severity_counts
@@ -64,6 +66,10 @@ def code(text: str, *, in_table: bool = False) -> str:
 
 def _n(v: int | Unknown | None) -> str:
     return "?" if v is None or isinstance(v, Unknown) else f"{v:,}"
+
+
+def _ips(n: NodeIps | Unknown) -> str:
+    return _n(n) if isinstance(n, Unknown) else _n(n.node_subnet_ips)
 
 
 def _fits(supported: int | Unknown, needed: int | Unknown) -> str:
@@ -131,18 +137,18 @@ def _cluster_block(unit: UnitResult, c: ClusterCapacity) -> str:
     if c.node_groups:
         lines[-1] += (
             f" At max size the node groups reach {_n(c.total_max_nodes)} nodes; the subnets hold "
-            f"{_fits(c.supported_floor, c.total_max_nodes)} at 1 pod per node (floor) and "
-            f"{_fits(c.supported_configured, c.total_max_nodes)} at the configured density."
+            f"{_fits(c.supported[Density.FLOOR], c.total_max_nodes)} at 1 pod per node (floor) and "
+            f"{_fits(c.supported[Density.CONFIGURED], c.total_max_nodes)} at the configured density."
         )
         rows = [
             [
                 code(g.fact.address, in_table=True),
                 escape(g.instance_type or "?"),
                 _n(g.max_size),
-                _n(g.floor.node_subnet_ips if g.floor else None),
-                _n(g.configured.node_subnet_ips if g.configured else None),
-                _fits(g.supported_floor, g.max_size),
-                _fits(g.supported_configured, g.max_size),
+                _ips(g.at[Density.FLOOR].node),
+                _ips(g.at[Density.CONFIGURED].node),
+                _fits(g.at[Density.FLOOR].supported, g.max_size),
+                _fits(g.at[Density.CONFIGURED].supported, g.max_size),
             ]
             for g in c.node_groups
         ]
@@ -162,8 +168,8 @@ def _cluster_block(unit: UnitResult, c: ClusterCapacity) -> str:
                 code(sc.fact.address, in_table=True),
                 escape(sc.fact.cidr if isinstance(sc.fact.cidr, str) else "?"),
                 _n(sc.usable),
-                _demand(sc.demand_floor, sc.usable),
-                _demand(sc.demand_configured, sc.usable),
+                _demand(sc.demand[Density.FLOOR], sc.usable),
+                _demand(sc.demand[Density.CONFIGURED], sc.usable),
             ]
             for sc in c.subnets
         ]

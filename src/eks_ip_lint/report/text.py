@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from eks_ip_lint.capacity.analysis import ClusterCapacity, SubnetCapacity
+from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintResult
 from eks_ip_lint.findings import Finding
 from eks_ip_lint.report._common import findings_to_show, unit_title
@@ -14,6 +16,10 @@ def _n(v: int | Unknown | None) -> str:
     if v is None or isinstance(v, Unknown):
         return "?"
     return f"{v:,}"
+
+
+def _ips(n: NodeIps | Unknown) -> str:
+    return _n(n) if isinstance(n, Unknown) else _n(n.node_subnet_ips)
 
 
 def _az(sc: SubnetCapacity) -> str:
@@ -40,15 +46,22 @@ def _cluster(c: ClusterCapacity) -> list[str]:
     lines.append(f"  VPC CNI: {', '.join(mode)}{source}")
     if c.node_groups:
         lines.append(
-            f"  nodes: max {_n(c.total_max_nodes)}; the subnets hold {_n(c.supported_floor)} at 1 pod per node, "
-            f"{_n(c.supported_configured)} at the configured density"
+            f"  nodes: max {_n(c.total_max_nodes)}; the subnets hold {_n(c.supported[Density.FLOOR])} at 1 pod per node, "
+            f"{_n(c.supported[Density.CONFIGURED])} at the configured density"
         )
     if c.subnets:
         rows = []
         for sc in c.subnets:
             cidr = sc.fact.cidr if isinstance(sc.fact.cidr, str) else "?"
             rows.append(
-                [sc.fact.address, cidr, _az(sc), _n(sc.usable), _n(sc.demand_floor), _n(sc.demand_configured)]
+                [
+                    sc.fact.address,
+                    cidr,
+                    _az(sc),
+                    _n(sc.usable),
+                    _n(sc.demand[Density.FLOOR]),
+                    _n(sc.demand[Density.CONFIGURED]),
+                ]
             )
         lines.append("")
         lines += render(["subnet", "cidr", "az", "usable", "need@max floor", "need@max configured"], rows)
@@ -61,10 +74,10 @@ def _cluster(c: ClusterCapacity) -> list[str]:
                     g.instance_type or "?",
                     _n(g.max_size),
                     _n(g.max_pods),
-                    _n(g.floor.node_subnet_ips if g.floor else None),
-                    _n(g.configured.node_subnet_ips if g.configured else None),
-                    _n(g.supported_floor),
-                    _n(g.supported_configured),
+                    _ips(g.at[Density.FLOOR].node),
+                    _ips(g.at[Density.CONFIGURED].node),
+                    _n(g.at[Density.FLOOR].supported),
+                    _n(g.at[Density.CONFIGURED].supported),
                 ]
             )
         lines.append("")

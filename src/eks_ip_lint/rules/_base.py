@@ -8,9 +8,11 @@ rules elsewhere (``--list-rules``, docs/rules/index.md, plugin ID maps) is gener
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from eks_ip_lint.capacity.analysis import Options, UnitCapacity
+from eks_ip_lint.capacity.options import Options
+from eks_ip_lint.capacity.records import UnitCapacity
+from eks_ip_lint.capacity.what_if import WhatIf
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.span import SourceSpan
 
@@ -31,11 +33,11 @@ class RuleMeta:
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What rules get besides the unit: the run's options, and a memo of the re-analyses that
-    verify fixes (one context per unit, so a memo entry never outlives its unit)."""
+    """What rules get besides the unit: the run's options, and the model's re-analysis service
+    for this unit (``capacity.what_if``: a suggested fix is offered once it is verified)."""
 
     options: Options
-    reanalyses: dict[tuple[int, str], UnitCapacity] = field(default_factory=dict, compare=False)
+    what_if: WhatIf
 
 
 CheckFn = Callable[[UnitCapacity, RuleContext], Iterable[Finding]]

@@ -1,25 +1,13 @@
-"""Shared by EKSIP101 (floor) and EKSIP102 (configured density): which subnets a node group
-exhausts at max size, and the concrete change that removes the problem, verified by re-analysis."""
+"""Shared by EKSIP101 (floor) and EKSIP102 (configured density): the words for the subnets a node
+group exhausts at max size (``GroupAtDensity.exhaustion``), and the concrete change that removes
+the problem, offered only when the model's re-analysis (``RuleContext.what_if``) confirms it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import Literal
-
-from eks_ip_lint.capacity.analysis import (
-    ClusterCapacity,
-    NodeGroupCapacity,
-    SubnetCapacity,
-    UnitCapacity,
-    analyse,
-)
 from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.capacity.records import ClusterCapacity, Density, Exhaustion, NodeGroupCapacity
 from eks_ip_lint.rules._base import RuleContext
-from eks_ip_lint.rules._format import n, smallest_prefix_for
-from eks_ip_lint.values import Unknown
-
-Density = Literal["floor", "configured"]
+from eks_ip_lint.rules._format import n
 
 # A low-waste warm pool: 2 spare IPs, never fewer than 10 allocated. WARM_IP_TARGET avoids the
 # MINIMUM-only trap (EKSIP201); 10 keeps small bursts served without an EC2 call
@@ -27,103 +15,46 @@ Density = Literal["floor", "configured"]
 SUGGESTED_ENV = {"WARM_IP_TARGET": "2", "MINIMUM_IP_TARGET": "10"}
 
 
-@dataclass(frozen=True)
-class Exhaustion:
-    cluster: ClusterCapacity
-    group: NodeGroupCapacity
-    subnets: tuple[SubnetCapacity, ...]  # subnets this group uses whose demand exceeds supply
-    node: NodeIps
-    supported: int | Unknown
-
-
-def node_at(group: NodeGroupCapacity, density: Density) -> NodeIps | None:
-    return group.floor if density == "floor" else group.configured
-
-
-def _demand(s: SubnetCapacity, density: Density) -> int | Unknown:
-    return s.demand_floor if density == "floor" else s.demand_configured
-
-
-def exhaustions(unit: UnitCapacity, density: Density) -> Iterator[Exhaustion]:
-    for cluster in unit.clusters:
-        for g in cluster.node_groups:
-            node = node_at(g, density)
-            if not g.analysed or node is None or not isinstance(g.max_size, int):
-                continue
-            bad = []
-            for s in cluster.subnets:
-                if g.nodes_at_max.get(s.fact.address, 0) <= 0 or isinstance(s.usable, Unknown):
-                    continue
-                d = _demand(s, density)
-                if isinstance(d, int) and d > s.usable:
-                    bad.append(s)
-            if bad:
-                sup = g.supported_floor if density == "floor" else g.supported_configured
-                yield Exhaustion(cluster, g, tuple(bad), node, sup)
-
-
-def _still_exhausted(
-    again: UnitCapacity, ex: Exhaustion, density: Density
-) -> tuple[bool, NodeGroupCapacity | None]:
-    for e in exhaustions(again, density):
-        if e.group.fact.address == ex.group.fact.address:
-            return True, e.group
-    for c in again.clusters:
-        for g in c.node_groups:
-            if g.fact.address == ex.group.fact.address:
-                return False, g
-    return False, None
-
-
-def _with_suggested_env(unit: UnitCapacity, cluster: str, ctx: RuleContext) -> UnitCapacity:
-    """The unit analysed again with :data:`SUGGESTED_ENV` set on ``cluster``; once per cluster
-    for both rules and every node group of the cluster (the analysis covers all of them)."""
-    key = (id(unit), cluster)
-    if key not in ctx.reanalyses:
-        overrides = dict(ctx.options.env_overrides)
-        overrides[cluster] = {**overrides.get(cluster, {}), **SUGGESTED_ENV}
-        ctx.reanalyses[key] = analyse(unit.facts, replace(ctx.options, env_overrides=overrides))
-    return ctx.reanalyses[key]
-
-
-def suggest_fix(unit: UnitCapacity, ex: Exhaustion, density: Density, ctx: RuleContext) -> str:
+def suggest_fix(
+    ctx: RuleContext, cluster: ClusterCapacity, group: NodeGroupCapacity, density: Density
+) -> str:
     """The first change that makes the finding go away (checked by re-running the analysis),
     followed by the always-valid alternatives: a smaller max size, or bigger subnets."""
+    at = group.at[density]
+    assert at.exhaustion is not None
     fixes: list[str] = []
-    env = ex.cluster.cni.env
-    already = all(env.get(k) == v for k, v in SUGGESTED_ENV.items())
-    if not already and ex.cluster.ip_family != "ipv6":
-        again = _with_suggested_env(unit, ex.cluster.name, ctx)
-        exhausted, after = _still_exhausted(again, ex, density)
-        if not exhausted and after is not None:
-            new_node = node_at(after, density)
-            per_node = new_node.total_ips if new_node is not None else 0
-            supported = after.supported_floor if density == "floor" else after.supported_configured
-            where = (
-                "the vpc-cni add-on's configuration_values env"
-                if ex.cluster.cni.span
-                else "the vpc-cni add-on env"
-            )
-            fixes.append(
-                f"set WARM_IP_TARGET=2 and MINIMUM_IP_TARGET=10 in {where}: the {density} drops to "
-                f"{n(per_node)} IPs per node and {n(supported)} nodes fit (max size {n(ex.group.max_size)})"
-            )
-    if isinstance(ex.supported, int):
-        fixes.append(f"lower {ex.group.fact.max_size_key} to {ex.supported:,}")
-    worst = max((_demand(s, density) for s in ex.subnets), key=lambda d: d if isinstance(d, int) else 0)
-    if isinstance(worst, int):
-        p = smallest_prefix_for(worst)
-        fixes.append(
-            f"give each subnet at least {worst:,} usable IPs (a /{p} instead of a /{ex.subnets[0].prefixlen})"
-        )
+    already = all(cluster.cni.env.get(k) == v for k, v in SUGGESTED_ENV.items())
+    if not already and cluster.ip_family != "ipv6":
+        after = ctx.what_if.with_env(cluster.name, SUGGESTED_ENV).node_group(group.fact.address)
+        if after is not None and after.at[density].exhaustion is None:
+            node = after.at[density].node
+            if isinstance(node, NodeIps):
+                where = (
+                    "the vpc-cni add-on's configuration_values env"
+                    if cluster.cni.span
+                    else "the vpc-cni add-on env"
+                )
+                fixes.append(
+                    f"set WARM_IP_TARGET=2 and MINIMUM_IP_TARGET=10 in {where}: the {density.value} drops to "
+                    f"{n(node.total_ips)} IPs per node and {n(after.at[density].supported)} nodes fit "
+                    f"(max size {n(group.max_size)})"
+                )
+    if isinstance(at.supported, int):
+        fixes.append(f"lower {group.fact.max_size_key} to {at.supported:,}")
+    ex = at.exhaustion
+    fixes.append(
+        f"give each subnet at least {ex.largest_demand:,} usable IPs "
+        f"(a /{ex.prefixlen_for_largest} instead of a /{ex.subnets[0].prefixlen})"
+    )
     return "; or ".join(fixes)
 
 
 def describe_subnets(ex: Exhaustion, density: Density) -> str:
     parts = []
     for s in ex.subnets:
-        d = _demand(s, density)
         cidr = s.fact.cidr if isinstance(s.fact.cidr, str) else "unknown CIDR"
         shared = "" if len(s.contributors) <= 1 else f", shared by {len(s.contributors)} node groups"
-        parts.append(f"{s.fact.address} ({cidr}, {n(s.usable)} usable IPs{shared}) needs {n(d)}")
+        parts.append(
+            f"{s.fact.address} ({cidr}, {n(s.usable)} usable IPs{shared}) needs {n(s.demand[density])}"
+        )
     return "; ".join(parts)

@@ -15,14 +15,6 @@ def plural(count: int, word: str) -> str:
     return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
-def smallest_prefix_for(ips: int) -> int:
-    """The longest prefix whose subnet has at least ``ips`` usable addresses (2^(32-p) - 5)."""
-    p = 28
-    while p > 0 and (1 << (32 - p)) - 5 < ips:
-        p -= 1
-    return p
-
-
 def per_node(node: NodeIps, unit: str = "IPs") -> str:
     """'60 IPs', or with custom networking '21 IPs (1 in its own subnet, 20 in its ENIConfig subnet)'."""
     if node.eniconfig_subnet_ips == 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from eks_ip_lint.capacity import instance_types
-from eks_ip_lint.capacity.analysis import UnitCapacity
+from eks_ip_lint.capacity.records import UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
 

@@ -43,6 +43,8 @@ ADVICE: Mapping[Cause, str] = {
     Cause.ENICONFIG_MISSING: "declare that AZ's ENIConfig (and its subnet) in the analysed configuration, or check ENI_CONFIG_LABEL_DEF: ENIConfigs are matched to AZs by name",
     Cause.INVALID: "correct the value: as written, the deployment would reject it (the reason says why), so nothing that depends on it can be checked",
     Cause.AWS_CHOOSES: "set it explicitly: left out, AWS chooses it when the resource is created, so it cannot be read before",
+    Cause.MAX_PODS_UNDECIDED: "set kubelet max pods explicitly (maxPods in the node's user data or the launch template), so the IPs a full node holds are known",
+    Cause.DEPENDENCY_NOT_READ: "analyse the dependency's unit in the same run (point eks-ip-lint at a folder holding both units) without skip_outputs, or pass the value as an input",
     Cause.CLUSTER_AMBIGUOUS: "make the cluster explicit: a kubernetes.io/cluster/NAME tag on self-managed nodes, one cluster per root module (or template) for Kubernetes-side CNI settings, and cluster names that no other analysed root module reuses",
 }  # fmt: skip
 

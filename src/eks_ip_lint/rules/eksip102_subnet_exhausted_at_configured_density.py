@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from eks_ip_lint.capacity.analysis import UnitCapacity
+from eks_ip_lint.capacity.records import Density, UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
-from eks_ip_lint.rules._exhaustion import describe_subnets, exhaustions, suggest_fix
+from eks_ip_lint.rules._exhaustion import describe_subnets, suggest_fix
 from eks_ip_lint.rules._format import n, per_node
+from eks_ip_lint.values import Unknown
 
 META = RuleMeta(
     id="EKSIP102",
@@ -19,27 +20,29 @@ META = RuleMeta(
 
 
 def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
-    # A group whose floor already exhausts a subnet is EKSIP101's; one finding per cause.
-    floor_failures = {ex.group.fact.address for ex in exhaustions(unit, "floor")}
-    for ex in exhaustions(unit, "configured"):
-        g = ex.group
-        if g.fact.address in floor_failures:
-            continue
-        density = (
-            "full nodes"
-            if ctx.options.pods_per_node is None
-            else f"--pods-per-node {ctx.options.pods_per_node}"
-        )
-        message = (
-            f"node group {g.fact.address} ({g.instance_type}, max {n(g.max_size)} nodes): with "
-            f"{n(g.pods_configured)} pods per node ({density}; max pods {n(g.max_pods)}) a node holds "
-            f"{per_node(ex.node)}, so at max size {describe_subnets(ex, 'configured')}; "
-            f"these subnets hold {n(ex.supported)} such nodes"
-        )
-        fix = suggest_fix(unit, ex, "configured", ctx)
-        yield RULE.finding(
-            message, g.fact.max_size_span, address=g.fact.address, cluster=ex.cluster.name, fix=fix
-        )
+    density = (
+        "full nodes" if ctx.options.pods_per_node is None else f"--pods-per-node {ctx.options.pods_per_node}"
+    )
+    for cluster in unit.clusters:
+        for g in cluster.node_groups:
+            at = g.at[Density.CONFIGURED]
+            # A group whose floor already exhausts a subnet is EKSIP101's; one finding per cause.
+            if (
+                at.exhaustion is None
+                or isinstance(at.node, Unknown)
+                or g.at[Density.FLOOR].exhaustion is not None
+            ):
+                continue
+            message = (
+                f"node group {g.fact.address} ({g.instance_type}, max {n(g.max_size)} nodes): with "
+                f"{n(at.pods)} pods per node ({density}; max pods {n(g.max_pods)}) a node holds "
+                f"{per_node(at.node)}, so at max size {describe_subnets(at.exhaustion, Density.CONFIGURED)}; "
+                f"these subnets hold {n(at.supported)} such nodes"
+            )
+            fix = suggest_fix(ctx, cluster, g, Density.CONFIGURED)
+            yield RULE.finding(
+                message, g.fact.max_size_span, address=g.fact.address, cluster=cluster.name, fix=fix
+            )
 
 
 RULE = Rule(META, check)

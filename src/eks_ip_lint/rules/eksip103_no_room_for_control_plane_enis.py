@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from eks_ip_lint.capacity.analysis import UnitCapacity
+from eks_ip_lint.capacity.records import Density, UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
 from eks_ip_lint.rules._format import n
@@ -25,7 +25,7 @@ RECOMMENDED_FREE = 16
 def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
     for cluster in unit.clusters:
         for s in cluster.subnets:
-            free = s.free_floor
+            free = s.free[Density.FLOOR]
             # A subnet already over-committed is EKSIP101/102's finding; this rule is about the
             # subnet that fits the nodes but leaves the control plane nothing.
             if not s.cluster_subnet or not isinstance(free, int) or not 0 <= free < MINIMUM_FREE:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from eks_ip_lint.capacity.analysis import UnitCapacity
+from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.capacity.records import Density, UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
 
@@ -18,25 +19,22 @@ META = RuleMeta(
 
 def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
     for cluster in unit.clusters:
-        s = cluster.cni.settings
-        if s.ipv6 or not s.minimum_ip_target or s.warm_ip_target:
+        stop = cluster.cni.minimum_only
+        if stop is None:
             continue
-        # ipamd stops once Total >= MINIMUM_IP_TARGET; with prefix delegation Total moves in whole
-        # /28 prefixes, so the stop is the next multiple of 16 (vpc-cni-model.md §1.4, §1.5 B).
-        cap = -(-s.minimum_ip_target // 16) * 16 if s.prefix_delegation else s.minimum_ip_target
         stuck = [
             g for g in cluster.node_groups
-            if g.configured is not None and g.configured.pods_without_ip > 0
+            if isinstance(node := g.at[Density.CONFIGURED].node, NodeIps) and node.pods_without_ip > 0
         ]  # fmt: skip
         who = (
-            f"; node group {stuck[0].fact.address} expects {stuck[0].pods_configured} pods per node"
+            f"; node group {stuck[0].fact.address} expects {stuck[0].at[Density.CONFIGURED].pods} pods per node"
             if stuck
             else ""
         )
         yield RULE.finding(
-            f"cluster {cluster.name}: MINIMUM_IP_TARGET={s.minimum_ip_target} without WARM_IP_TARGET: ipamd "
-            f"allocates {cap} IPs per node and never more, so pod number "
-            f"{cap + 1} on a node fails with 'failed to assign an IP address to container'{who}",
+            f"cluster {cluster.name}: MINIMUM_IP_TARGET={cluster.cni.settings.minimum_ip_target} without "
+            f"WARM_IP_TARGET: ipamd allocates {stop.ips} IPs per node and never more, so pod number "
+            f"{stop.first_pod_without_ip} on a node fails with 'failed to assign an IP address to container'{who}",
             cluster.cni.span or cluster.span,
             address=cluster.address,
             cluster=cluster.name,

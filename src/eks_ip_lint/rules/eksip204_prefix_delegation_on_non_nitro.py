@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from eks_ip_lint.capacity import instance_types
-from eks_ip_lint.capacity.analysis import UnitCapacity
+from eks_ip_lint.capacity.records import NodeSizing, UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
-from eks_ip_lint.values import Unknown
 
 META = RuleMeta(
     id="EKSIP204",
@@ -23,13 +21,9 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
         if not cluster.cni.settings.prefix_delegation or cluster.cni.settings.ipv6:
             continue
         for g in cluster.node_groups:
-            if isinstance(g.fact.instance_types, Unknown):
+            if not isinstance(g.sizing, NodeSizing):
                 continue
-            bad = []
-            for name in g.fact.instance_types:
-                limits = instance_types.lookup(name)
-                if limits is not None and not limits.prefix_delegation_supported:
-                    bad.append(f"{limits.name} ({limits.hypervisor})")
+            bad = [f"{t.name} ({t.hypervisor})" for t in g.sizing.types if not t.prefix_delegation_supported]
             if not bad:
                 continue
             yield RULE.finding(

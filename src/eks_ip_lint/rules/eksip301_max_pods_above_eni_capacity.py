@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from eks_ip_lint.capacity.analysis import NodeGroupCapacity, UnitCapacity
-from eks_ip_lint.capacity.cni_settings import CniSettings
-from eks_ip_lint.capacity.max_pods import eni_max_pods
+from eks_ip_lint.capacity.records import NodeSizing, UnitCapacity
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules._base import Rule, RuleContext, RuleMeta
 
@@ -17,43 +15,29 @@ META = RuleMeta(
     summary="A node group sets kubelet max pods above what its ENIs can address, so the extra pods stay in ContainerCreating.",
 )
 
-# Each prefix delegated to an ENI slot holds 16 IPv4 addresses (vpc-cni-model.md §1.3).
-IPS_PER_PREFIX = 16
-
-
-def eni_capacity(group: NodeGroupCapacity, settings: CniSettings) -> int | None:
-    """Pods one node can give VPC IPs to, counting the two hostNetwork pods (the "+2").
-
-    Secondary IPs: ENIs x (IPs per ENI - 1) + 2 (eni-max-pods.txt); prefix delegation: each
-    secondary slot is a /28, so x 16; custom networking: the primary ENI serves no pods.
-    """
-    limits = group.limits
-    if limits is None or settings.ipv6:
-        return None
-    enis = limits.max_enis - (1 if settings.custom_networking else 0)
-    if settings.prefix_delegation and limits.prefix_delegation_supported:
-        return enis * (limits.ipv4_per_eni - 1) * IPS_PER_PREFIX + 2
-    return eni_max_pods(enis, limits.ipv4_per_eni)
-
 
 def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
     for cluster in unit.clusters:
         for g in cluster.node_groups:
-            configured = g.fact.max_pods
-            if not g.analysed or not isinstance(configured, int):
+            configured = g.fact.max_pods  # only a max pods the group sets itself
+            if not g.analysed or not isinstance(configured, int) or not isinstance(g.sizing, NodeSizing):
                 continue
-            capacity = eni_capacity(g, cluster.cni.settings)
-            if capacity is None or configured <= capacity:
+            capacity = g.sizing.pod_capacity  # None: IPv6, not checked
+            if (
+                capacity is None
+                or not isinstance(capacity.pods_without_ip, int)
+                or capacity.pods_without_ip == 0
+            ):
                 continue
             yield RULE.finding(
                 f"node group {g.fact.address}: kubelet max pods is set to {configured}, but a {g.instance_type} "
-                f"node's ENIs can address only {capacity} pods ({capacity - 2} pod IPs plus the 2 hostNetwork "
-                f"pods); the scheduler places up to {configured} pods per node and the last "
-                f"{configured - capacity} stay in ContainerCreating (failed to assign an IP address)",
+                f"node's ENIs can address only {capacity.pods} pods ({capacity.pod_ips} pod IPs plus the 2 "
+                f"hostNetwork pods); the scheduler places up to {configured} pods per node and the last "
+                f"{capacity.pods_without_ip} stay in ContainerCreating (failed to assign an IP address)",
                 g.fact.span,
                 address=g.fact.address,
                 cluster=cluster.name,
-                fix=f"set max pods to {capacity} or less, or enable ENABLE_PREFIX_DELEGATION=true on a Nitro "
+                fix=f"set max pods to {capacity.pods} or less, or enable ENABLE_PREFIX_DELEGATION=true on a Nitro "
                 "instance type so each ENI slot holds 16 addresses",
             )
 

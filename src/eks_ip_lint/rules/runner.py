@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eks_ip_lint.capacity.analysis import Options, UnitCapacity
+from eks_ip_lint.capacity.analysis import Options, UnitCapacity, what_if
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.rules import ALL_RULES
 from eks_ip_lint.rules._base import RuleContext
@@ -12,7 +12,7 @@ from eks_ip_lint.span import SourceSpan
 def run_rules(capacity: UnitCapacity, options: Options, skip: frozenset[str] = frozenset()) -> list[Finding]:
     """Every rule but those in ``skip`` over one analysed unit, sorted by place; a crash in one
     rule is a finding of that rule, and the others still report."""
-    ctx = RuleContext(options)
+    ctx = RuleContext(options, what_if(capacity))
     out: list[Finding] = []
     for rule in (r for r in ALL_RULES if r.meta.id not in skip):
         try:

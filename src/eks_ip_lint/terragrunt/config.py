@@ -191,7 +191,9 @@ class Config:
             attrs = block.body.attributes
             span = SourceSpan(self.path, block.line, block.end_line)
             written = ""
-            where: str | Unknown = Unknown(f'dependency "{block.labels[0]}" has no config_path', span=span)
+            where: str | Unknown = Unknown(
+                f'dependency "{block.labels[0]}" has no config_path', span=span, cause=Cause.INVALID
+            )
             if "config_path" in attrs:
                 v = self.evaluator.eval_or_unknown(attrs["config_path"].expr)
                 if isinstance(v, str):
@@ -227,7 +229,11 @@ class Config:
             raise EvalError(f'reference to undeclared dependency "{name}"')
         outputs = self.ctx.session.outputs
         if outputs is None:
-            return Unknown(f"dependency.{name} is not followed here", f"dependency.{name}")
+            return Unknown(
+                f"dependency.{name} is not followed here",
+                f"dependency.{name}",
+                cause=Cause.DEPENDENCY_NOT_READ,
+            )
         return _DependencyObject(dep, lambda: outputs(dep))
 
     # --- attributes ----------------------------------------------------------------------------
@@ -236,7 +242,7 @@ class Config:
         """read_terragrunt_config of the file at ``full`` (absolute)."""
         read = self.ctx.session.read_config
         if read is None:
-            return Unknown(f"read_terragrunt_config({full}) is not read here")
+            return Unknown(f"read_terragrunt_config({full}) is not read here", cause=Cause.UNSUPPORTED)
         return read(full, self.path)
 
     def attribute(self, name: str) -> tuple[Value, ast.Attribute] | None:

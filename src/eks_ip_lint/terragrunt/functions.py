@@ -200,7 +200,7 @@ def _read_terragrunt_config(config: Config, args: list[Value]) -> Value:
         return (
             args[1]
             if len(args) == 2
-            else Unknown(f"read_terragrunt_config() of an unknown path: {target.reason}")
+            else Unknown(f"read_terragrunt_config() of an unknown path: {target.reason}", cause=target.cause)
         )
     full = config.relative_to_unit(convert.to_string(target))
     session = config.ctx.session

@@ -82,7 +82,7 @@ class EvaluatedUnit:
         if self.call_name:
             call = ev.called_module(self.call_name)
             if not call.instances:
-                return Unknown(f"the module of {self.directory} has no instance")
+                return Unknown(f"the module of {self.directory} has no instance", cause=Cause.INVALID)
             return call.instances[0].output(name)
         placed = ev.source.outputs.get(name)
         if placed is None:
@@ -256,10 +256,13 @@ class UnitEvaluator:
             return Unknown(
                 f"dependency {dep.name}: config_path is unknown ({dep.config_path.reason}){mocks}",
                 span=dep.span,
+                cause=dep.config_path.cause,
             )
         if dep.skip_outputs:
             return Unknown(
-                f"dependency {dep.name} sets skip_outputs, so its outputs are not read{mocks}", span=dep.span
+                f"dependency {dep.name} sets skip_outputs, so its outputs are not read{mocks}",
+                span=dep.span,
+                cause=Cause.DEPENDENCY_NOT_READ,
             )
         target = dep.config_path
         directory = os.path.dirname(target) if target.endswith(".hcl") else target
@@ -280,7 +283,9 @@ class UnitEvaluator:
             )
         if os.path.abspath(directory) in self.stack or len(self.stack) >= MAX_NESTING:
             return Unknown(
-                f"dependency {dep.name}: {where} depends on this unit (a cycle){mocks}", span=dep.span
+                f"dependency {dep.name}: {where} depends on this unit (a cycle){mocks}",
+                span=dep.span,
+                cause=Cause.INVALID,
             )
         if dep.name not in self.dependencies:
             other = UnitEvaluator(
