@@ -31,7 +31,7 @@ from eks_ip_lint.capacity.instance_types import InstanceLimits
 from eks_ip_lint.capacity.options import Options
 from eks_ip_lint.capacity.records import DENSITIES, Density, EffectiveCni, NodeSizing, PodCapacity
 from eks_ip_lint.facts.model import EniConfigFact, Facts, NodeGroupFact, SubnetFact
-from eks_ip_lint.values import Cause, Unknown
+from eks_ip_lint.values import Cause, Unknown, Value
 
 FLOOR_PODS = 1
 # When max pods cannot be known (a .metal type whose vCPU count decides the 110/250 cap), the floor
@@ -95,8 +95,18 @@ def _group_subnets(group: NodeGroupFact, facts: Facts) -> tuple[tuple[SubnetFact
     shown = ", ".join(str(m) for m in missing[:3])
     return declared, Unknown(
         f"subnet(s) {shown} are not declared in this configuration, so their CIDRs are unknown",
-        cause=Cause.NOT_DECLARED,
+        cause=_missing_cause(missing),
     )
+
+
+def _missing_cause(missing: list[Value]) -> Cause:
+    """Why a referenced subnet has no fact: what made its reference unknown (an imported export, a
+    parameter, a data source), else that it is not declared here. A resource's id known only after
+    apply names a subnet created elsewhere, so that is "not declared" too."""
+    for ref in missing:
+        if isinstance(ref, Unknown) and ref.cause not in (Cause.APPLY_TIME, Cause.UNSUPPORTED):
+            return ref.cause
+    return Cause.NOT_DECLARED
 
 
 def _sizing(group: NodeGroupFact, settings: CniSettings) -> tuple[NodeSizing | Unknown, list[str]]:
