@@ -112,11 +112,12 @@ def read_module(directory: str) -> ModuleSource:
             src.errors.append(exc)
             continue
         src.files.append(parsed)
-        _index(src, parsed)
+        index_file(src, parsed)
     return src
 
 
-def _index(src: ModuleSource, f: ast.HclFile) -> None:
+def index_file(src: ModuleSource, f: ast.HclFile) -> None:
+    """Add a parsed file's top-level blocks to the module's tables (the file list is the caller's)."""
     for block in f.body.blocks:
         placed = PlacedBlock(f.path, block)
         labels = block.labels

@@ -40,7 +40,7 @@ from eks_ip_lint.sources.parse_cache import cached_parse
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform.evaluator import Lazy, Resolved
 from eks_ip_lint.terraform.module import ModuleEvaluation
-from eks_ip_lint.terraform.module_source import ModuleSource, PlacedBlock, read_text, tf_files
+from eks_ip_lint.terraform.module_source import ModuleSource, PlacedBlock, index_file, read_text, tf_files
 from eks_ip_lint.terraform.variable_inputs import VariableInputs
 from eks_ip_lint.terragrunt import module_source, paths
 from eks_ip_lint.terragrunt.config import Config
@@ -398,19 +398,4 @@ def _read_files(
 
 def _index(src: ModuleSource, f: ast.HclFile) -> None:
     src.files.append(f)
-    for block in f.body.blocks:
-        placed = PlacedBlock(f.path, block)
-        labels = block.labels
-        if block.type == "variable" and len(labels) == 1:
-            src.variables[labels[0]] = placed
-        elif block.type == "locals":
-            for name, attr in block.body.attributes.items():
-                src.locals[name] = (f.path, attr)
-        elif block.type == "resource" and len(labels) == 2:
-            src.resources[(labels[0], labels[1])] = placed
-        elif block.type == "data" and len(labels) == 2:
-            src.data[(labels[0], labels[1])] = placed
-        elif block.type == "module" and len(labels) == 1:
-            src.module_calls[labels[0]] = placed
-        elif block.type == "output" and len(labels) == 1:
-            src.outputs[labels[0]] = placed
+    index_file(src, f)
