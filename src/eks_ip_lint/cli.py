@@ -33,7 +33,10 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so main() stays the only exit point."""
 
     def error(self, message: str) -> None:  # type: ignore[override]  # argparse declares NoReturn
-        raise UsageError(f"{self.prog}: {message}")
+        # main() prints "eks-ip-lint: error: " before every usage error; name only the subcommand
+        # here ("simulate: ..."), so the program's name is printed once.
+        sub = self.prog.removeprefix("eks-ip-lint").strip()
+        raise UsageError(f"{sub}: {message}" if sub else message)
 
 
 def _lint_parser() -> _Parser:

@@ -132,6 +132,14 @@ def test_usage_errors_exit_2_with_a_message(argv: list[str], capsys: pytest.Capt
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("eks-ip-lint") and "Traceback" not in err
+    assert err.count("eks-ip-lint") == 1, err  # the prefix once, not "error: eks-ip-lint: argument"
+
+
+def test_usage_error_of_a_subcommand_names_it_once(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--fail-on", "sometimes"]) == 2
+    assert capsys.readouterr().err.startswith("eks-ip-lint: error: argument --fail-on: invalid choice")
+    assert main(["simulate", "m5.large", "--pods"]) == 2
+    assert capsys.readouterr().err == "eks-ip-lint: error: simulate: argument --pods: expected one argument\n"
 
 
 def test_list_rules_and_version(capsys: pytest.CaptureFixture[str]) -> None:
