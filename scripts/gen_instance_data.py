@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
-"""Generate src/eks_ip_lint/capacity/_data/instance_types.csv from the shared instance_limits.csv.
+"""Generate src/eks_ip_lint/capacity/_data/instance_types.csv from the shared instance_limits.csv
+and instance_specs.csv.
 
 Usage (from the repository root)::
 
-    python scripts/gen_instance_data.py [SOURCE_CSV] [--output PATH] [--check]
+    python scripts/gen_instance_data.py [SOURCE_CSV] [--specs SPECS_CSV] [--output PATH] [--check]
 
-SOURCE_CSV defaults to ``../shared/data/instance_limits.csv`` relative to the repository root
-(see that directory's SOURCES.md for the provenance and column meanings). The output keeps only the
-columns the capacity model reads, one instance type per line sorted by name, after a ``#``
-provenance stamp (source file name and sha256, row count, generator). There is no timestamp, so the
-same input always gives the same bytes and ``--check`` can diff-check the committed file in CI.
+SOURCE_CSV defaults to ``../shared/data/instance_limits.csv`` relative to the repository root,
+SPECS_CSV to ``instance_specs.csv`` next to it (see that directory's SOURCES.md for the provenance
+and column meanings). The specs give each type's EC2 DefaultVCpus and memory (MiB), which bound a
+Karpenter NodePool's node count by its ``limits``; a type they do not list keeps blank columns. The
+output keeps only the columns the capacity model reads, one instance type per line sorted by name,
+after a ``#`` provenance stamp (source file names and sha256, row count, generator). There is no
+timestamp, so the same input always gives the same bytes and ``--check`` can diff-check the
+committed file in CI.
 
 Exit codes: 0 written (or up to date with --check), 1 refused (bad or too small input) or out of
 date with --check, 2 usage error (argparse).
@@ -42,8 +46,12 @@ OUTPUT_COLUMNS = (
     "bare_metal",
     "is_trunking_compatible",
     "branch_interfaces",
+    "vcpus",
+    "memory_mib",
     "source",
 )
+# The columns that come from instance_limits.csv (vcpus and memory_mib come from the specs).
+LIMIT_COLUMNS = tuple(c for c in OUTPUT_COLUMNS if c not in ("vcpus", "memory_mib"))
 HYPERVISORS = frozenset({"nitro", "xen", "unknown"})
 BOOLS = frozenset({"true", "false"})
 
@@ -70,14 +78,38 @@ def _check_row(line: int, row: dict[str, str]) -> list[str]:
         raise SourceError(f"line {line} ({name}): branch_interfaces={row['branch_interfaces']!r}")
     if not row["source"]:
         raise SourceError(f"line {line} ({name}): empty source")
-    return [name, *(row[c] for c in OUTPUT_COLUMNS[1:])]
+    return [name, *(row[c] for c in LIMIT_COLUMNS[1:])]
 
 
-def render(source: Path) -> str:
-    """The exact text of the generated table for ``source``; raises SourceError if unusable."""
-    raw = source.read_bytes()
+def read_specs(specs: Path) -> tuple[bytes, dict[str, tuple[str, str]]]:
+    """(raw bytes, instance type -> (vCPUs, memory MiB)) of instance_specs.csv."""
+    raw = specs.read_bytes()
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8")))
-    missing = [c for c in OUTPUT_COLUMNS if c not in (reader.fieldnames or ())]
+    missing = [c for c in ("instance_type", "vcpus", "memory_mib") if c not in (reader.fieldnames or ())]
+    if missing:
+        raise SourceError(f"{specs.name}: missing column(s) {', '.join(missing)}")
+    out: dict[str, tuple[str, str]] = {}
+    for line, row in enumerate(reader, start=2):
+        name = row["instance_type"].strip()
+        for col in ("vcpus", "memory_mib"):
+            if not row[col].isdigit() or int(row[col]) < 1:
+                raise SourceError(
+                    f"{specs.name} line {line} ({name}): {col}={row[col]!r} is not a positive integer"
+                )
+        if name in out:
+            raise SourceError(f"{specs.name} line {line}: duplicate instance type {name}")
+        out[name] = (row["vcpus"], row["memory_mib"])
+    return raw, out
+
+
+def render(source: Path, specs: Path | None = None) -> str:
+    """The exact text of the generated table for ``source`` and its ``specs`` (default: the
+    instance_specs.csv next to it); raises SourceError if unusable."""
+    specs = specs if specs is not None else source.parent / "instance_specs.csv"
+    raw = source.read_bytes()
+    specs_raw, spec_rows = read_specs(specs)
+    reader = csv.DictReader(io.StringIO(raw.decode("utf-8")))
+    missing = [c for c in LIMIT_COLUMNS if c not in (reader.fieldnames or ())]
     if missing:
         raise SourceError(f"{source.name}: missing column(s) {', '.join(missing)}")
     rows: dict[str, list[str]] = {}
@@ -85,7 +117,8 @@ def render(source: Path) -> str:
         out = _check_row(line, row)
         if out[0] in rows:
             raise SourceError(f"line {line}: duplicate instance type {out[0]}")
-        rows[out[0]] = out
+        vcpus, memory = spec_rows.get(out[0], ("", ""))
+        rows[out[0]] = [*out[:-1], vcpus, memory, out[-1]]
     if len(rows) < MIN_ROWS:
         raise SourceError(
             f"{source.name} has {len(rows)} instance types, fewer than the floor of {MIN_ROWS}: "
@@ -96,6 +129,8 @@ def render(source: Path) -> str:
     buf.write(f"# source: {source.name} sha256={hashlib.sha256(raw).hexdigest()}\n")
     buf.write(f"# rows: {len(rows)}\n")
     buf.write("# blank is_trunking_compatible / branch_interfaces = type not listed in the trunking table\n")
+    buf.write(f"# specs: {specs.name} sha256={hashlib.sha256(specs_raw).hexdigest()}\n")
+    buf.write("# blank vcpus / memory_mib = type not listed in the specs\n")
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(OUTPUT_COLUMNS)
     for name in sorted(rows):
@@ -106,13 +141,16 @@ def render(source: Path) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE, help="instance_limits.csv")
+    parser.add_argument(
+        "--specs", type=Path, default=None, help="instance_specs.csv (default: next to SOURCE_CSV)"
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="table to write or check")
     parser.add_argument("--check", action="store_true", help="exit 1 if the output file is not up to date")
     args = parser.parse_args(argv)
     source: Path = args.source
     output: Path = args.output
     try:
-        text = render(source)
+        text = render(source, args.specs)
     except (OSError, UnicodeDecodeError, SourceError) as exc:
         print(f"gen_instance_data: {exc}", file=sys.stderr)
         return 1

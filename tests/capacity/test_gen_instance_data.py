@@ -40,6 +40,10 @@ def _source(tmp_path: Path, rows: int) -> Path:
         lines.append(f"z{i}.large,3,10,,nitro,false,0,1,0:3,3,29,,,false,amazon-vpc-cni-k8s")
     path = tmp_path / "instance_limits.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Specs for all but z0.large, which keeps blank vcpus / memory_mib.
+    specs = ["instance_type,vcpus,memory_mib,source"]
+    specs += [f"z{i}.large,2,{4096 + i},test@0" for i in range(1, rows)]
+    (tmp_path / "instance_specs.csv").write_text("\n".join(specs) + "\n", encoding="utf-8")
     return path
 
 
@@ -64,6 +68,27 @@ def test_writes_sorted_deterministic_table(tmp_path: Path) -> None:
     assert gen.main([str(source), "--output", str(out), "--check"]) == 0
     out.write_text(first.replace("z1.large,3", "z1.large,4"), encoding="utf-8")
     assert gen.main([str(source), "--output", str(out), "--check"]) == 1
+
+
+def test_joins_the_specs_by_type(tmp_path: Path) -> None:
+    text = gen.render(_source(tmp_path, 1000))
+    rows = {
+        r["instance_type"]: r
+        for r in csv.DictReader(io.StringIO("\n".join(x for x in text.splitlines() if not x.startswith("#"))))
+    }
+    assert (rows["z7.large"]["vcpus"], rows["z7.large"]["memory_mib"]) == ("2", "4103")  # 4096 + 7
+    assert (rows["z0.large"]["vcpus"], rows["z0.large"]["memory_mib"]) == ("", "")  # not in the specs
+    assert "# specs: instance_specs.csv sha256=" in text
+
+
+def test_rejects_bad_specs(tmp_path: Path) -> None:
+    source = _source(tmp_path, 1000)
+    specs = tmp_path / "instance_specs.csv"
+    specs.write_text(
+        specs.read_text(encoding="utf-8").replace("z3.large,2,", "z3.large,two,"), encoding="utf-8"
+    )
+    with pytest.raises(gen.SourceError, match="vcpus"):
+        gen.render(source)
 
 
 def test_rejects_bad_rows(tmp_path: Path) -> None:

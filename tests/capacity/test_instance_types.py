@@ -42,7 +42,8 @@ def test_table_size_and_order() -> None:
 
 def test_lookup_is_case_insensitive_and_strips() -> None:
     assert lookup("  M5.Large\t") == lookup("m5.large")
-    assert lookup("m5.large") == InstanceLimits("m5.large", 3, 10, "nitro", False, True, 9)
+    # m5.large: 2 vCPUs, 8 GiB (EC2 DescribeInstanceTypes, via Karpenter's instance-types page).
+    assert lookup("m5.large") == InstanceLimits("m5.large", 3, 10, "nitro", False, True, 9, 2, 8192)
     assert lookup("m5.huge") is None
     assert lookup("") is None
 
@@ -129,3 +130,20 @@ def test_invalid_limits(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         InstanceLimits("x.large", max_enis, ipv4_per_eni, "nitro", False, None, branch_interfaces)
+
+
+def test_specs_cover_the_table_and_agree_with_the_name_rule() -> None:
+    """instance_specs.csv lists 1,399 of the 1,420 types (SOURCES.md: 21 have no source), and its
+    EC2 DefaultVCpus agrees with the name rule of InstanceLimits.vcpus wherever both exist: two
+    independent derivations of one number."""
+    types = all_types()
+    with_specs = [t for t in types if t.ec2_vcpus is not None]
+    assert len(with_specs) == 1399
+    assert all(t.memory_mib is not None for t in with_specs)
+    assert [t.name for t in with_specs if t.vcpus is not None and t.vcpus != t.ec2_vcpus] == []
+    # r8in.xlarge: 4 vCPUs, 32 GiB (the type of the worked figure in capacity-beyond-node-groups §2.3).
+    r8in = lookup("r8in.xlarge")
+    assert r8in is not None and (r8in.ec2_vcpus, r8in.memory_mib) == (4, 32768)
+    # c7i.32xlarge is in the VPC CNI's table only (added by hand there): no specs.
+    c7i = lookup("c7i.32xlarge")
+    assert c7i is not None and c7i.ec2_vcpus is None
