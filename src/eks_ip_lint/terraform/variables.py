@@ -3,8 +3,10 @@
 Later sources win (Terraform docs, "Variable Definition Precedence"): declared defaults, then
 ``terraform.tfvars``, ``terraform.tfvars.json``, ``*.auto.tfvars``/``*.auto.tfvars.json`` in
 lexical order, then ``--var-file`` and ``--var`` in command-line order. Values are converted to the
-declared type where it is a primitive or a collection of primitives, so ``max_size = "5"`` in a
-tfvars file is the number 5, as Terraform makes it.
+declared type as Terraform converts them (:mod:`type_constraints`): ``max_size = "5"`` in a tfvars
+file is the number 5, and an object's ``optional(type, default)`` attributes get their defaults.
+A value Terraform would refuse for the type is an error: exit 2 for ``--var``, EKSIP000 at the
+default or tfvars line otherwise.
 """
 
 from __future__ import annotations
@@ -16,12 +18,11 @@ from dataclasses import dataclass, field
 
 from eks_ip_lint.errors import InputError, UsageError
 from eks_ip_lint.sources import fs, hcl
-from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.terraform import convert
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.evaluator import Evaluator, Resolved
-from eks_ip_lint.terraform.module_source import ModuleSource, read_text
+from eks_ip_lint.terraform.module_source import ModuleSource, PlacedBlock, read_text
+from eks_ip_lint.terraform.type_constraints import Primitive, Type, conform, describe, parse_type
 from eks_ip_lint.terraform.variable_inputs import VariableInputs, parse_cli_vars
 from eks_ip_lint.values import Cause, Unknown, Value
 
@@ -57,13 +58,17 @@ def auto_var_files(directory: str) -> list[str]:
 
 def resolve_variables(source: ModuleSource, inputs: VariableInputs) -> ResolvedVariables:
     out = ResolvedVariables()
-    types: dict[str, ast.Expr | None] = {}
+    types: dict[str, Type | None] = {}
+    # Where each variable's current value came from, to blame a value Terraform would refuse:
+    # (path, line) of a default or tfvars assignment, None for --var.
+    given_at: dict[str, tuple[str, int] | None] = {}
     for name, placed in source.variables.items():
         attrs = placed.block.body.attributes
-        types[name] = attrs["type"].expr if "type" in attrs else None
+        types[name] = declared_type(placed)
         if "default" in attrs:
             out.values[name] = _LITERAL_EVALUATOR.eval_or_unknown(attrs["default"].expr)
             out.origins[name] = f"default ({placed.path}:{attrs['default'].line})"
+            given_at[name] = (placed.path, attrs["default"].line)
         else:
             out.values[name] = Unknown(
                 f'variable "{name}" has no default and no value was given; '
@@ -86,20 +91,52 @@ def resolve_variables(source: ModuleSource, inputs: VariableInputs) -> ResolvedV
             if name in source.variables:  # Terraform warns about undeclared ones; we ignore them
                 out.values[name] = value
                 out.origins[name] = f"{path}:{line}"
+                given_at[name] = (path, line)
     for name, raw in inputs.vars:
         if name not in source.variables:
             continue
         out.values[name] = _cli_value(raw, types.get(name))
         out.origins[name] = "--var"
-    for name, type_expr in types.items():
-        out.values[name] = _convert(out.values[name], type_expr)
+        given_at[name] = None
+    for name, type_ in types.items():
+        placed = source.variables[name]
+        value = _non_null(out.values[name], placed)
+        if type_ is None:
+            out.values[name] = value
+            continue
+        try:
+            out.values[name] = conform(value, type_)
+        except EvalError as exc:
+            where = given_at.get(name)
+            message = f"the value of var.{name} is not of its type {describe(type_)}: {exc}"
+            if where is None:
+                raise UsageError(f"--var {name}: {message}") from None
+            out.errors.append(InputError(message, *where))
+            out.values[name] = Unknown(message, f"var.{name}", SourceSpan(*where), cause=Cause.INVALID)
     return out
+
+
+def declared_type(placed: PlacedBlock) -> Type | None:
+    """A variable block's ``type``, None when it declares none (any value is kept as given)."""
+    attr = placed.block.body.attributes.get("type")
+    return None if attr is None else parse_type(attr.expr, _LITERAL_EVALUATOR.eval_or_unknown)
+
+
+def _non_null(value: Value, placed: PlacedBlock) -> Value:
+    """``nullable = false``: a null value is replaced by the default (Terraform 1.1+)."""
+    attrs = placed.block.body.attributes
+    if value is not None or "nullable" not in attrs or "default" not in attrs:
+        return value
+    if _LITERAL_EVALUATOR.eval_or_unknown(attrs["nullable"].expr) is not False:
+        return value
+    return _LITERAL_EVALUATOR.eval_or_unknown(attrs["default"].expr)
 
 
 def module_input_values(source: ModuleSource, given: Mapping[str, Value], caller: str) -> dict[str, Value]:
     """Input variables of a called module: the caller's arguments over the declared defaults,
-    converted to the declared types; a required input the caller omits is Unknown (Terraform
-    would refuse the call)."""
+    converted to the declared types with their optional attributes' defaults (type_constraints);
+    a required input the caller omits, or a value Terraform would refuse for the type, is
+    Unknown (Terraform would refuse the call)."""
     out: dict[str, Value] = {}
     for name, placed in source.variables.items():
         attrs = placed.block.body.attributes
@@ -114,7 +151,20 @@ def module_input_values(source: ModuleSource, given: Mapping[str, Value], caller
                 SourceSpan(placed.path, placed.block.line),
                 cause=Cause.INVALID,  # Terraform refuses a call without a required input
             )
-        out[name] = _convert(value, attrs["type"].expr if "type" in attrs else None)
+        value = _non_null(value, placed)
+        type_ = declared_type(placed)
+        if type_ is None:
+            out[name] = value
+            continue
+        try:
+            out[name] = conform(value, type_)
+        except EvalError as exc:
+            out[name] = Unknown(
+                f"{caller}: the value of input {name!r} is not of its type {describe(type_)}: {exc}",
+                None,
+                SourceSpan(placed.path, placed.block.line),
+                cause=Cause.INVALID,
+            )
     return out
 
 
@@ -135,39 +185,12 @@ def _read_var_file(path: str) -> dict[str, tuple[Value, int]]:
     }
 
 
-def _cli_value(raw: str, type_expr: ast.Expr | None) -> Value:
-    # Terraform reads -var values of primitive type as raw strings and others as HCL expressions.
-    if type_expr is None or _primitive(type_expr):
+def _cli_value(raw: str, type_: Type | None) -> Value:
+    # Terraform reads -var values of primitive type (or of no type) as raw strings and others as
+    # HCL expressions.
+    if type_ is None or isinstance(type_, Primitive):
         return raw
     try:
         return _LITERAL_EVALUATOR.eval(hcl.parse_expression(raw, "--var"))
     except (InputError, EvalError) as exc:
         raise UsageError(f"--var value {raw!r} is not a valid HCL expression: {exc}") from None
-
-
-def _primitive(type_expr: ast.Expr) -> bool:
-    return isinstance(type_expr, ast.Name) and type_expr.name in ("string", "number", "bool")
-
-
-def _convert(value: Value, type_expr: ast.Expr | None) -> Value:
-    """Convert to a declared type where Terraform would; leave anything else as it is."""
-    if type_expr is None or isinstance(value, Unknown) or value is None:
-        return value
-    try:
-        if isinstance(type_expr, ast.Name):
-            if type_expr.name == "number":
-                return convert.to_number(value)
-            if type_expr.name == "string" and not isinstance(value, list | dict):
-                return convert.to_string(value)
-            if type_expr.name == "bool":
-                return convert.to_bool(value)
-            return value
-        if isinstance(type_expr, ast.Call) and len(type_expr.args) == 1:
-            inner = type_expr.args[0]
-            if type_expr.name in ("list", "set") and isinstance(value, list):
-                return [_convert(v, inner) for v in value]
-            if type_expr.name == "map" and isinstance(value, dict):
-                return {k: _convert(v, inner) for k, v in value.items()}
-    except EvalError as exc:
-        return Unknown(f"value does not match the declared type: {exc}", cause=exc.cause)
-    return value
