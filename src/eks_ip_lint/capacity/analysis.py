@@ -28,6 +28,7 @@ from eks_ip_lint.capacity.records import (
     UnitCapacity,
 )
 from eks_ip_lint.capacity.what_if import WhatIf
+from eks_ip_lint.facts.cluster_binding import module_path
 from eks_ip_lint.facts.model import (
     ClusterFact,
     Facts,
@@ -180,8 +181,12 @@ def _cluster_keys(facts: Facts) -> list[tuple[str, ClusterFact | None, list[Node
     """Clusters with their node groups; node groups of a cluster declared elsewhere form their own entry."""
     out: list[tuple[str, ClusterFact | None, list[NodeGroupFact]]] = []
     claimed: set[str] = set()
-    for c in facts.clusters:
-        name = c.name if isinstance(c.name, str) else c.address
+    names = [c.name if isinstance(c.name, str) else c.address for c in facts.clusters]
+    for c, plain in zip(facts.clusters, names, strict=True):
+        # The same name in two module instances (two regions): each is named by its instance.
+        name = (
+            f"{plain} ({'.'.join(module_path(c.address)) or c.address})" if names.count(plain) > 1 else plain
+        )
         members = [g for g in facts.node_groups if any(same_ref(g.cluster_ref, r) for r in c.refs)]
         claimed.update(g.address for g in members)
         out.append((name, c, members))

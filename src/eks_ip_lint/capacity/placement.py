@@ -258,13 +258,16 @@ def cluster_supported(
         return out
 
     def fits_counts(counts: Sequence[int]) -> bool:
-        need = dict(others)
+        # Only the subnets this cluster charges: another cluster's subnets, full or not, do not
+        # limit this one (a module called twice gives two clusters in one unit).
+        need: dict[str, int] = {}
         for plan, g, count in zip(plans, groups, counts, strict=True):
             for addr, ips in charges(plan.place(count), g.node, g.pod_subnets)[0].items():
                 need[addr] = need.get(addr, 0) + ips
         for addr, needed in need.items():
             room = usable.get(addr)
-            if isinstance(room, int) and needed > room:  # unknown CIDRs are EKSIP002's, not a failure
+            # unknown CIDRs are EKSIP002's, not a failure
+            if isinstance(room, int) and needed + others.get(addr, 0) > room:
                 return False
         return True
 

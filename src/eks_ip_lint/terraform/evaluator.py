@@ -89,6 +89,11 @@ def get_attr(obj: Resolved, name: str, line: int) -> Resolved:
         return Unknown(obj.reason, f"{obj.key}.{name}" if obj.key else None, obj.span, cause=obj.cause)
     if isinstance(obj, ResourceObject) and name not in obj:
         return obj.unknown_attribute(name)
+    if isinstance(obj, ResourceObject) and isinstance(inner := obj[name], Unknown) and inner.key is None:
+        # An argument that is unknown ("${var.name}-cluster" with var.name unset) is still one
+        # runtime value: every reference to aws_eks_cluster.c.name denotes it, so it gets that
+        # address as its identity and a node group naming the cluster this way links to it.
+        return Unknown(inner.reason, f"{obj.address}.{name}", inner.span, cause=inner.cause)
     if isinstance(obj, dict):
         if name in obj:
             return obj[name]
