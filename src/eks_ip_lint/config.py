@@ -29,8 +29,8 @@ PYPROJECT = "pyproject.toml"
 TOOL_KEY = "eks-ip-lint"
 # What discovery never enters anyway (sources/discover.py); not expanded when applying excludes.
 _SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "__pycache__", ".terragrunt-cache"})
-_SCANNED_SUFFIXES = (".tf", ".yaml", ".yml", ".json", ".template")
-_NOT_SCANNED = (".tfvars.json", ".tf.json", ".tfstate")
+_SCANNED_SUFFIXES = (".tf", ".tofu", ".yaml", ".yml", ".json", ".template")
+_NOT_SCANNED = (".tfvars.json", ".tfstate")
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ _COMMENT = re.compile(
     r"(?:#|//)\s*eks-ip-lint:\s*ignore\s*=\s*(?P<ids>EKSIP\d{3}(?:\s*,\s*EKSIP\d{3})*)(?P<reason>[^\n]*)"
 )
 NO_REASON = "suppressed in the source (no reason given)"
-TERRAFORM_SUFFIXES = (".tf",)
+TERRAFORM_SUFFIXES = (".tf", ".tofu")  # native syntax: JSON syntax has no comments
 
 
 @dataclasses.dataclass(frozen=True)

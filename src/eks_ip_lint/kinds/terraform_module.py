@@ -50,17 +50,23 @@ def parse_ahead(directory: str) -> Sequence[tuple[str, str]]:
     # The prefilter is decided again by read_source, inside the module's recording: the decision
     # rests on the files' contents, which the entry's log must hold (the reads are the session's,
     # so only the substring tests run twice).
-    from eks_ip_lint.terraform.module_source import may_hold_capacity_facts, tf_files  # noqa: PLC0415
+    from eks_ip_lint.terraform.module_source import (  # noqa: PLC0415
+        NATIVE_SUFFIXES,
+        may_hold_capacity_facts,
+        tf_files,
+    )
 
     if not may_hold_capacity_facts(directory):
         return ()
-    return [(AHEAD_HCL, f) for f in tf_files(directory)]
+    # JSON syntax is decoded in the engine's own process: it is not parse-cached (module_source).
+    return [(AHEAD_HCL, f) for f in tf_files(directory) if f.endswith(NATIVE_SUFFIXES)]
 
 
 KIND = DirectoryKind(
     name="terraform",
-    markers=(".tf",),
-    member_suffixes=(".tf", ".tfvars", ".tf.json", ".tfvars.json"),
+    # Terraform's and OpenTofu's configuration files (terraform/module_source.CONFIG_SUFFIXES).
+    markers=(".tf", ".tf.json", ".tofu", ".tofu.json"),
+    member_suffixes=(".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfvars.json"),
     read=read_source,
     calls=local_calls,
     facts=module_facts,

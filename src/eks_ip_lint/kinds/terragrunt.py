@@ -60,5 +60,5 @@ KIND = DirectoryKind(
     links_cni=True,
     uses=lambda source: source.module,
     users=users,
-    user_suffixes=(".tf", ".tf.json", ".tfvars", ".tfvars.json"),
+    user_suffixes=(".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfvars.json"),
 )

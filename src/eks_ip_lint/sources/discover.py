@@ -21,8 +21,8 @@ SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "__pycache__", ".te
 # Files that may be a CloudFormation template (YAML, JSON, CDK output) or an eksctl ClusterConfig;
 # whether one is, is decided by its content, not its name.
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json", ".template")
-# Terraform's own JSON files are never templates.
-NOT_DOCUMENTS = (".tfvars.json", ".tf.json", ".tfstate")
+# Terraform's and OpenTofu's own JSON files are never templates.
+NOT_DOCUMENTS = (".tfvars.json", ".tf.json", ".tofu.json", ".tfstate")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,11 @@
-"""One Terraform module directory, read and indexed: its ``.tf`` files, their parse errors, and
-its top-level blocks by kind (variables, locals, resources, data, module calls, outputs).
+"""One Terraform module directory, read and indexed: its configuration files, their parse errors,
+and its top-level blocks by kind (variables, locals, resources, data, module calls, outputs).
 
-``read_module`` parses every ``.tf`` file of a directory (parse errors are collected, not raised);
+The configuration files are Terraform's and OpenTofu's: ``*.tf`` and ``*.tf.json`` (JSON syntax,
+what CDK for Terraform writes), ``*.tofu`` and ``*.tofu.json``. Where ``x.tofu`` and ``x.tf`` are
+both there, only ``x.tofu`` counts, as OpenTofu reads them (and ``x.tofu.json`` over ``x.tf.json``).
+
+``read_module`` parses every such file of a directory (parse errors are collected, not raised);
 ``may_hold_capacity_facts`` is the prefilter that spares a directory naming nothing EKS-, VPC- or
 module-related from being parsed at all. Evaluation is :mod:`eks_ip_lint.terraform.module`'s.
 """
@@ -13,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from eks_ip_lint.errors import InputError
-from eks_ip_lint.sources import fs, hcl
+from eks_ip_lint.sources import fs, hcl, tf_json
 from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.sources.parse_cache import cached_parse
 
@@ -63,12 +67,45 @@ def read_text(path: str) -> str:
     return text
 
 
+# A module's configuration files, native syntax then JSON syntax.
+NATIVE_SUFFIXES = (".tf", ".tofu")
+JSON_SUFFIXES = (".tf.json", ".tofu.json")
+CONFIG_SUFFIXES = NATIVE_SUFFIXES + JSON_SUFFIXES
+# OpenTofu: a ".tofu" file hides the ".tf" file of the same base name, ".tofu.json" hides ".tf.json"
+# (https://opentofu.org/docs/language/files/, "Extension Precedence").
+_SHADOWED_BY = {".tf": ".tofu", ".tf.json": ".tofu.json"}
+
+
+def config_suffix(name: str) -> str | None:
+    """The configuration suffix ``name`` ends with (``.tf.json`` before ``.json``), or None."""
+    return next((s for s in JSON_SUFFIXES + NATIVE_SUFFIXES if name.endswith(s)), None)
+
+
 def tf_files(directory: str) -> list[str]:
+    """The configuration files of a module directory, in name order, OpenTofu's shadowing applied."""
     try:
         names = fs.listdir(directory)
     except OSError:
         return []
-    return [os.path.join(directory, n) for n in names if n.endswith(".tf") and not n.startswith(".")]
+    present = set(names)
+    out = []
+    for n in names:
+        suffix = config_suffix(n)
+        if suffix is None or n.startswith("."):
+            continue
+        shadow = _SHADOWED_BY.get(suffix)
+        if shadow is not None and n[: -len(suffix)] + shadow in present:
+            continue
+        out.append(os.path.join(directory, n))
+    return out
+
+
+def parse_config_file(path: str, text: str) -> ast.HclFile:
+    """One configuration file parsed by the syntax its name says. JSON syntax is not put in the
+    parse cache: the standard library decodes it faster than the cache would load it."""
+    if path.endswith(JSON_SUFFIXES):
+        return tf_json.parse_file(path, text)
+    return cached_parse(path, text, hcl.parse_file)
 
 
 # Text without any of these cannot declare a cluster, subnet, node group or CNI carrier, nor call a
@@ -86,7 +123,7 @@ _MODULE_BLOCK = re.compile(r"\bmodule\s")
 def names_capacity_facts(text: str) -> bool:
     """Whether ``text`` names anything EKS-, VPC- or module-related (the prefilter's test)."""
     return any(n in text for n in _CAPACITY_NEEDLES) or (
-        "module" in text and bool(_MODULE_BLOCK.search(text))
+        "module" in text and (bool(_MODULE_BLOCK.search(text)) or '"module"' in text)
     )
 
 
@@ -107,7 +144,7 @@ def read_module(directory: str) -> ModuleSource:
     src = ModuleSource(dir=directory)
     for path in tf_files(directory):
         try:
-            parsed = cached_parse(path, read_text(path), hcl.parse_file)
+            parsed = parse_config_file(path, read_text(path))
         except InputError as exc:
             src.errors.append(exc)
             continue

@@ -36,11 +36,17 @@ from eks_ip_lint.errors import InputError
 from eks_ip_lint.facts.model import Facts, InputProblem, Unresolved
 from eks_ip_lint.sources import fs, hcl
 from eks_ip_lint.sources import hcl_ast as ast
-from eks_ip_lint.sources.parse_cache import cached_parse
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform.evaluator import Lazy, Resolved
 from eks_ip_lint.terraform.module import ModuleEvaluation
-from eks_ip_lint.terraform.module_source import ModuleSource, PlacedBlock, index_file, read_text, tf_files
+from eks_ip_lint.terraform.module_source import (
+    ModuleSource,
+    PlacedBlock,
+    index_file,
+    parse_config_file,
+    read_text,
+    tf_files,
+)
 from eks_ip_lint.terraform.variable_inputs import VariableInputs
 from eks_ip_lint.terragrunt import module_source, paths
 from eks_ip_lint.terragrunt.config import Config
@@ -381,7 +387,7 @@ def _read_files(
         generated.append((gen, gen.contents))
     for path in files.values():
         try:
-            parsed = cached_parse(path, read_text(path), hcl.parse_file)
+            parsed = parse_config_file(path, read_text(path))
         except InputError as exc:
             source.errors.append(exc)
             continue
