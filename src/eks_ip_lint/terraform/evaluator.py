@@ -133,6 +133,9 @@ class Evaluator:
         self.scope = scope
         self.depth = 0
         self.iterations = 0
+        # How many try()/can() calls the current expression is inside: there a missing file is
+        # the error Terraform's try() catches, elsewhere an Unknown (see files.MissingFileError).
+        self.guarded = 0
 
     def eval(self, expr: ast.Expr, env: Mapping[str, Value] | None = None) -> Value:
         """Evaluate fully; EvalError propagates to the caller."""
@@ -247,10 +250,13 @@ class Evaluator:
         if e.name == "can":
             if len(e.args) != 1:
                 raise EvalError("can() takes exactly one argument")
+            self.guarded += 1
             try:
                 v = self.eval(e.args[0], env)
             except EvalError:
                 return False
+            finally:
+                self.guarded -= 1
             if isinstance(v, Unknown):
                 return Unknown(f"can() of an unknown value: {v.reason}", cause=v.cause)
             return True
@@ -281,7 +287,15 @@ class Evaluator:
         path = self.eval(e.args[0], env)
         if isinstance(path, Unknown):
             return Unknown(f"{e.name}() of an unknown path: {path.reason}", cause=path.cause)
-        text = files.read_module_file(getattr(self.scope, "file_roots", None), convert.to_string(path))
+        try:
+            text = files.read_module_file(getattr(self.scope, "file_roots", None), convert.to_string(path))
+        except files.MissingFileError as exc:
+            if self.guarded:
+                raise
+            return Unknown(
+                f"{e.name}(): {exc} (Terraform fails here unless a step before plan writes the file)",
+                cause=Cause.FILE_NOT_READ,
+            )
         if isinstance(text, Unknown) or e.name == "file":
             return text
         variables = self.eval(e.args[1], env)
@@ -297,10 +311,13 @@ class Evaluator:
             raise EvalError("try() needs at least one argument")
         errors: list[EvalError] = []
         for arg in e.args:
+            self.guarded += 1
             try:
                 return self.eval(arg, env)
             except EvalError as exc:
                 errors.append(exc)
+            finally:
+                self.guarded -= 1
         # Where one argument failed only for want of support here, Terraform may have used it.
         unsupported = any(exc.cause is Cause.UNSUPPORTED for exc in errors)
         raise EvalError(

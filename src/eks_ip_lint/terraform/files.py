@@ -20,6 +20,12 @@ from eks_ip_lint.values import Cause, Unknown, Value
 MAX_TEMPLATE_BYTES = 1024 * 1024
 
 
+class MissingFileError(EvalError):
+    """file()/templatefile() of a path where no file exists. Terraform fails there; the evaluator
+    makes it an Unknown outside ``try()``/``can()`` (the file is often written by a step before
+    plan, or ignored by git), so that one attribute is unknown, not the object around it."""
+
+
 def read_module_file(roots: tuple[str, tuple[str, ...]] | None, path: str) -> str | Unknown:
     """The text of ``path``, or an Unknown with the reason. ``roots`` is (the directory relative
     paths start from: Terraform's working directory, the root module; the directory trees that
@@ -34,7 +40,7 @@ def read_module_file(roots: tuple[str, tuple[str, ...]] | None, path: str) -> st
             cause=Cause.FILE_NOT_READ,
         )
     if not fs.isfile(full):
-        raise EvalError(f'no file exists at "{path}"')
+        raise MissingFileError(f'no file exists at "{path}"')
     try:
         raw = fs.read(full, MAX_TEMPLATE_BYTES + 1)
         if len(raw) > MAX_TEMPLATE_BYTES:
