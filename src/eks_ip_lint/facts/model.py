@@ -8,6 +8,7 @@ configuration holds; :func:`same_ref` decides whether two of them denote the sam
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -35,6 +36,9 @@ class SubnetFact:
     az: str | Unknown  # an Unknown with a key is a symbolic AZ: equal keys = same AZ
     span: SourceSpan
     vpc_ref: Value = None
+    # Its tags, for selectors by tag (facts/subnet_select.py): a map (values may be Unknown), an
+    # Unknown map, or None when this input's reader does not read subnet tags.
+    tags: Mapping[str, Value] | Unknown | None = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from eks_ip_lint.facts.model import (
     VpcFact,
     same_ref,
 )
+from eks_ip_lint.facts.subnet_select import tags_of
 from eks_ip_lint.facts.tf_values import (
     as_int,
     as_list,
@@ -174,6 +175,7 @@ def _subnet(inst: ResourceInstance) -> SubnetFact:
         az=az_value,
         span=inst.span_of("cidr_block"),
         vpc_ref=inst.values.get("vpc_id"),
+        tags=tags_of(inst.values.get("tags")),
     )
 
 
