@@ -5,7 +5,8 @@ For each cluster (and the node groups of clusters declared elsewhere), in order:
 1. its VPC CNI settings (effective_cni.py);
 2. each node group's node at each :class:`Density` (node_groups.py) and, with custom networking,
    the subnets paying for its pod IPs (custom_networking.py);
-3. the demand of every placeable group at max size, per subnet, across clusters (demand.py);
+3. the demand of every placeable group at max size, per subnet, across clusters, and of every
+   other consumer of the subnets declared in the unit (demand.py, consumers.py);
 4. per group and per cluster, the node counts the subnets hold beside that demand (placement.py);
 
 then the frozen records (records.py), each built once. vpc-cni-model.md §8b is the outline.
@@ -59,6 +60,7 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
     # every run, and a run served from the unit cache reads stored records but analyses nothing
     # (the phases are about 3 ms of imports).
     from eks_ip_lint.capacity import (  # noqa: PLC0415
+        consumers,
         custom_networking,
         demand,
         instance_types,
@@ -101,6 +103,12 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
     all_subnets = {s.address: s for s in facts.subnets}
     usable = {a: subnets.room(s, options.reserved_ips_per_subnet) for a, s in all_subnets.items()}
     at_max = demand.at_max(groups)
+    # Every other consumer of the subnets (endpoints, NAT gateways, load balancers, reservations)
+    # joins the demand at max size beside the node groups (consumers.py).
+    others = consumers.contributions(
+        facts.consumers, all_subnets, facts.subnet_for, demand.prefix_ips(groups, at_max)
+    )
+    at_max = demand.with_consumers(at_max, others)
 
     out: list[ClusterCapacity] = []
     for name, fact, members in clusters:

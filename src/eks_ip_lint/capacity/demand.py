@@ -14,6 +14,11 @@ primaries). The blocks needed are compared with ``subnets.prefixes_available(pre
 the most that can stay free; each group counts at the configured density, or at the floor when
 that is unknown.
 
+Every other consumer of a subnet's IPs (consumers.py: endpoints, NAT gateways, load balancers,
+reservations; and whatever else an analysis places there) is a :class:`Contribution` that
+:func:`with_consumers` adds to the demand: the node-count searches then see it as they see the
+other groups, and its single addresses count against the free /28 blocks.
+
 Against that demand each group gets its record (group_capacity): per density, the node count
 that fits beside every other group at max size (placement.group_supported) and the subnets it
 exhausts; and the form in which it joins its cluster's search (cluster_member).
@@ -22,7 +27,7 @@ exhausts; and the form in which it joins its cluster's search (cluster_member).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from eks_ip_lint.capacity import placement, subnets
 from eks_ip_lint.capacity.cni import IpMode, NodeIps
@@ -91,6 +96,45 @@ def at_max(groups: Sequence[SizedGroup]) -> AtMax:
                 )
         demand[density] = total
     return AtMax(placed, paying, own, demand, {a: tuple(c) for a, c in contributors.items()})
+
+
+def with_consumers(at_max: AtMax, extra: Mapping[str, Sequence[Contribution]]) -> AtMax:
+    """``at_max`` with other consumers' contributions (subnet -> contributions) added to the
+    demand of their subnets and to their contributors, after the node groups'."""
+    if not extra:
+        return at_max
+    demand: dict[Density, dict[str, int | Unknown]] = {d: dict(at_max.demand[d]) for d in DENSITIES}
+    contributors = dict(at_max.contributors)
+    for addr, added in extra.items():
+        contributors[addr] = (*contributors.get(addr, ()), *added)
+        for d in DENSITIES:
+            total = demand[d].get(addr, 0)
+            for c in added:
+                if isinstance(total, Unknown):
+                    break
+                ips = c.ips(d)
+                total = ips if isinstance(ips, Unknown) else total + ips
+            demand[d][addr] = total
+    return replace(at_max, demand=demand, contributors=contributors)
+
+
+def prefix_ips(groups: Sequence[SizedGroup], at_max: AtMax) -> dict[Density, dict[str, int]]:
+    """Per density, subnet -> the IPs groups in prefix mode place there as /28 prefixes at max
+    size (known nodes only)."""
+    out: dict[Density, dict[str, int]] = {d: {} for d in DENSITIES}
+    for g in groups:
+        placed = at_max.placed.get(g.fact.address)
+        if placed is None:
+            continue
+        for d in DENSITIES:
+            node = g.nodes[d]
+            if not isinstance(node, NodeIps) or node.mode is not IpMode.PREFIX or not node.prefixes:
+                continue
+            for addr, k in placed.items():
+                target = g.pod_subnets.get(addr) if node.eniconfig_subnet_ips > 0 else addr
+                if isinstance(target, str):
+                    out[d][target] = out[d].get(target, 0) + k * node.prefixes * subnets.IPS_PER_PREFIX
+    return out
 
 
 def _contributions(
@@ -199,6 +243,12 @@ def prefix_demand(s: SubnetFact, groups: Sequence[SizedGroup], at_max: AtMax) ->
             at_floor = at_floor or floor
     if not culprits:
         return None
+    # Other consumers' addresses are single /32s too (endpoints, NAT gateways, explicit
+    # reservations); a prefix reservation is blocks the prefixes use first, not singles.
+    for c in at_max.contributors.get(s.address, ()):
+        ips = c.ips(Density.CONFIGURED)
+        if c.singles and isinstance(ips, int):
+            singles += ips
     # The blocks, plus room for the /32s and the reserved addresses.
     need_ips = prefixes * subnets.IPS_PER_PREFIX + singles + subnets.IPS_PER_PREFIX
     return PrefixDemand(

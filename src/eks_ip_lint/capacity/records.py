@@ -37,6 +37,9 @@ class _Record:
         return f"{type(self).__qualname__}({shown})"
 
 
+NODE_GROUP = "node-group"  # Contribution.kind of a node group's nodes
+
+
 class Density(enum.Enum):
     FLOOR = "floor"  # 1 pod per node: the warm pool alone
     CONFIGURED = "configured"  # the run's pods per node (default: full nodes)
@@ -144,12 +147,29 @@ class NodeGroupCapacity(_Record):
 
 @dataclass(frozen=True, repr=False)
 class Contribution(_Record):
-    """Nodes of one group that a subnet pays for: in it, or (custom networking) as the ENIConfig
-    subnet of their AZ; and the IPs each of them takes from it."""
+    """One consumer of a subnet's IPs and what it takes there.
 
-    group: str  # node group address
-    nodes: int  # at max size
+    For a node group: its nodes that the subnet pays for (in it, or with custom networking as the
+    ENIConfig subnet of their AZ) and the IPs each takes. Anything else that takes IPs from the
+    subnet is a contribution too, with its ``kind`` (consumers.py: interface endpoints, NAT
+    gateways, load balancers...; other node-like kinds from other analyses): ``nodes`` counts its
+    units there (1 for a resource) and ``ips_per_node`` what each takes. Every contribution adds
+    ``nodes * ips_per_node`` to the subnet's demand (demand.with_consumers).
+    """
+
+    group: str  # the consumer's address (node group, endpoint, NAT gateway...)
+    nodes: int  # at max size (1 for a declared resource)
     ips_per_node: Mapping[Density, int | Unknown]
+    kind: str = NODE_GROUP  # NODE_GROUP, or a facts.model.ConsumerKind, or another analysis' kind
+    span: SourceSpan | None = None  # where it is declared (node groups: see NodeGroupCapacity)
+    basis: str = ""  # the rule its cost comes from, and the source
+    # Its IPs are single addresses outside any /28 prefix: they break free blocks for prefix
+    # delegation (PrefixDemand.singles). Node groups' singles are counted from their nodes.
+    singles: bool = False
+
+    def ips(self, density: Density) -> int | Unknown:
+        per = self.ips_per_node[density]
+        return per if isinstance(per, Unknown) else self.nodes * per
 
 
 @dataclass(frozen=True, repr=False)
@@ -160,9 +180,28 @@ class SubnetCapacity(_Record):
     usable: int | Unknown  # usable addresses less the IPs reserved for other tenants
     demand: Mapping[Density, int | Unknown]  # IPs every node group takes from it at max size
     free: Mapping[Density, int | Unknown]  # usable - demand (negative: over-committed)
-    contributors: tuple[Contribution, ...]
+    contributors: tuple[Contribution, ...]  # node groups and every other consumer, in that order
     cluster_subnet: bool
     prefix_demand: PrefixDemand | None  # groups in prefix-delegation mode place /28 prefixes here
+
+    @property
+    def node_groups(self) -> tuple[Contribution, ...]:
+        return tuple(c for c in self.contributors if c.kind == NODE_GROUP)
+
+    @property
+    def others(self) -> tuple[Contribution, ...]:
+        """Every consumer that is not a node group (endpoints, NAT gateways, node pools...)."""
+        return tuple(c for c in self.contributors if c.kind != NODE_GROUP)
+
+    def others_ips(self, density: Density) -> int | Unknown:
+        """IPs the consumers that are not node groups take from it, at ``density``."""
+        total = 0
+        for c in self.others:
+            ips = c.ips(density)
+            if isinstance(ips, Unknown):
+                return ips
+            total += ips
+        return total
 
 
 @dataclass(frozen=True, repr=False)

@@ -115,6 +115,44 @@ class EniConfigFact:
     span: SourceSpan
 
 
+# What takes IPs from a subnet besides the nodes of node groups (capacity-beyond-node-groups.md §7).
+ConsumerKind = Literal[
+    "interface-endpoint",
+    "nat-gateway",
+    "load-balancer",
+    "efs-mount-target",
+    "database",
+    "lambda",
+    "transit-gateway-attachment",
+    "cidr-reservation",
+]
+
+
+@dataclass(frozen=True)
+class SubnetConsumerFact:
+    """A declared resource that takes IPs from subnets besides the node groups' nodes: an
+    interface endpoint, a NAT gateway, a load balancer, a CIDR reservation...
+
+    ``ips_per_subnet`` is what it takes from each subnet of ``subnet_refs`` (the cost the
+    reference gives; ``basis`` says which and where from). A CIDR reservation's cost depends on its
+    subnet's CIDR and is computed by the capacity model from ``reserved_cidr``. Lambda functions
+    share one ENI per (subnet, security groups): ``share_key`` names that set, and functions with
+    the same key in the same subnet are charged once. ``one_of``: the service picks one of the
+    subnets (an RDS instance in its subnet group), each subnet is charged as its worst case.
+    """
+
+    address: str
+    kind: ConsumerKind
+    subnet_refs: tuple[Value, ...]
+    ips_per_subnet: int
+    span: SourceSpan
+    basis: str
+    reserved_cidr: str | None = None
+    reservation_type: str = ""  # "explicit" or "prefix" for a CIDR reservation
+    share_key: str = ""
+    one_of: bool = False
+
+
 @dataclass(frozen=True)
 class Unresolved:
     """A value the analysis needed but could not know; becomes an EKSIP002 finding."""
@@ -148,6 +186,8 @@ class Facts:
     node_groups: list[NodeGroupFact] = field(default_factory=list)
     cni_sources: list[CniSource] = field(default_factory=list)
     eniconfigs: list[EniConfigFact] = field(default_factory=list)
+    # Other IP consumers of the subnets (endpoints, NAT gateways, load balancers...).
+    consumers: list[SubnetConsumerFact] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
     # Files read besides the unit itself, as the spans name them: nested stack templates (not
@@ -164,6 +204,7 @@ class Facts:
         self.node_groups += other.node_groups
         self.cni_sources += other.cni_sources
         self.eniconfigs += other.eniconfigs
+        self.consumers += other.consumers
         self.unresolved += other.unresolved
         self.problems += other.problems
         self.included += other.included

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from eks_ip_lint.facts import cluster_binding, cni_carriers, self_managed
+from eks_ip_lint.facts import cluster_binding, cni_carriers, self_managed, tf_consumers
 from eks_ip_lint.facts.cni_config import parse_configuration_values
 from eks_ip_lint.facts.max_pods_config import max_pods_from_user_data
 from eks_ip_lint.facts.model import (
@@ -99,6 +99,7 @@ def from_instances(facts: Facts, of_type: Callable[[str], list[ResourceInstance]
     for type_ in ("kubernetes_daemonset", "kubernetes_daemon_set_v1"):
         for inst in of_type(type_):
             cni_carriers.daemonset_resource(inst, single, facts)
+    tf_consumers.extract(facts, of_type)
     # A module called twice declares two clusters that may share a name: each resource belongs to
     # the cluster of its own module instance.
     cluster_binding.bind_all(facts)

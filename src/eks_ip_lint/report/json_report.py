@@ -13,7 +13,7 @@ from typing import Any
 from eks_ip_lint import __version__
 from eks_ip_lint.capacity.analysis import ClusterCapacity, NodeGroupCapacity, SubnetCapacity
 from eks_ip_lint.capacity.cni import NodeIps
-from eks_ip_lint.capacity.records import Density, NodeSizing
+from eks_ip_lint.capacity.records import Contribution, Density, NodeSizing
 from eks_ip_lint.engine import LintResult, UnitResult
 from eks_ip_lint.findings import Finding
 from eks_ip_lint.values import Unknown
@@ -123,6 +123,22 @@ def _subnet(s: SubnetCapacity) -> dict[str, Any]:
     o.put("usable_ips", s.usable).put("demand_at_max_floor", s.demand[Density.FLOOR])
     o.put("demand_at_max_configured", s.demand[Density.CONFIGURED])
     o.put("cluster_subnet", s.cluster_subnet)
+    o.put("consumers", [_consumer(c) for c in s.others])
+    return o.done()
+
+
+def _consumer(c: Contribution) -> dict[str, Any]:
+    """Another consumer of the subnet's IPs than a node group (an endpoint, a NAT gateway...)."""
+    o = _Obj()
+    o.put("kind", c.kind).put("address", c.group)
+    o.put("file", c.span.path if c.span else None).put("line", c.span.line if c.span else None)
+    o.put("count", c.nodes)
+    o.put("ips", {d.value: _count(c.ips(d)) for d in Density})
+    for d in Density:
+        ips = c.ips(d)
+        if isinstance(ips, Unknown):
+            o.unknown[f"ips.{d.value}"] = ips.reason
+    o.put("basis", c.basis)
     return o.done()
 
 

@@ -17,6 +17,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from eks_ip_lint.capacity import consumers
 from eks_ip_lint.capacity.analysis import ClusterCapacity
 from eks_ip_lint.capacity.cni import NodeIps
 from eks_ip_lint.capacity.records import Density
@@ -175,6 +176,14 @@ def _cluster_block(unit: UnitResult, c: ClusterCapacity) -> str:
         ]
         header = ["subnet", "CIDR", "usable IPs", "need at max, floor", "need at max, configured"]
         lines += ["", *_table(header, "llrrr", rows)]
+        others = [sc for sc in c.subnets if sc.others]
+        if others:
+            lines.append("")
+            lines += [
+                f"- {code(sc.fact.address)} also gives "
+                f"{escape(consumers.summary(sc.others, Density.CONFIGURED))} (counted in its need)"
+                for sc in others
+            ]
     return "\n".join(lines) + "\n"
 
 

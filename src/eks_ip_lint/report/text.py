@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from eks_ip_lint.capacity import consumers
 from eks_ip_lint.capacity.analysis import ClusterCapacity, SubnetCapacity
 from eks_ip_lint.capacity.cni import NodeIps
 from eks_ip_lint.capacity.records import Density
@@ -65,6 +66,7 @@ def _cluster(c: ClusterCapacity) -> list[str]:
             )
         lines.append("")
         lines += render(["subnet", "cidr", "az", "usable", "need@max floor", "need@max configured"], rows)
+        lines += _others(c)
     if c.node_groups:
         rows = []
         for g in c.node_groups:
@@ -95,6 +97,15 @@ def _cluster(c: ClusterCapacity) -> list[str]:
             rows,
         )
     return lines
+
+
+def _others(c: ClusterCapacity) -> list[str]:
+    """The consumers besides node groups counted in each subnet's need (endpoints, NAT...)."""
+    return [
+        f"  {sc.fact.address} also gives {consumers.summary(sc.others, Density.CONFIGURED)}"
+        for sc in c.subnets
+        if sc.others
+    ]
 
 
 def _finding(f: Finding) -> list[str]:

@@ -4,6 +4,7 @@ the problem, offered only when the model's re-analysis (``RuleContext.what_if``)
 
 from __future__ import annotations
 
+from eks_ip_lint.capacity import consumers
 from eks_ip_lint.capacity.cni import NodeIps
 from eks_ip_lint.capacity.records import ClusterCapacity, Density, Exhaustion, NodeGroupCapacity
 from eks_ip_lint.rules._base import RuleContext
@@ -53,8 +54,11 @@ def describe_subnets(ex: Exhaustion, density: Density) -> str:
     parts = []
     for s in ex.subnets:
         cidr = s.fact.cidr if isinstance(s.fact.cidr, str) else "unknown CIDR"
-        shared = "" if len(s.contributors) <= 1 else f", shared by {len(s.contributors)} node groups"
+        groups = len(s.node_groups)
+        shared = "" if groups <= 1 else f", shared by {groups} node groups"
+        # Other consumers (endpoints, NAT gateways...) are part of the demand: say what they take.
+        others = f", of which {consumers.summary(s.others, density)}" if s.others else ""
         parts.append(
-            f"{s.fact.address} ({cidr}, {n(s.usable)} usable IPs{shared}) needs {n(s.demand[density])}"
+            f"{s.fact.address} ({cidr}, {n(s.usable)} usable IPs{shared}) needs {n(s.demand[density])}{others}"
         )
     return "; ".join(parts)
