@@ -46,6 +46,7 @@ OUTPUT_COLUMNS = (
     "bare_metal",
     "is_trunking_compatible",
     "branch_interfaces",
+    "network_cards",
     "vcpus",
     "memory_mib",
     "source",
@@ -64,7 +65,7 @@ def _check_row(line: int, row: dict[str, str]) -> list[str]:
     name = row["instance_type"].strip()
     if not name or name != name.lower() or "." not in name:
         raise SourceError(f"line {line}: bad instance_type {name!r}")
-    for col in ("max_enis", "ipv4_per_eni"):
+    for col in ("max_enis", "ipv4_per_eni", "network_cards"):
         if not row[col].isdigit() or int(row[col]) < 1:
             raise SourceError(f"line {line} ({name}): {col}={row[col]!r} is not a positive integer")
     if row["hypervisor"] not in HYPERVISORS:

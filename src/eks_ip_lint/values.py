@@ -13,6 +13,7 @@ example ``aws_subnet.private[0].id``), which lets the facts layer link a node gr
 from __future__ import annotations
 
 import enum
+import json
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -96,3 +97,35 @@ def first_unknown(value: Value) -> Unknown | None:
             if u is not None:
                 return u
     return None
+
+
+# Longest rendering of a value inside a message; the rest is elided.
+_DESCRIBE_LIMIT = 120
+
+
+def describe(value: object) -> str:
+    """A value as a message shows it to a user: JSON-like (``"m5.large"``, ``[1, 2]``, ``{"a": 1}``,
+    ``null``), an unknown part as ``<unknown: ...>``, never a Python repr; cut at 120 characters."""
+    text = _describe(value)
+    return text if len(text) <= _DESCRIBE_LIMIT else text[: _DESCRIBE_LIMIT - 1] + "…"
+
+
+def _describe(value: object, depth: int = 0) -> str:
+    if depth > 8:  # deep structures are elided, never walked to the recursion limit
+        return "…"
+    if isinstance(value, Unknown):
+        return str(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_describe(v, depth + 1) for v in list(value)[:20]) + "]"
+    if isinstance(value, dict):
+        items = list(value.items())[:20]
+        return "{" + ", ".join(f"{_describe(str(k))}: {_describe(v, depth + 1)}" for k, v in items) + "}"
+    return f"<{type(value).__name__}>"

@@ -20,6 +20,9 @@ TEMPLATE: dict[str, object] = {
         "InUsEast1": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]},
         "Either": {"Fn::Or": [{"Condition": "IsProd"}, {"Condition": "InUsEast1"}]},
         "Both": {"Fn::And": [{"Condition": "IsProd"}, {"Condition": "InUsEast1"}]},
+        "VpcCreated": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Vpc"}, ""]}]},
+        "NoVpc": {"Fn::Equals": ["", {"Ref": "Vpc"}]},
+        "NoSubnetParameter": {"Fn::Equals": [{"Fn::Join": [",", {"Ref": "Subnets"}]}, ""]},
     },
     "Resources": {
         "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
@@ -108,6 +111,16 @@ def test_if_and_conditions() -> None:
     assert isinstance(undecided, Unknown) and "InUsEast1" in undecided.reason
     assert ev({"Fn::If": ["InUsEast1", 5, 5]}) == 5  # both branches agree
     assert ev({"Fn::If": ["InUsEast1", 10, 20]}, **{"AWS::Region": "us-east-1"}) == 10
+
+
+def test_a_resource_ref_is_never_empty() -> None:
+    """``!Equals [!Ref Vpc, ""]`` (issue 13 item 12): a resource's Ref is its physical ID, which
+    CloudFormation never leaves empty, so the condition is decided; a parameter without a value
+    compared to "" is not."""
+    assert ev({"Fn::If": ["VpcCreated", "yes", "no"]}) == "yes"
+    assert ev({"Fn::If": ["NoVpc", "yes", "no"]}) == "no"
+    undecided = ev({"Fn::If": ["NoSubnetParameter", "yes", "no"]})
+    assert isinstance(undecided, Unknown) and "NoSubnetParameter" in undecided.reason
 
 
 def test_novalue_removes_items_and_keys() -> None:

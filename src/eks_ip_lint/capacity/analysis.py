@@ -79,7 +79,8 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
     for name, fact, members in clusters:
         cni_sources = [c for c in facts.cni_sources if _belongs(c.cluster_ref, name, fact)]
         ip_family = fact.ip_family if fact is not None else "ipv4"
-        cnis[name] = effective_cni(cni_sources, ip_family, options.env_overrides.get(name, {}))
+        where = fact.cni_settings_where if fact is not None else ""
+        cnis[name] = effective_cni(cni_sources, ip_family, options.env_overrides.get(name, {}), where)
         eniconfigs = [e for e in facts.eniconfigs if _belongs(e.cluster_ref, name, fact)]
         for member in members:
             sized, missing = node_groups.size_group(

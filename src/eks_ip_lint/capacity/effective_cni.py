@@ -31,9 +31,13 @@ DEFAULT_ORIGIN = "aws-vpc-cni default"
 
 
 def effective_cni(
-    sources: Sequence[CniSource], ip_family: str | Unknown, override: Mapping[str, str]
+    sources: Sequence[CniSource],
+    ip_family: str | Unknown,
+    override: Mapping[str, str],
+    settings_where: str = "",
 ) -> EffectiveCni:
-    """Chart defaults, then each carrier in order (later ones win), then ``override``."""
+    """Chart defaults, then each carrier in order (later ones win), then ``override``.
+    ``settings_where`` is where the cluster's IaC sets CNI env when no carrier does."""
     env = dict(CHART_DEFAULTS)
     origins = dict.fromkeys(env, DEFAULT_ORIGIN)
     notes: list[str] = []
@@ -71,4 +75,5 @@ def effective_cni(
         span,
         unknown,
         None if stop is None else MinimumOnlyStop(stop, stop + 1),
+        f"the env of {sources[-1].description}" if sources else settings_where,
     )

@@ -64,6 +64,9 @@ class InstanceLimits:
     # list the type. Karpenter bounds a NodePool's nodes by these (its limits count capacity).
     ec2_vcpus: int | None = None
     memory_mib: int | None = None
+    # EC2 NetworkInfo.MaximumNetworkCards: eksctl's efaEnabled gives a node one EFA interface per
+    # card (facts/eksctl.py); ipamd itself uses the default card's ENIs only (max_enis).
+    network_cards: int = 1
 
     def __post_init__(self) -> None:
         if self.max_enis < 1:
@@ -161,6 +164,7 @@ def _parse(text: str) -> dict[str, InstanceLimits]:
             branch_interfaces=int(branch) if branch else None,
             ec2_vcpus=int(row["vcpus"]) if row["vcpus"] else None,
             memory_mib=int(row["memory_mib"]) if row["memory_mib"] else None,
+            network_cards=int(row["network_cards"]),
         )
     return table
 

@@ -72,6 +72,9 @@ class EffectiveCni(_Record):
     span: SourceSpan | None  # where to point CNI findings (the last carrier), None = defaults only
     unknown: Unknown | None  # a carrier whose env could not be read
     minimum_only: MinimumOnlyStop | None  # the MINIMUM_IP_TARGET-only trap, when the settings set it
+    # Where a fix sets env: the last carrier ("aws_eks_addon.vpc_cni configuration_values"), else
+    # the cluster's IaC's own place for it (ClusterFact.cni_settings_where).
+    settings_where: str = ""
 
 
 @dataclass(frozen=True, repr=False)

@@ -30,7 +30,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from eks_ip_lint.values import Cause, Unknown, Value, first_unknown
+from eks_ip_lint.values import Cause, Unknown, Value, describe, first_unknown
 
 
 class _NoValue:
@@ -144,7 +144,7 @@ class Evaluator:
             return out
         if isinstance(out, Unknown):
             return out
-        return Unknown(f"expected text, found {out!r}", cause=Cause.INVALID)
+        return Unknown(f"expected text, found {describe(out)}", cause=Cause.INVALID)
 
     def give(self, parameters: Mapping[str, Value]) -> None:
         """Parameter values passed by a parent stack (before anything is evaluated)."""
@@ -208,11 +208,11 @@ class Evaluator:
             return [ev for ev in (self._eval(v, lenient) for v in node) if not isinstance(ev, _NoValue)]
         if node is None or isinstance(node, (bool, int, float, str)):
             return node
-        return Unknown(f"unexpected template node {node!r}", cause=Cause.UNSUPPORTED)
+        return Unknown(f"unexpected template node {describe(node)}", cause=Cause.UNSUPPORTED)
 
     def _ref(self, arg: object) -> Result:
         if not isinstance(arg, str):
-            return Unknown(f"Ref takes a name, found {arg!r}", cause=Cause.INVALID)
+            return Unknown(f"Ref takes a name, found {describe(arg)}", cause=Cause.INVALID)
         if arg == "AWS::NoValue":
             return NO_VALUE
         if arg in self._given and (arg in PSEUDO_PARAMETERS or arg in self._parameters):
@@ -282,7 +282,9 @@ class Evaluator:
                 )
             attr = attr_value
         else:
-            return Unknown(f"Fn::GetAtt takes [LogicalId, Attribute], found {arg!r}", cause=Cause.INVALID)
+            return Unknown(
+                f"Fn::GetAtt takes [LogicalId, Attribute], found {describe(arg)}", cause=Cause.INVALID
+            )
         resource = self._resources.get(logical_id)
         if resource is None:
             return Unknown(
@@ -327,7 +329,7 @@ class Evaluator:
         else:
             template, variables = arg, {}
         if not isinstance(template, str):
-            return Unknown(f"Fn::Sub takes a string, found {template!r}", cause=Cause.INVALID)
+            return Unknown(f"Fn::Sub takes a string, found {describe(template)}", cause=Cause.INVALID)
         unknown: list[Unknown] = []
 
         def replace(m: re.Match[str]) -> str:
@@ -357,7 +359,7 @@ class Evaluator:
 
     def _join(self, arg: object, lenient: bool) -> Result:
         if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)):
-            return Unknown(f"Fn::Join takes [delimiter, list], found {arg!r}", cause=Cause.INVALID)
+            return Unknown(f"Fn::Join takes [delimiter, list], found {describe(arg)}", cause=Cause.INVALID)
         items = self._eval(arg[1], lenient)
         if isinstance(items, Unknown):
             return Unknown(f"Fn::Join: {items.reason}", cause=items.cause)
@@ -373,7 +375,7 @@ class Evaluator:
             elif isinstance(item, Unknown):
                 unknown = unknown or item
             else:
-                return Unknown(f"Fn::Join: {item!r} is not a string", cause=Cause.INVALID)
+                return Unknown(f"Fn::Join: {describe(item)} is not a string", cause=Cause.INVALID)
         if unknown is not None:
             scalars = tuple(i if isinstance(i, Unknown) else str(i) for i in items)
             return JoinedUnknown(
@@ -383,7 +385,7 @@ class Evaluator:
 
     def _select(self, arg: object, lenient: bool) -> Result:
         if not (isinstance(arg, list) and len(arg) == 2):
-            return Unknown(f"Fn::Select takes [index, list], found {arg!r}", cause=Cause.INVALID)
+            return Unknown(f"Fn::Select takes [index, list], found {describe(arg)}", cause=Cause.INVALID)
         index = _as_int(self._eval(arg[0], lenient))
         items = self._eval(arg[1], lenient)
         if isinstance(index, Unknown):
@@ -392,7 +394,7 @@ class Evaluator:
             key = f"{items.key}[{index}]" if items.key else None
             return Unknown(items.reason, key, cause=items.cause)
         if not isinstance(items, list):
-            return Unknown(f"Fn::Select needs a list, found {items!r}", cause=Cause.INVALID)
+            return Unknown(f"Fn::Select needs a list, found {describe(items)}", cause=Cause.INVALID)
         if not 0 <= index < len(items):
             return Unknown(
                 f"Fn::Select index {index} is out of range for a list of {len(items)}", cause=Cause.INVALID
@@ -401,7 +403,7 @@ class Evaluator:
 
     def _split(self, arg: object, lenient: bool) -> Result:
         if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and arg[0]):
-            return Unknown(f"Fn::Split takes [delimiter, string], found {arg!r}", cause=Cause.INVALID)
+            return Unknown(f"Fn::Split takes [delimiter, string], found {describe(arg)}", cause=Cause.INVALID)
         source = self._eval(arg[1], lenient)
         if (
             isinstance(source, JoinedUnknown)
@@ -412,7 +414,7 @@ class Evaluator:
         if isinstance(source, Unknown):
             return Unknown(f"Fn::Split: {source.reason}", cause=source.cause)
         if not isinstance(source, str):
-            return Unknown(f"Fn::Split needs a string, found {source!r}", cause=Cause.INVALID)
+            return Unknown(f"Fn::Split needs a string, found {describe(source)}", cause=Cause.INVALID)
         return list(source.split(arg[0]))
 
     def _get_azs(self, arg: object, lenient: bool) -> Result:
@@ -424,7 +426,7 @@ class Evaluator:
         elif isinstance(region, str):
             label = region
         else:
-            return Unknown(f"Fn::GetAZs takes a region name, found {region!r}", cause=Cause.INVALID)
+            return Unknown(f"Fn::GetAZs takes a region name, found {describe(region)}", cause=Cause.INVALID)
         # The AZ list is read at deploy time; the key keeps each selected AZ distinct.
         return Unknown(
             f"Fn::GetAZs({label}) lists the region's AZs at deploy time",
@@ -434,7 +436,9 @@ class Evaluator:
 
     def _cidr(self, arg: object, lenient: bool) -> Result:
         if not (isinstance(arg, list) and len(arg) == 3):
-            return Unknown(f"Fn::Cidr takes [ipBlock, count, cidrBits], found {arg!r}", cause=Cause.INVALID)
+            return Unknown(
+                f"Fn::Cidr takes [ipBlock, count, cidrBits], found {describe(arg)}", cause=Cause.INVALID
+            )
         block, count, bits = (self._eval(a, lenient) for a in arg)
         if isinstance(block, Unknown):
             return Unknown(f"Fn::Cidr ipBlock: {block.reason}", cause=block.cause)
@@ -447,7 +451,7 @@ class Evaluator:
 
     def _find_in_map(self, arg: object, lenient: bool) -> Result:
         if not (isinstance(arg, list) and len(arg) in (3, 4)):
-            return Unknown(f"Fn::FindInMap takes [map, key, key], found {arg!r}", cause=Cause.INVALID)
+            return Unknown(f"Fn::FindInMap takes [map, key, key], found {describe(arg)}", cause=Cause.INVALID)
         names = [self._eval(a, lenient) for a in arg[:3]]
         default = self._eval(arg[3], lenient) if len(arg) == 4 else None
         for n in names:
@@ -467,7 +471,9 @@ class Evaluator:
 
     def _if(self, arg: object, lenient: bool) -> Result:
         if not (isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str)):
-            return Unknown(f"Fn::If takes [condition, then, else], found {arg!r}", cause=Cause.INVALID)
+            return Unknown(
+                f"Fn::If takes [condition, then, else], found {describe(arg)}", cause=Cause.INVALID
+            )
         decided = self.condition(arg[0])
         if decided is not None:
             return self._eval(arg[1] if decided else arg[2], lenient)
@@ -537,6 +543,10 @@ class Evaluator:
                 same = isinstance(a, Unknown) and isinstance(b, Unknown) and a.key is not None
                 if same and a == b:
                     return True
+                # A resource's Ref (its physical ID) is never empty: `!Equals [!Ref Vpc, ""]`,
+                # the "was it created" test of optional resources, is false, not a branch.
+                if (self._is_resource_ref(arg[0]) and b == "") or (self._is_resource_ref(arg[1]) and a == ""):
+                    return False
                 return self._atom(arg, a, b)
             return _cmp(a) == _cmp(b)
         parts = [self._cond(x) for x in arg]
@@ -547,6 +557,13 @@ class Evaluator:
         if key == "Fn::Or":
             return True if True in parts else (None if None in parts else False)
         return None
+
+    def _is_resource_ref(self, node: object) -> bool:
+        """``{"Ref": X}`` where X is a resource of this template (not a parameter or pseudo one)."""
+        if not (isinstance(node, dict) and list(node) == ["Ref"]):
+            return False
+        name = node["Ref"]
+        return isinstance(name, str) and name in self._resources and name not in self._parameters
 
     def _atom(self, arg: list[object], a: Result, b: Result) -> bool | None:
         """An undecidable ``Fn::Equals``: the assumed truth value, else None (and record it)."""
@@ -574,7 +591,7 @@ def cidr(block: str, count: int, bits: int) -> list[Value] | Unknown:
     try:
         net = ipaddress.ip_network(block, strict=False)
     except ValueError:
-        return Unknown(f"Fn::Cidr: {block!r} is not a CIDR block", cause=Cause.INVALID)
+        return Unknown(f"Fn::Cidr: {describe(block)} is not a CIDR block", cause=Cause.INVALID)
     new_prefix = net.max_prefixlen - bits
     if not 1 <= count <= 256:
         return Unknown(f"Fn::Cidr: count must be 1..256, found {count}", cause=Cause.INVALID)
@@ -611,7 +628,7 @@ def _as_int(v: Result) -> int | Unknown:
             return int(v)
         except ValueError:  # "²".isdigit() is true, but it is not a number
             pass
-    return Unknown(f"expected a whole number, found {v!r}", cause=Cause.INVALID)
+    return Unknown(f"expected a whole number, found {describe(v)}", cause=Cause.INVALID)
 
 
 def _cause_or_invalid(v: Result) -> Cause:

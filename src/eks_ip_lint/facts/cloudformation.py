@@ -36,7 +36,7 @@ from eks_ip_lint.sources import cloudformation as cfn_source
 from eks_ip_lint.sources import fs
 from eks_ip_lint.sources.lined import MAX_DOCUMENT_BYTES, DecodeProblem, LinedDocument
 from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.values import Cause, Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value, describe
 
 # A file that fails to decode is reported only when its text looks like a template; any other
 # broken YAML/JSON in a repository is not ours to judge.
@@ -302,6 +302,16 @@ class _Extraction:
         for r in self.of_type("AWS::EKS::Addon"):
             if self.prop(r, "AddonName") == "vpc-cni":
                 self.facts.cni_sources.append(self._addon(r))
+        for r in self.resources:
+            if declares_capacity_elsewhere(r.type):
+                self._unresolved(
+                    r,
+                    f"{r.type} {r.address}",
+                    f"{r.type} is a third-party resource type (a registry extension or custom resource) "
+                    "that declares an EKS cluster or node group; eks-ip-lint models only AWS::EKS:: "
+                    "and AWS::AutoScaling:: resources, so its nodes are not checked",
+                    Cause.UNSUPPORTED,
+                )
         for child in self.children:
             self.facts.merge(child.run())
         return self.facts
@@ -363,6 +373,7 @@ class _Extraction:
             ip_family=ip_family.lower() if isinstance(ip_family, str) else _str(ip_family or "ipv4", ""),
             span=self.span(r),
             subnets_span=self.span(r, "ResourcesVpcConfig", "SubnetIds"),
+            cni_settings_where="a vpc-cni AWS::EKS::Addon's ConfigurationValues env",
         )
 
     def _launch_template(self, id_value: Value, name_value: Value) -> _Resource | None:
@@ -550,6 +561,23 @@ class _Extraction:
         )
 
 
+# Words in a resource type that mean it creates EKS clusters or nodes (AWSQS::EKS::Cluster,
+# Custom::EksNodeGroup, MyOrg::Kubernetes::Cluster...).
+_EKS_WORDS = re.compile(r"eks|kubernetes|k8s", re.IGNORECASE)
+_CAPACITY_WORDS = re.compile(r"cluster|node_?group|nodepool|fargate", re.IGNORECASE)
+
+
+def declares_capacity_elsewhere(type_: str) -> bool:
+    """A resource type outside AWS's own namespace that declares an EKS cluster or node group:
+    its capacity is real but not modelled, so it is named in a note, never silently dropped."""
+    if type_.startswith("AWS::"):
+        return False
+    kind = type_.rsplit("::", maxsplit=1)[-1]
+    return bool(_EKS_WORDS.search(type_)) and bool(
+        _CAPACITY_WORDS.search(kind) or "nodegroup" in kind.lower()
+    )
+
+
 def _refs(r: _Resource, *attrs: str) -> tuple[Value, ...]:
     """What other resources see: ``Ref`` (key = logical ID) and each ``Fn::GetAtt`` attribute."""
     attributes = [
@@ -569,14 +597,14 @@ def _str(v: Value, unset: str, unset_cause: Cause = Cause.INVALID) -> str | Unkn
         return Unknown(unset or "not set", cause=unset_cause)
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return str(v)
-    return Unknown(f"expected a string, found {v!r}", cause=Cause.INVALID)
+    return Unknown(f"expected a string, found {describe(v)}", cause=Cause.INVALID)
 
 
 def _int(v: Value, unset: str, unset_cause: Cause = Cause.INVALID) -> int | Unknown:
     if isinstance(v, Unknown):
         return v
     if isinstance(v, bool):
-        return Unknown(f"expected a whole number, found {v!r}", cause=Cause.INVALID)
+        return Unknown(f"expected a whole number, found {describe(v)}", cause=Cause.INVALID)
     if isinstance(v, int):
         return v
     if isinstance(v, float) and v.is_integer():
@@ -585,7 +613,7 @@ def _int(v: Value, unset: str, unset_cause: Cause = Cause.INVALID) -> int | Unkn
         return int(v)
     if v is None:
         return Unknown(unset, cause=unset_cause)
-    return Unknown(f"expected a whole number, found {v!r}", cause=Cause.INVALID)
+    return Unknown(f"expected a whole number, found {describe(v)}", cause=Cause.INVALID)
 
 
 def _list(v: Value, unset: str, unset_cause: Cause = Cause.INVALID) -> tuple[Value, ...] | Unknown:
@@ -595,7 +623,7 @@ def _list(v: Value, unset: str, unset_cause: Cause = Cause.INVALID) -> tuple[Val
         return tuple(v)
     if v is None:
         return Unknown(unset, cause=unset_cause)
-    return Unknown(f"expected a list, found {v!r}", cause=Cause.INVALID)
+    return Unknown(f"expected a list, found {describe(v)}", cause=Cause.INVALID)
 
 
 def _subnet_list(v: Value) -> tuple[Value, ...] | Unknown:
@@ -618,6 +646,6 @@ def _instance_types(v: Value) -> tuple[str, ...] | Unknown:
         if not isinstance(item, str):
             if isinstance(item, Unknown):
                 return item
-            return Unknown(f"instance type {item!r} is not a string", cause=Cause.INVALID)
+            return Unknown(f"instance type {describe(item)} is not a string", cause=Cause.INVALID)
         out.append(item)
     return tuple(out) if out else Unknown("InstanceTypes is empty", cause=Cause.INVALID)

@@ -34,7 +34,7 @@ from eks_ip_lint.facts.model import (
 from eks_ip_lint.sources import fs, yaml_lines
 from eks_ip_lint.sources.lined import MAX_DOCUMENT_BYTES, DecodeProblem, LinedDocument
 from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.values import Cause, Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value, describe
 
 DEFAULT_NODE_TYPE = "m5.large"
 DEFAULT_NODE_COUNT = 2
@@ -119,6 +119,7 @@ class _Extraction:
                 ip_family=str(family).lower() if isinstance(family, str) else "ipv4",
                 span=self.span("metadata"),
                 subnets_span=self.span("vpc"),
+                cni_settings_where="the env in addons' vpc-cni configurationValues",
             )
         )
         sections: tuple[tuple[str, NodeGroupKind], ...] = (
@@ -345,7 +346,7 @@ def _sizes(ng: dict[str, object]) -> tuple[int | Unknown, int | Unknown, int | U
     raw = {k: ng.get(k) for k in ("minSize", "maxSize", "desiredCapacity")}
     for k, v in raw.items():
         if v is not None and not isinstance(v, int):
-            bad = Unknown(f"{k} is {v!r}, not a whole number", cause=Cause.INVALID)
+            bad = Unknown(f"{k} is {describe(v)}, not a whole number", cause=Cause.INVALID)
             return bad, bad, bad
     desired, min_v, max_v = raw["desiredCapacity"], raw["minSize"], raw["maxSize"]
     assert desired is None or isinstance(desired, int)

@@ -58,6 +58,10 @@ class ClusterFact:
     ip_family: str | Unknown
     span: SourceSpan
     subnets_span: SourceSpan | None = None
+    # Where a user of this IaC sets VPC CNI env when nothing sets it yet, in its own words: fix
+    # texts name it (CloudFormation's ConfigurationValues, eksctl's configurationValues); empty
+    # for Terraform, where an add-on, a Helm release or a manifest are all usual.
+    cni_settings_where: str = ""
 
 
 NodeGroupKind = Literal["managed", "self-managed"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from eks_ip_lint.facts.model import same_ref
 from eks_ip_lint.terraform.resource_instance import ResourceInstance
-from eks_ip_lint.values import Cause, Unknown, Value
+from eks_ip_lint.values import Cause, Unknown, Value, describe
 
 
 def computed_refs(inst: ResourceInstance, *computed: str) -> tuple[Value, ...]:
@@ -28,14 +28,14 @@ def as_str(v: Value, unset_cause: Cause = Cause.INVALID) -> str | Unknown:
         return v
     if v is None:
         return Unknown("not set", cause=unset_cause)
-    return Unknown(f"expected a string, found {v!r}", cause=Cause.INVALID)
+    return Unknown(f"expected a string, found {describe(v)}", cause=Cause.INVALID)
 
 
 def as_int(v: Value, unset_cause: Cause = Cause.INVALID) -> int | Unknown:
     if isinstance(v, Unknown):
         return v
     if isinstance(v, bool):
-        return Unknown(f"expected a whole number, found {v!r}", cause=Cause.INVALID)
+        return Unknown(f"expected a whole number, found {describe(v)}", cause=Cause.INVALID)
     if isinstance(v, int):
         return v
     if isinstance(v, float) and v.is_integer():
@@ -44,7 +44,7 @@ def as_int(v: Value, unset_cause: Cause = Cause.INVALID) -> int | Unknown:
         return int(v)
     if v is None:
         return Unknown("not set", cause=unset_cause)
-    return Unknown(f"expected a whole number, found {v!r}", cause=Cause.INVALID)
+    return Unknown(f"expected a whole number, found {describe(v)}", cause=Cause.INVALID)
 
 
 def as_list(v: Value, unset_cause: Cause = Cause.INVALID) -> tuple[Value, ...] | Unknown:
@@ -54,7 +54,7 @@ def as_list(v: Value, unset_cause: Cause = Cause.INVALID) -> tuple[Value, ...] |
         return tuple(v)
     if v is None:
         return Unknown("not set", cause=unset_cause)
-    return Unknown(f"expected a list, found {v!r}", cause=Cause.INVALID)
+    return Unknown(f"expected a list, found {describe(v)}", cause=Cause.INVALID)
 
 
 def first_block(inst: ResourceInstance, name: str) -> dict[str, Value]:
@@ -74,7 +74,7 @@ def instance_types_of(v: Value) -> tuple[str, ...] | Unknown:
         if not isinstance(item, str):
             if isinstance(item, Unknown):
                 return item
-            return Unknown(f"instance type {item!r} is not a string", cause=Cause.INVALID)
+            return Unknown(f"instance type {describe(item)} is not a string", cause=Cause.INVALID)
         out.append(item)
     return tuple(out) if out else Unknown("instance_types is empty", cause=Cause.INVALID)
 

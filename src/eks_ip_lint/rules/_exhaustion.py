@@ -30,11 +30,7 @@ def suggest_fix(
         if after is not None and after.at[density].exhaustion is None:
             node = after.at[density].node
             if isinstance(node, NodeIps):
-                where = (
-                    "the vpc-cni add-on's configuration_values env"
-                    if cluster.cni.span
-                    else "the vpc-cni add-on env"
-                )
+                where = cluster.cni.settings_where or "the vpc-cni add-on env"
                 fixes.append(
                     f"set WARM_IP_TARGET=2 and MINIMUM_IP_TARGET=10 in {where}: the {density.value} drops to "
                     f"{n(node.total_ips)} IPs per node and {n(after.at[density].supported)} nodes fit "

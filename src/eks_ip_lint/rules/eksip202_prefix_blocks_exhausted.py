@@ -37,7 +37,8 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
                 address=first.address,
                 cluster=cluster.name,
                 fix=(
-                    f"use a /{need.prefixlen_for_all} or larger subnet for these nodes, or lower max_size; "
+                    f"use a /{need.prefixlen_for_all} or larger subnet for these nodes, or lower "
+                    f"{first.max_size_key}; "
                     "in the new subnet a prefix-type aws_ec2_subnet_cidr_reservation keeps node and ENI IPs "
                     "from fragmenting the /28 space"
                 ),
