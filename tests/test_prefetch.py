@@ -46,7 +46,7 @@ def tree(tmp_path: Path) -> Path:
 
 def entries(root: Path) -> int:
     """Parse cache entries (the unit cache keeps its own in units/)."""
-    return len([p for p in root.rglob("*.pickle") if "units" not in p.parts]) if root.exists() else 0
+    return len([p for p in root.rglob("*.entry") if "units" not in p.parts]) if root.exists() else 0
 
 
 def report(root: Path, jobs: int) -> str:

@@ -91,7 +91,7 @@ def test_a_warm_run_computes_nothing_and_reports_what_an_uncached_run_does(
         warm = report(tree)
     assert warm == cold == uncached(tree)
     assert len(warm["findings"]) > 50  # every kind of unit, with findings of most rules
-    assert any(p.suffix == ".pickle" for p in cache.rglob("*"))
+    assert any(p.suffix == ".entry" for p in cache.rglob("*"))
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -198,10 +198,10 @@ def test_other_options_are_other_entries(tmp_path: Path, cache: Path) -> None:
 def test_a_corrupt_cache_is_recomputed(tmp_path: Path, cache: Path) -> None:
     tree = copy(SEED, tmp_path / "tree")
     expected = report(tree)
-    entries = list(cache.rglob("*.pickle"))
+    entries = list(cache.rglob("*.entry"))
     assert entries
     for p in entries:
-        p.write_bytes(b"not a pickle")
+        p.write_bytes(b"not an entry")
     assert report(tree) == expected
 
 

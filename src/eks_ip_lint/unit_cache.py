@@ -52,8 +52,9 @@ if TYPE_CHECKING:
 
 # The folder of the cache directory that holds these entries.
 AREA = "units"
-# Bump when Entry's pickled layout changes in a way the code stamp would not catch.
-FORMAT = 2
+# Bump when Entry's stored layout changes in a way the code stamp would not catch (3: data-only
+# entries, sources/cache_codec.py, instead of pickles).
+FORMAT = 3
 # The installed code a result depends on (package, part of its directory; see the parse cache).
 _CODE = (
     ("eks_ip_lint", ""),
@@ -148,11 +149,40 @@ class UnitCache:
     def _pack(self, parent: str) -> dict[Source, Entry]:
         if parent not in self._packs:
             stored = parse_cache.load(parse_cache.entry(self._key(parent), area=AREA))
-            self._packs[parent] = stored if isinstance(stored, dict) else {}
+            self._packs[parent] = stored if _is_pack(stored) else {}  # type: ignore[assignment]
         return self._packs[parent]
 
     def _key(self, parent: str) -> str:
         return hashlib.sha256(self._prefix + f"\0{parent}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _is_pack(stored: object) -> bool:
+    """Whether a decoded pack has the shape :meth:`UnitCache.flush` writes (its records were
+    checked field by field when they were rebuilt; this checks what their annotations leave
+    open: the keys and the log's questions)."""
+    if not isinstance(stored, dict):
+        return False
+    for source, entry in stored.items():
+        if not (isinstance(source, tuple) and len(source) == 2 and all(isinstance(s, str) for s in source)):
+            return False
+        if not isinstance(entry, Entry) or not all(_is_op(op) for op in entry.log):
+            return False
+    return True
+
+
+def _is_op(op: object) -> bool:
+    if not (isinstance(op, tuple) and len(op) == 3):
+        return False
+    question, digest, stamp = op
+    return (
+        isinstance(question, tuple)
+        and len(question) == 3
+        and isinstance(question[0], str)
+        and isinstance(question[1], str)
+        and type(question[2]) is int
+        and isinstance(digest, bytes)
+        and (stamp is None or (isinstance(stamp, tuple) and all(type(n) is int for n in stamp)))
+    )
 
 
 _salt_memo: list[bytes] = []

@@ -22,20 +22,20 @@ of the modules that turn its tree into a :class:`~eks_ip_lint.sources.lined.Line
 Other YAML documents read with lines (eksctl ClusterConfigs) are cached the same way: PyYAML's
 pure-Python composer takes a couple of milliseconds per file.
 
-Entries are pickles of this package's own frozen records. The directory is the user's own;
-as with any cache of executable state, do not point ``EKS_IP_LINT_CACHE_DIR`` at a directory other
-users can write to.
+Entries are data, never code: this package's own records encoded by :mod:`cache_codec` (JSON,
+rebuilt through the records' constructors and checked against their annotations), sealed with an
+HMAC under a key kept in the directory, read only from the user's own regular files
+(:mod:`cache_files`). A directory another user owns or can write is not used. What a forger can
+and cannot do is in ``docs/security.md``.
 """
 
 from __future__ import annotations
 
-import _thread  # get_ident: a builtin module, no import cost
 import contextlib
 import contextvars
 import dataclasses
 import hashlib
 import os
-import pickle
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -43,13 +43,16 @@ from typing import TYPE_CHECKING, TypeVar
 
 from eks_ip_lint import __version__
 from eks_ip_lint.errors import InputError
-from eks_ip_lint.sources import fs
+from eks_ip_lint.sources import cache_codec, cache_files, fs
 
 if TYPE_CHECKING:
     from eks_ip_lint.sources import hcl_ast as ast
 
-# Bump when the pickled layout changes in a way the source hash below would not catch.
-FORMAT = 1
+# Bump when the stored layout changes in a way the source hash below would not catch. 1 was
+# pickles (never read since: see cache_codec), 2 is cache_codec's JSON, sealed by cache_files.
+FORMAT = 2
+SUFFIX = ".entry"
+MAX_ENTRY_BYTES = cache_files.MAX_ENTRY_BYTES
 ENV_DISABLE = "EKS_IP_LINT_NO_CACHE"
 ENV_DIR = "EKS_IP_LINT_CACHE_DIR"
 
@@ -67,9 +70,13 @@ _in_scope: contextvars.ContextVar[bool] = contextvars.ContextVar("eks_ip_lint_ca
 
 
 def enabled() -> bool:
+    """Whether this run uses the cache: in scope, not switched off, and the cache directory is
+    the user's own (:func:`cache_files.root_key`; another user's is not used, and the run says so)."""
     if not _in_scope.get():
         return False
-    return os.environ.get(ENV_DISABLE, "").strip().lower() not in ("1", "true", "yes", "on")
+    if os.environ.get(ENV_DISABLE, "").strip().lower() in ("1", "true", "yes", "on"):
+        return False
+    return cache_files.root_key(cache_dir()) is not None
 
 
 @contextlib.contextmanager
@@ -229,8 +236,8 @@ def entry(key: str, root: Path | None = None, area: str = "") -> Path:
     # One join of strings: a warm run looks up hundreds of entries, and each pathlib "/" parses.
     base = root or cache_dir()
     if area:
-        return Path(os.path.join(base, f"v{FORMAT}", area, f"{key}.pickle"))
-    return Path(os.path.join(base, f"v{FORMAT}", key[:2], f"{key}.pickle"))
+        return Path(os.path.join(base, f"v{FORMAT}", area, f"{key}{SUFFIX}"))
+    return Path(os.path.join(base, f"v{FORMAT}", key[:2], f"{key}{SUFFIX}"))
 
 
 def cached_parse(path: str, text: str, parse: Parse, *, use_cache: bool | None = None) -> ast.HclFile:
@@ -261,44 +268,36 @@ def cached_parse(path: str, text: str, parse: Parse, *, use_cache: bool | None =
 
 
 def load(where: Path) -> object:
-    """The value stored at ``where``; None when there is none or it cannot be read."""
-    try:
-        with open(where, "rb") as fh:
-            data = fh.read()  # then loads: pickle.load makes many small reads of a file
-        return pickle.loads(data)
-    except FileNotFoundError:
+    """The value stored at ``where``; None when there is none, it cannot be read, or it is not an
+    authentic entry of this cache (:mod:`cache_files`): then the caller computes it again."""
+    root = where.parents[2]
+    key = cache_files.root_key(root)
+    if key is None or not cache_files.folder_ok(root, where.parent, create=False):
         return None
-    except Exception:  # a corrupt, truncated or incompatible entry: parse again and overwrite it
+    try:
+        payload = cache_files.unseal(key, where.name, cache_files.read_regular(where, MAX_ENTRY_BYTES))
+        return None if payload is None else cache_codec.loads(payload)
+    except cache_files.Untrusted as exc:
+        cache_files.say_once(f"{exc}: not used")
+        return None
+    except (OSError, cache_codec.Invalid):  # none yet, or not one this code wrote: computed again
         return None
 
 
 def store(where: Path, value: object) -> None:
-    """Store ``value`` at ``where``, atomically; a cache that cannot be written is skipped.
-
-    Written to a temporary file named after this process and thread, then renamed over
-    ``where``: a concurrent run never sees half an entry, and a thread writes one entry at a
-    time. Not tempfile.mkstemp, whose random names and import cost ~0.4 ms an entry where
-    creating files is slow (a cold run stores hundreds); the directory is made only when the
-    first write fails.
-    """
+    """Store ``value`` at ``where`` (see :func:`cache_files.write_exclusive`); a cache that cannot
+    be written, or a value the data-only encoding does not carry, is skipped."""
+    root = where.parents[2]
+    key = cache_files.root_key(root)
+    if key is None:
+        return
     try:
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp = f"{where}.{os.getpid()}.{_thread.get_ident()}.tmp"
-        try:
-            fh = open(tmp, "wb")  # noqa: SIM115 -- closed below, before the rename
-        except FileNotFoundError:
-            where.parent.mkdir(parents=True, exist_ok=True)
-            fh = open(tmp, "wb")  # noqa: SIM115
-        try:
-            with fh:
-                fh.write(data)
-            os.replace(tmp, where)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except (OSError, pickle.PicklingError, RecursionError):
-        pass  # read-only or full cache directory: run uncached
+        payload = cache_codec.dumps(value)
+        if len(payload) > MAX_ENTRY_BYTES or not cache_files.folder_ok(root, where.parent, create=True):
+            return
+        cache_files.write_exclusive(where, cache_files.seal(key, where.name, payload))
+    except (OSError, TypeError, ValueError, RecursionError):
+        pass  # read-only or full cache directory, or a value of no record type: run uncached
 
 
 def clear() -> int:
@@ -307,7 +306,7 @@ def clear() -> int:
     root = cache_dir() / f"v{FORMAT}"
     if not root.is_dir():
         return 0
-    for p in root.rglob("*.pickle"):
+    for p in [*root.rglob(f"*{SUFFIX}"), *cache_dir().glob("v1/**/*.pickle")]:  # and format 1's pickles
         try:
             p.unlink()
             removed += 1
