@@ -37,6 +37,7 @@ import os
 import secrets
 import stat
 import sys
+import threading
 from pathlib import Path
 
 # Entries larger than this are neither written nor read (the largest parse entry of a 5 MiB
@@ -56,6 +57,7 @@ _POSIX_OWNERS = hasattr(os, "geteuid")
 _keys: dict[str, bytes | None] = {}
 _folders: dict[str, bool] = {}
 _said: set[str] = set()
+_keys_lock = threading.Lock()
 
 
 class Untrusted(Exception):
@@ -83,13 +85,15 @@ def root_key(root: Path) -> bytes | None:
     directory is not to be used (another user's, writable by others) or cannot be made."""
     name = str(root)
     if name not in _keys:
-        try:
-            _keys[name] = _open_root(root)
-        except Untrusted as exc:
-            say_once(f"{exc}: running without the cache")
-            _keys[name] = None
-        except OSError:  # read-only home, a file in the way: run uncached, as always
-            _keys[name] = None
+        with _keys_lock:  # threads of one run agree on one key
+            if name not in _keys:
+                try:
+                    _keys[name] = _open_root(root)
+                except Untrusted as exc:
+                    say_once(f"{exc}: running without the cache")
+                    _keys[name] = None
+                except OSError:  # read-only home, a file in the way: run uncached, as always
+                    _keys[name] = None
     return _keys[name]
 
 
@@ -106,15 +110,31 @@ def _open_root(root: Path) -> bytes:
 
 
 def _key(path: Path) -> bytes:
+    """The directory's key; a new one when there is none (made complete, then linked in place,
+    so a concurrent run either wins or reads the winner's) or it cannot be trusted (another's,
+    readable by others, damaged: replaced, and the entries sealed with it miss)."""
     try:
         data = read_regular(path, _KEY_BYTES, secret=True)
         if len(data) == _KEY_BYTES:
             return data
+        replace = True
+    except FileNotFoundError:
+        replace = False
     except (Untrusted, OSError):
-        pass  # missing, another's, readable by others or damaged: a new key (old entries miss)
+        replace = True
     key = secrets.token_bytes(_KEY_BYTES)
-    write_exclusive(path, key)
-    return read_regular(path, _KEY_BYTES, secret=True)  # a concurrent run's key may have won
+    if replace:
+        write_exclusive(path, key)
+    else:
+        made = f"{path}.{os.getpid()}.new"
+        write_exclusive(made, key)
+        try:
+            os.link(made, path)
+        except FileExistsError:
+            pass  # another run made it first: theirs is read below
+        finally:
+            os.unlink(made)
+    return read_regular(path, _KEY_BYTES, secret=True)
 
 
 def read_regular(path: Path | str, limit: int, *, secret: bool = False) -> bytes:
