@@ -28,6 +28,7 @@ from typing import Any
 from eks_ip_lint import prefetch
 from eks_ip_lint.branches import qualify
 from eks_ip_lint.capacity.analysis import analyse
+from eks_ip_lint.errors import UsageError
 from eks_ip_lint.facts.linking import link_across_units
 from eks_ip_lint.facts.model import Facts
 from eks_ip_lint.kinds import DIRECTORY_KINDS, DOCUMENT_KINDS, LINKING, DirectoryKind, Inputs
@@ -123,6 +124,7 @@ class _Run:
             units = [
                 u for u in units if u.source[0] != DOCUMENT or os.path.realpath(u.stored.path) not in included
             ]
+        _refuse_undeclared_vars(self.request, [u.stored.facts for u in units])
         linking = [u for u in units if u.stored.kind in LINKING]
         linked = {
             id(linking[i]): facts for i, facts in link_across_units([u.stored.facts for u in linking]).items()
@@ -206,6 +208,26 @@ class _Run:
         """A new or changed entry: the run's from now on, and written at the end (cache.flush)."""
         self.entries[source] = entry
         self.cache.store(*source, entry)
+
+
+def _refuse_undeclared_vars(request: LintRequest, facts: list[Facts]) -> None:
+    """A --var that no Terraform unit of the run declares is refused, as Terraform refuses it
+    ("Value for undeclared variable"). One root module not declaring it is not enough: in a run
+    over several root modules, a --var is usually meant for one of them."""
+    declaring = [f.undeclared_vars for f in facts if f.undeclared_vars is not None]
+    if not declaring or not request.variables.vars:
+        return
+    for name, _ in request.variables.vars:
+        if all(name in undeclared for undeclared in declaring):
+            where = (
+                "the root module does not"
+                if len(declaring) == 1
+                else f"none of the {len(declaring)} root modules"
+            )
+            raise UsageError(
+                f'--var {name}: {where} declare a variable "{name}" '
+                "(Terraform refuses it: Value for undeclared variable)"
+            )
 
 
 def _qualify_branches(results: list[UnitResult]) -> list[UnitResult]:

@@ -12,8 +12,11 @@ class UsageError(EksIpLintError):
 class InputError(EksIpLintError):
     """A user file cannot be read or parsed. Carries the place, becomes an EKSIP000 finding."""
 
-    def __init__(self, message: str, path: str, line: int = 1) -> None:
+    def __init__(self, message: str, path: str, line: int = 1, *, skipped: bool = True) -> None:
         super().__init__(message)
         self.message = message
         self.path = path
         self.line = line
+        # True: the file was left out. False: it was read, but holds configuration Terraform
+        # refuses (a value not of its variable's type, a local that refers to itself...).
+        self.skipped = skipped

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from eks_ip_lint.terraform.evaluator import ResourceObject
+from eks_ip_lint.terraform.module import ModuleEvaluation
+from eks_ip_lint.terraform.module_source import read_module
 from eks_ip_lint.terraform.resource_instance import ResourceInstance
 from eks_ip_lint.terraform.variables import VariableInputs
 from eks_ip_lint.values import Unknown
@@ -182,8 +186,14 @@ def test_errors_become_unknowns_with_their_message(load_module: Loader) -> None:
     assert v.span is not None and v.span.line == 2
 
 
-def test_self_reference_is_caught(load_module: Loader) -> None:
-    m = load_module({"main.tf": "locals {\n  a = local.b\n  b = local.a\n}\n"})
+def test_self_reference_is_caught(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text("locals {\n  a = local.b\n  b = local.a\n}\n")
+    source = read_module(str(tmp_path))
+    # Terraform refuses the module (a cycle): an error at local a's line (tests/terraform/test_rejected_inputs.py).
+    assert [(e.message, e.line) for e in source.errors] == [
+        ("locals refer to each other in a cycle: local.a -> local.b -> local.a", 2)
+    ]
+    m = ModuleEvaluation(source, {})
     v = m.evaluator.eval(_parse("local.a"))
     assert isinstance(v, Unknown) and "itself" in v.reason
 

@@ -132,9 +132,12 @@ def test_notes_of_module_calls_carry_the_cause(root: ModuleEvaluation) -> None:
     causes = {n.address: n.cause for c in root.called_modules() for n in c.notes}
     assert causes == {
         "module.remote": Cause.MODULE_NOT_ON_DISK,
-        "module.gone": Cause.MODULE_NOT_ON_DISK,
         "module.maybe": Cause.DATA_SOURCE,
     }
+    # A local source directory that does not exist is an error (terraform init refuses it), not
+    # a note: EKSIP000 at the call's source line (tests/terraform/test_rejected_inputs.py).
+    errors = [e.message for c in root.called_modules() for e in c.errors]
+    assert len(errors) == 1 and errors[0].startswith("module gone: the local module directory ")
 
 
 def test_resource_arguments_keep_the_cause(load_module: Loader) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from eks_ip_lint.errors import InputError
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.values import Cause, Unknown, Value
 
@@ -173,10 +174,16 @@ class Unresolved:
 
 @dataclass(frozen=True)
 class InputProblem:
-    """A file that could not be read or parsed; becomes an EKSIP000 finding."""
+    """A file that could not be read or parsed, or configuration Terraform would refuse (then
+    ``skipped`` is False: the file was analysed); becomes an EKSIP000 finding."""
 
     message: str
     span: SourceSpan
+    skipped: bool = True
+
+    @classmethod
+    def of(cls, err: InputError) -> InputProblem:
+        return cls(err.message, SourceSpan(err.path, err.line), err.skipped)
 
 
 @dataclass
@@ -199,6 +206,9 @@ class Facts:
     included: list[str] = field(default_factory=list)
     # One branch of undecidable conditions ("InUsEast1=true"), when the unit is analysed per branch.
     branch: str = ""
+    # The --var names this unit's Terraform module does not declare; None for a unit that takes no
+    # Terraform variables (or was not parsed). The engine refuses a --var no unit declares.
+    undeclared_vars: tuple[str, ...] | None = None
 
     def merge(self, other: Facts) -> None:
         """Add the facts of a part of this unit (a nested stack's template)."""

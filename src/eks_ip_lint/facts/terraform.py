@@ -59,7 +59,8 @@ def extract(module: ModuleEvaluation, unit: str) -> Facts:
         facts.unresolved.append(Unresolved(note.what, note.reason, note.span, note.address, cause=note.cause))
     for child in tree.modules[1:]:
         for err in child.source.errors:
-            facts.problems.append(InputProblem(err.message, SourceSpan(err.path, err.line)))
+            facts.problems.append(InputProblem.of(err))
+    facts.problems.extend(InputProblem.of(err) for err in tree.errors)
     from_instances(facts, lambda type_: _instances(tree, type_, facts))
     return facts
 
@@ -121,6 +122,7 @@ class _Tree:
             r for c in calls for i in c.instances if i.synthesized for r in i.synthesized.resources
         ]
         self.notes = [n for c in calls for n in c.notes]
+        self.errors = [e for c in calls for e in c.errors]
 
 
 def _instances(tree: _Tree, type_: str, facts: Facts) -> list[ResourceInstance]:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from eks_ip_lint.facts.model import Facts, InputProblem
 from eks_ip_lint.kinds.base import AHEAD_HCL, DirectoryKind, Inputs
-from eks_ip_lint.span import SourceSpan
 
 if TYPE_CHECKING:
     from eks_ip_lint.terraform.module_source import ModuleSource
@@ -41,8 +40,10 @@ def module_facts(source: ModuleSource, inputs: Inputs) -> list[Facts]:
     variables = resolve_variables(source, inputs.variables)
     evaluation = ModuleEvaluation(source, variables.values, workspace=inputs.workspace)
     facts = tf_facts.extract(evaluation, source.dir)
+    if source.files:  # a module the prefilter left unparsed may declare anything
+        facts.undeclared_vars = variables.undeclared
     for err in [*source.errors, *variables.errors]:
-        facts.problems.append(InputProblem(err.message, SourceSpan(err.path, err.line)))
+        facts.problems.append(InputProblem.of(err))
     return [facts]
 
 

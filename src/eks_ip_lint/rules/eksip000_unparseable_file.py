@@ -18,7 +18,10 @@ META = RuleMeta(
 
 def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
     for problem in unit.facts.problems:
-        yield RULE.finding(f"{problem.message}; this file was not analysed", problem.span)
+        if problem.skipped:
+            yield RULE.finding(f"{problem.message}; this file was not analysed", problem.span)
+        else:  # read, but Terraform would refuse it: what depends on it is unknown
+            yield RULE.finding(f"{problem.message}; Terraform would refuse this configuration", problem.span)
 
 
 RULE = Rule(META, check)

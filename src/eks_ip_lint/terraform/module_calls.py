@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
+from eks_ip_lint.errors import InputError
 from eks_ip_lint.sources import fs
 from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.span import SourceSpan
@@ -147,6 +148,8 @@ class CalledModule(Generic[E]):
     keys: list[Value] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     problem: Unknown | None = None  # why the instances are unknown (keyed "unknown")
+    # What Terraform refuses about the call itself (a local source directory that does not exist).
+    errors: list[InputError] = field(default_factory=list)
 
     def reference(self) -> Resolved:
         """What ``module.<name>`` evaluates to in the caller."""
@@ -322,9 +325,22 @@ def _instantiate(
     if source.startswith(("./", "../")):
         directory = os.path.normpath(os.path.join(caller.source.dir, source))
         if not fs.isdir(directory):
-            # A git submodule not checked out, a sparse checkout: the module's code is not here.
+            # terraform init refuses it ("Unreadable module directory"): an error at the source
+            # line, once per call. A git submodule not checked out or a sparse checkout is the
+            # usual cause; the module's outputs are unknown.
             reason = f"{where}: the directory {directory} does not exist"
-            return _unknown(call, inputs, Unknown(reason, cause=Cause.MODULE_NOT_ON_DISK), span)
+            if not call.errors:
+                placed = caller.source.module_calls[call.name]
+                line = placed.block.body.attributes["source"].line
+                call.errors.append(
+                    InputError(
+                        f"module {call.name}: the local module directory {directory} does not exist",
+                        placed.path,
+                        line,
+                        skipped=False,
+                    )
+                )
+            return ModuleInstance(inputs.address, unknown=Unknown(reason, cause=Cause.MODULE_NOT_ON_DISK))
         call.kind = "local"
         return _evaluate_dir(caller, call, inputs, directory, source)
     model = registry.match(source, version, inputs.values.keys())

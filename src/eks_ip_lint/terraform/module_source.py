@@ -20,6 +20,7 @@ from eks_ip_lint.errors import InputError
 from eks_ip_lint.sources import fs, hcl, tf_json
 from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.sources.parse_cache import cached_parse
+from eks_ip_lint.terraform.local_cycles import local_cycles
 
 # Files larger than this are not parsed (a generated blob is not an EKS module; see docs/limits).
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -150,6 +151,7 @@ def read_module(directory: str) -> ModuleSource:
             continue
         src.files.append(parsed)
         index_file(src, parsed)
+    src.errors.extend(local_cycles(src.locals))
     return src
 
 

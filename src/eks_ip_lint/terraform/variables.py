@@ -34,6 +34,9 @@ class ResolvedVariables:
     values: dict[str, Value] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)  # name -> "default" / file path / "--var"
     errors: list[InputError] = field(default_factory=list)
+    # --var names the module does not declare: Terraform refuses them ("Value for undeclared
+    # variable"); the engine does when no root module of the run declares them.
+    undeclared: tuple[str, ...] = ()
 
 
 class _NoScope:
@@ -92,6 +95,7 @@ def resolve_variables(source: ModuleSource, inputs: VariableInputs) -> ResolvedV
                 out.values[name] = value
                 out.origins[name] = f"{path}:{line}"
                 given_at[name] = (path, line)
+    out.undeclared = tuple(dict.fromkeys(n for n, _ in inputs.vars if n not in source.variables))
     for name, raw in inputs.vars:
         if name not in source.variables:
             continue
@@ -111,7 +115,7 @@ def resolve_variables(source: ModuleSource, inputs: VariableInputs) -> ResolvedV
             message = f"the value of var.{name} is not of its type {describe(type_)}: {exc}"
             if where is None:
                 raise UsageError(f"--var {name}: {message}") from None
-            out.errors.append(InputError(message, *where))
+            out.errors.append(InputError(message, *where, skipped=False))
             out.values[name] = Unknown(message, f"var.{name}", SourceSpan(*where), cause=Cause.INVALID)
     return out
 

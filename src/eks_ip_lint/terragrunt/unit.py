@@ -189,7 +189,7 @@ class UnitEvaluator:
             unit.facts.subnets += dep.facts.subnets
             unit.facts.vpcs += dep.facts.vpcs
         for err in session.problems:
-            unit.facts.problems.append(InputProblem(err.message, SourceSpan(err.path, err.line)))
+            unit.facts.problems.append(InputProblem.of(err))
         return unit
 
     # --- the module ----------------------------------------------------------------------------
@@ -205,6 +205,7 @@ class UnitEvaluator:
         if not source.files and not source.errors:
             return  # no Terraform here: a parent configuration, or nothing to evaluate
         resolved = resolve_variables(source, self.variables)
+        unit.facts.undeclared_vars = resolved.undeclared
         given: dict[str, Value] = {}
         for name, value in unit.inputs.values.items():
             placed = source.variables.get(name)
@@ -222,7 +223,7 @@ class UnitEvaluator:
             source, values, workspace=self.workspace, address_prefix=self.prefix
         )
         for err in [*source.errors, *resolved.errors]:
-            unit.facts.problems.append(InputProblem(err.message, SourceSpan(err.path, err.line)))
+            unit.facts.problems.append(InputProblem.of(err))
 
     def _registry(self, unit: EvaluatedUnit, config: Config) -> None:
         """A registry module eks-ip-lint models: a module block with the unit's inputs as its
