@@ -8,6 +8,7 @@ One boundary maps outcomes to exit codes: 0 nothing reaches ``--fail-on``, 1 som
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -170,6 +171,7 @@ def _positive_int(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_streams()
     try:
         if args and args[0] == "simulate":
             return _simulate(args[1:])
@@ -195,12 +197,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _tolerant_streams() -> None:
+    """Names and values from the input may hold what the terminal's encoding cannot (a lone
+    surrogate from a JSON or YAML escape, a byte 0xff in a file name): print them escaped."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def _write(text: str, output: str | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
     try:
-        with open(output, "w", encoding="utf-8") as fh:
+        with open(output, "w", encoding="utf-8", errors="backslashreplace") as fh:
             fh.write(text)
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     import yaml
 
 YAML_NAMES = (".eks-ip-lint.yaml", ".eks-ip-lint.yml")
+# A configuration file has tens of keys; a budget well above any real one stops an alias bomb.
+_CONFIG_MAX_NODES = 100_000
 PYPROJECT = "pyproject.toml"
 TOOL_KEY = "eks-ip-lint"
 # What discovery never enters anyway (sources/discover.py); not expanded when applying excludes.
@@ -137,13 +139,18 @@ def load_config(path: str | None) -> Config:
 def _read_yaml(path: str, lines: dict[tuple[str | int, ...], int]) -> Any:
     import yaml  # noqa: PLC0415 -- 10 ms, and most runs have no .eks-ip-lint.yaml
 
+    from eks_ip_lint.sources import yaml_budget  # noqa: PLC0415 -- imports PyYAML
+
     try:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # The pull request controls this file: its aliases are expanded within a budget, once.
+        node = yaml_budget.compose(text, max_nodes=_CONFIG_MAX_NODES)
+        data = yaml_budget.safe_load(text, max_nodes=_CONFIG_MAX_NODES)
     except OSError as exc:
         raise UsageError(f"config {path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"config {path}: not UTF-8 text (byte {exc.start})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""

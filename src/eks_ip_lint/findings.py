@@ -49,4 +49,4 @@ class Finding:
         raw = f"{self.rule_id}|{self.span.path}|{self.address or ''}|{self.cluster or ''}"
         if self.branch:
             raw += f"|{self.branch}"  # added only when set: fingerprints without branches are unchanged
-        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+        return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -185,8 +185,10 @@ def _documents(inst: ResourceInstance) -> list[Value]:
         return []
     import yaml  # noqa: PLC0415 -- only manifests need it
 
+    from eks_ip_lint.sources import yaml_budget  # noqa: PLC0415 -- imports PyYAML
+
     try:
-        return [d for d in yaml.safe_load_all(body) if d is not None]
+        return [d for d in yaml_budget.safe_load_all(body) if d is not None]
     except yaml.YAMLError:
         return []
 

@@ -25,6 +25,8 @@ def parse_configuration_values(raw: Value) -> dict[str, str] | Unknown:
             return {}
         try:
             doc = json.loads(raw)
+        except RecursionError:
+            return Unknown("configuration_values is nested too deeply to read", cause=Cause.INVALID)
         except json.JSONDecodeError:
             doc = _yaml(raw)
             if isinstance(doc, Unknown):
@@ -62,8 +64,12 @@ def _as_env_string(value: object) -> str:
 def _yaml(text: str) -> object:
     import yaml  # noqa: PLC0415 -- only YAML-valued configuration needs it
 
+    from eks_ip_lint.sources import yaml_budget  # noqa: PLC0415 -- imports PyYAML
+
     try:
-        return yaml.safe_load(text)
+        return yaml_budget.safe_load(text)
+    except yaml_budget.YamlTooLarge as exc:
+        return Unknown(f"configuration_values cannot be read: {exc}", cause=Cause.INVALID)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1} of the document)" if mark is not None else ""

@@ -255,11 +255,11 @@ def _heading(result: LintResult) -> str:
 
 def render_markdown(result: LintResult, *, max_bytes: int = MAX_BYTES) -> str:
     out = [_heading(result)]
-    size = len(out[0].encode())
+    size = len(out[0].encode("utf-8", "surrogatepass"))
     blocks = _blocks(result)
     reserve = 300  # room for the truncation note
     for i, (text, _) in enumerate(blocks):
-        n = len(text.encode())
+        n = len(text.encode("utf-8", "surrogatepass"))
         if size + n > max_bytes - reserve:
             left = sum(k for _, k in blocks[i:])
             out.append(

@@ -8,8 +8,6 @@ own so that PyYAML (10 ms to import) is imported only when a document is not in 
 
 from __future__ import annotations
 
-from typing import Any
-
 import yaml
 
 from eks_ip_lint.sources.lined import (
@@ -21,27 +19,7 @@ from eks_ip_lint.sources.lined import (
     Path,
     clamp_line,
 )
-
-
-class _BoundedLoader(yaml.SafeLoader):
-    """SafeLoader whose (recursive) composer refuses nesting deeper than MAX_DEPTH with a
-    ComposerError at the offending node, instead of running into Python's recursion limit."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                event = self.peek_event()  # type: ignore[no-untyped-call]
-                raise yaml.composer.ComposerError(
-                    None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark
-                )
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+from eks_ip_lint.sources.yaml_budget import BoundedSafeLoader, check_expansion
 
 
 def decode(path: str, raw: bytes) -> LinedDocument | DecodeProblem:
@@ -51,11 +29,13 @@ def decode(path: str, raw: bytes) -> LinedDocument | DecodeProblem:
         line = raw[: exc.start].count(b"\n") + 1
         return DecodeProblem(f"not UTF-8 text (byte {exc.start})", line)
     try:
-        loader = _BoundedLoader(text)  # the reader rejects control characters here already
+        loader = BoundedSafeLoader(text)  # the reader rejects control characters here already
     except yaml.YAMLError as exc:
         return _problem(exc, text)
     try:
         root = loader.get_single_node()
+        if root is not None:
+            check_expansion(root)  # a bomb ends here, in time linear in the file, not in the walk
         lines: dict[Path, int] = {}
         data = _Converter(loader, lines).plain(root, ()) if root is not None else None
     except _TooLarge as exc:

@@ -27,6 +27,22 @@ _INFINITY_RE = re.compile(r"[+-]?[Ii]nf")
 # Integral decimals are turned into Python ints; past this many digits the int would be both
 # useless and slow (and str() refuses ints over 4300 digits), so such numbers are rejected.
 _MAX_INTEGER_DIGITS = 4000
+# The same bound in bits, checked on every arithmetic result (bit_length is O(1), str() is not).
+_MAX_INTEGER_BITS = 13_287  # log2(10**4000) ~ 13287.7
+
+
+def check_number(n: Number) -> Number:
+    """``n`` if Terraform could hold it; EvalError for NaN (Go's big.Float panics on it and
+    Terraform reports an error) and for integers too large to print or compute with cheaply."""
+    if isinstance(n, float):
+        if math.isnan(n):
+            raise EvalError("the result is not a number (NaN)")
+    elif n.bit_length() > _MAX_INTEGER_BITS:
+        raise EvalError(
+            f"a number of more than {_MAX_INTEGER_DIGITS} digits is too large for eks-ip-lint to represent",
+            cause=Cause.UNSUPPORTED,
+        )
+    return n
 
 
 def quote(s: str) -> str:
@@ -92,7 +108,7 @@ def to_number(v: Value) -> Number:
     """Convert to a number as Terraform does: numbers and decimal strings only."""
     if is_number(v):
         assert isinstance(v, (int, float))
-        return normalize_number(v)
+        return normalize_number(check_number(v))
     if isinstance(v, str):
         n = parse_decimal(v)
         if n is None:

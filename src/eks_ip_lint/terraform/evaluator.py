@@ -369,29 +369,10 @@ class Evaluator:
             return Unknown("logic on an unknown value", cause=left.cause)
         a = convert.to_number(left)
         b = convert.to_number(right)
-        if e.op == "+":
-            return _norm(a + b)
-        if e.op == "-":
-            return _norm(a - b)
-        if e.op == "*":
-            return _norm(a * b)
-        if e.op == "/":
-            if b == 0:
-                raise EvalError("division by zero")
-            return _norm(a / b)
-        if e.op == "%":
-            if b == 0:
-                raise EvalError("modulo by zero")
-            return _norm(_tf_mod(a, b))
-        if e.op == "<":
-            return a < b
-        if e.op == ">":
-            return a > b
-        if e.op == "<=":
-            return a <= b
-        if e.op == ">=":
-            return a >= b
-        raise EvalError(f"unsupported operator {e.op}", cause=Cause.UNSUPPORTED)
+        try:
+            return _arithmetic(e.op, a, b)
+        except (ArithmeticError, ValueError) as err:  # int too large for a float, fmod of Inf
+            raise EvalError(f"arithmetic {e.op} failed: {err}") from err
 
     def _unary(self, e: ast.Unary, env: Mapping[str, Value]) -> Value:
         v = self.eval(e.operand, env)
@@ -471,7 +452,35 @@ class _TemplateScope:
         raise EvalError(f'template refers to "{name}", which is not one of the vars templatefile() gave it')
 
 
+def _arithmetic(op: str, a: int | float, b: int | float) -> Value:
+    if op == "+":
+        return _norm(a + b)
+    if op == "-":
+        return _norm(a - b)
+    if op == "*":
+        return _norm(a * b)
+    if op == "/":
+        if b == 0:
+            raise EvalError("division by zero")
+        return _norm(a / b)
+    if op == "%":
+        if b == 0:
+            raise EvalError("modulo by zero")
+        return _norm(_tf_mod(a, b))
+    if op == "<":
+        return a < b
+    if op == ">":
+        return a > b
+    if op == "<=":
+        return a <= b
+    if op == ">=":
+        return a >= b
+    raise EvalError(f"unsupported operator {op}", cause=Cause.UNSUPPORTED)
+
+
 def _norm(n: int | float) -> int | float:
+    # Inf - Inf and 0 * Inf are NaN, which Terraform refuses; huge products are refused too.
+    convert.check_number(n)
     if isinstance(n, float) and n.is_integer() and abs(n) < 2**53:
         return int(n)
     return n
@@ -481,7 +490,10 @@ def _tf_mod(a: int | float, b: int | float) -> int | float:
     # Terraform's % truncates toward zero like Go, not floor like Python.
     import math  # noqa: PLC0415
 
-    return math.fmod(a, b) if isinstance(a, float) or isinstance(b, float) else int(math.fmod(a, b))
+    if isinstance(a, float) or isinstance(b, float):
+        return math.fmod(a, b)
+    remainder = abs(a) % abs(b)  # exact for ints of any size, unlike fmod through floats
+    return remainder if a >= 0 else -remainder
 
 
 def _tf_equal(a: Value, b: Value) -> bool:

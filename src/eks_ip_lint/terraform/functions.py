@@ -10,7 +10,9 @@ call shares:
   makes the result Unknown, with the reason of the first Unknown found. Structural functions
   (``length``, ``slice``, ``element``, ``concat``...) keep what is known about the shape of their
   result, so a list of unknown subnet IDs still has a length;
-* errors: every failure is an :class:`EvalError` naming the function, as Terraform's do.
+* errors: every failure is an :class:`EvalError` naming the function, as Terraform's do; an
+  exception an implementation did not foresee (overflow, encoding, recursion) is one too, with
+  cause UNSUPPORTED, so no argument value can crash a run.
 
 ``can`` and ``try`` are not here: the evaluator handles them as special forms.
 """
@@ -83,3 +85,10 @@ def call_function(name: str, args: list[Value]) -> Value:
         else:
             message = f'Call to function "{name}" failed: {err.message}.'
         raise EvalError(message) from err
+    except (ArithmeticError, ValueError, LookupError, RecursionError) as err:
+        # A corner of an implementation that no check above caught (a float overflow, a string
+        # Python cannot encode): the input's fault or a limit of ours, never a crash of the run.
+        raise EvalError(
+            f'Call to function "{name}" failed: eks-ip-lint cannot evaluate it ({type(err).__name__}: {err}).',
+            cause=Cause.UNSUPPORTED,
+        ) from err

@@ -67,6 +67,17 @@ def arg_string(v: Value, param: str) -> str:
         raise FunctionError("string required", param) from err
 
 
+def utf8(text: str, param: str) -> bytes:
+    """``text`` as UTF-8; a lone surrogate (from a JSON ``\\ud800`` escape or an undecodable byte)
+    is not a Unicode string Terraform could hold, so it is an error, not a crash."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise FunctionError(
+            f"the string is not valid Unicode (a lone surrogate at {err.start})", param
+        ) from err
+
+
 def arg_number(v: Value, param: str) -> Number:
     """A number parameter (decimal strings convert)."""
     try:
@@ -74,7 +85,10 @@ def arg_number(v: Value, param: str) -> Number:
     except FunctionError:
         raise
     except EvalError as err:
-        raise FunctionError(str(err) if isinstance(v, str) else "number required", param) from err
+        # a string that is no decimal, or a number Terraform cannot hold (NaN), says which
+        raise FunctionError(
+            str(err) if isinstance(v, (str, float, int)) else "number required", param
+        ) from err
 
 
 def arg_int(v: Value, param: str) -> int:

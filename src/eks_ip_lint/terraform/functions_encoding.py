@@ -31,7 +31,7 @@ from eks_ip_lint.terraform.convert import (
     to_string,
 )
 from eks_ip_lint.terraform.eval_errors import EvalError
-from eks_ip_lint.terraform.functions_common import Function, FunctionError, arg_string
+from eks_ip_lint.terraform.functions_common import Function, FunctionError, arg_string, utf8
 from eks_ip_lint.values import Value
 
 # Go's encoding/json escapes these so that JSON is safe inside HTML and JavaScript.
@@ -305,7 +305,9 @@ def _yaml_loader() -> Any:
         yaml = importlib.import_module("yaml")
     except ImportError as err:
         raise FunctionError("yamldecode needs the PyYAML package, which is not installed") from err
-    loader: Any = type("TerraformYamlLoader", (yaml.SafeLoader,), {})
+    from eks_ip_lint.sources import yaml_budget  # noqa: PLC0415 -- imports PyYAML, 10 ms
+
+    loader: Any = type("TerraformYamlLoader", (yaml_budget.BoundedSafeLoader,), {})
     # Keep only the merge key ("<<") of PyYAML's implicit resolvers; ours replace the rest.
     loader.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in entries if tag == _TAG + "merge"]
@@ -356,11 +358,18 @@ def _from_yaml(v: Any) -> Value:
 def _yamldecode(args: list[Value]) -> Value:
     """yamldecode(src): exactly one YAML document."""
     text = arg_string(args[0], "src")
-    loader = _yaml_loader()(text)
+    loader_class = _yaml_loader()
+    from eks_ip_lint.sources import yaml_budget  # noqa: PLC0415 -- imported by _yaml_loader
+
+    try:
+        loader = loader_class(text)  # PyYAML's reader refuses control characters (NUL) here
+    except Exception as err:  # yaml.YAMLError: PyYAML is imported lazily, so not nameable here
+        raise FunctionError(f"invalid YAML: {err}") from err
     try:
         node = loader.get_single_node()
         if node is None:
             raise FunctionError("missing start of document")
+        yaml_budget.check_expansion(node)  # an alias bomb would expand in _from_yaml below
         return _from_yaml(loader.construct_document(node))
     except FunctionError:
         raise
@@ -388,7 +397,7 @@ def _base64decode(args: list[Value]) -> Value:
 
 def _digest(algorithm: str, encoding: str) -> Function:
     def digest(args: list[Value]) -> Value:
-        h = hashlib.new(algorithm, arg_string(args[0], "str").encode("utf-8"))
+        h = hashlib.new(algorithm, utf8(arg_string(args[0], "str"), "str"))
         return h.hexdigest() if encoding == "hex" else base64.b64encode(h.digest()).decode("ascii")
 
     return Function(("str",), digest)
@@ -400,7 +409,7 @@ FUNCTIONS: dict[str, Function] = {
     "yamlencode": Function(("value",), lambda args: yaml_encode(args[0])),
     "yamldecode": Function(("src",), _yamldecode),
     "base64encode": Function(
-        ("str",), lambda args: base64.b64encode(arg_string(args[0], "str").encode("utf-8")).decode("ascii")
+        ("str",), lambda args: base64.b64encode(utf8(arg_string(args[0], "str"), "str")).decode("ascii")
     ),
     "base64decode": Function(("str",), _base64decode),
     "md5": _digest("md5", "hex"),

@@ -129,7 +129,7 @@ def _cidrsubnet(args: list[Value]) -> Value:
     new_length = network.length + newbits
     if new_length > network.bits:
         raise FunctionError(f"insufficient address space to extend prefix of {network.length} by {newbits}")
-    if netnum >= 1 << newbits:
+    if netnum.bit_length() > newbits:  # netnum >= 1 << newbits, without building the shift
         raise FunctionError(f"prefix extension of {newbits} does not accommodate a subnet numbered {netnum}")
     address = network.address | (netnum << (network.bits - new_length))
     return network.show(address, new_length)
@@ -141,6 +141,13 @@ def _cidrsubnets(args: list[Value]) -> Value:
     newbits = [arg_int(v, "newbits") for v in args[1:]]
     if not newbits:
         return []
+    # Every step is checked before any arithmetic: a huge first step would make the shifts below
+    # build astronomically large ints.
+    for bits in newbits:
+        if bits < 1:
+            raise FunctionError("must extend prefix by at least one bit", "newbits")
+        if bits > _MAX_NEWBITS:
+            raise FunctionError(f"may not extend prefix by more than {_MAX_NEWBITS} bits", "newbits")
     size = 1 << network.bits
     # Start from the block of the first size just below the base, as go-cidr's PreviousSubnet does
     # (wrapping below address zero, which is why a base at 0.0.0.0 always fails, as in Terraform).
@@ -148,10 +155,6 @@ def _cidrsubnets(args: list[Value]) -> Value:
     current = ((network.address - 1) % size) & network.net_mask(min(current_length, network.bits))
     result: list[Value] = []
     for bits in newbits:
-        if bits < 1:
-            raise FunctionError("must extend prefix by at least one bit", "newbits")
-        if bits > _MAX_NEWBITS:
-            raise FunctionError(f"may not extend prefix by more than {_MAX_NEWBITS} bits", "newbits")
         length = network.length + bits
         if length > network.bits:
             family = "IPv4" if network.bits == _V4_BITS else "IPv6"

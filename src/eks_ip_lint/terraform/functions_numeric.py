@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from eks_ip_lint.terraform.convert import (
     Number,
+    check_number,
     normalize_number,
     number_from_decimal,
     quote,
@@ -28,6 +29,8 @@ from eks_ip_lint.values import Value
 
 _RANGE_LIMIT = 1024  # Terraform refuses to build longer ranges
 _MAX_BASE = 62
+# Base 2 needs this many digits to reach the 4,000-decimal-digit bound of convert.check_number.
+_MAX_PARSEINT_DIGITS = 13_300
 # parseint digits: base <= 36 is case-insensitive; above, lowercase letters come before uppercase.
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -51,8 +54,11 @@ def _floor(args: list[Value]) -> Value:
 
 def _pow(args: list[Value]) -> Value:
     """pow(num, power): float64 arithmetic, as Terraform uses math.Pow."""
-    base = float(arg_number(args[0], "num"))
-    power = float(arg_number(args[1], "power"))
+    try:
+        base = float(arg_number(args[0], "num"))
+        power = float(arg_number(args[1], "power"))
+    except OverflowError as err:  # an integer past float64, which Terraform's math.Pow takes
+        raise FunctionError("number too large for a float64 power") from err
     try:
         result = math.pow(base, power)
     except OverflowError:
@@ -82,9 +88,15 @@ def _parseint(args: list[Value]) -> Value:
     body = text[1:] if text[:1] in ("+", "-") else text
     if not body or any(ch not in digits for ch in body):
         raise FunctionError(f"cannot parse {quote(text)} as a base {base} integer", "number")
+    if len(body) > _MAX_PARSEINT_DIGITS:  # the loop below is quadratic in the digits
+        raise FunctionError(f"more than {_MAX_PARSEINT_DIGITS} digits: too large for eks-ip-lint", "number")
     value = 0
     for ch in body:
         value = value * base + (_DIGITS.index(ch) if base > 36 else _DIGITS.index(ch.lower()))
+    try:
+        check_number(value)
+    except EvalError as err:
+        raise FunctionError(str(err), "number") from err
     return -value if text.startswith("-") else value
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.terraform import convert
+from eks_ip_lint.terraform import budgets, convert
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.evaluator import Evaluator, Lazy, Resolved, ResourceObject
 from eks_ip_lint.terraform.module_calls import CalledModule, load_call
@@ -215,13 +215,18 @@ class ModuleEvaluation:
                     cause=count.cause,
                 )
             try:
-                n = convert.to_number(count)
+                n = budgets.instance_count(count)
             except EvalError as exc:
                 return Unknown(f"{base}: invalid count ({exc})", base, span, cause=exc.cause)
-            keyed = [(f"{base}[{i}]", i, {"count": {"index": i}}) for i in range(int(n))]
+            keyed = [(f"{base}[{i}]", i, {"count": {"index": i}}) for i in range(n)]
         elif "for_each" in attrs:
             each = self.evaluator.eval_or_unknown(attrs["for_each"].expr)
             items = _for_each_items(each)
+            if not isinstance(items, Unknown):
+                try:
+                    budgets.check_instances(len(items), "for_each")
+                except EvalError as exc:
+                    return Unknown(f"{base}: {exc}", base, span, cause=exc.cause)
             if isinstance(items, Unknown):
                 return Unknown(
                     f"{base}: for_each is unknown ({items.reason})",

@@ -33,7 +33,7 @@ from eks_ip_lint.errors import InputError
 from eks_ip_lint.sources import fs
 from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.span import SourceSpan
-from eks_ip_lint.terraform import convert, registry
+from eks_ip_lint.terraform import budgets, convert, registry
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.evaluator import Evaluator, Lazy, Resolved, ResourceObject
 from eks_ip_lint.terraform.module_source import ModuleSource, PlacedBlock, read_module
@@ -259,7 +259,7 @@ def _expansion(
                 ),
             )
         try:
-            count = int(convert.to_number(n))
+            count = budgets.instance_count(n)
         except EvalError as exc:
             return (
                 "count",
@@ -285,6 +285,10 @@ def _expansion(
             inner = first_unknown(each)  # a set with unknown elements is unknown for that reason
             cause = inner.cause if inner is not None else Cause.INVALID
             return "for_each", [], [], Unknown(f"for_each is unknown ({reason})", address, line, cause=cause)
+        try:
+            budgets.check_instances(len(items), "for_each")
+        except EvalError as exc:
+            return "for_each", [], [], Unknown(str(exc), address, line, cause=exc.cause)
         return "for_each", [k for k, _ in items], [{"each": {"key": k, "value": v}} for k, v in items], None
     return "single", [], [{}], None
 
