@@ -21,6 +21,7 @@ A group whose subnets cannot be read keeps these numbers (reports show them) but
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -125,6 +126,21 @@ def _sizing(group: NodeGroupFact, settings: CniSettings) -> tuple[NodeSizing | U
     return NodeSizing(chosen, tuple(known), note, mp, mp_source, capacity), unknown_types
 
 
+def _with_efa(group: NodeGroupFact, sizing: NodeSizing, node: NodeIps) -> NodeIps:
+    """eksctl ``efaEnabled``: the launch template gets an EFA interface on every network card
+    (eksctl pkg/cfn/builder ``buildNetworkInterfaces``: the primary at card 0, device 0, then one
+    per further card at device 1; the count is the smallest ``MaximumNetworkCards`` of the group's
+    types). Each holds a primary IPv4 address of the node's subnet; ipamd manages only the default
+    card's ENIs, so the cards beyond the first add exactly one address each and no pod IPs."""
+    if not group.efa_interfaces:
+        return node
+    extra = min(t.network_cards for t in sizing.types) - 1
+    if extra <= 0:
+        return node
+    note = f"{extra} EFA interface(s) on the other network cards (efaEnabled) hold {extra} more IP(s)"
+    return dataclasses.replace(node, node_subnet_ips=node.node_subnet_ips + extra, notes=(*node.notes, note))
+
+
 def _pod_capacity(limits: InstanceLimits, settings: CniSettings, mp: int | Unknown) -> PodCapacity:
     pod_ips = pod_ip_capacity(limits, settings)
     pods = pod_ips + max_pods.HOST_NETWORK_PODS
@@ -169,7 +185,7 @@ def size_group(
             pods[density] = nodes[density] = at
         else:
             pods[density] = at[0]
-            nodes[density] = node_ips(sizing.limits, cni.settings, *at)
+            nodes[density] = _with_efa(group, sizing, node_ips(sizing.limits, cni.settings, *at))
     problem = problem or (sizing if isinstance(sizing, Unknown) else None)
     pod_subnets: Mapping[str, str | Unknown] = {}
     if problem is None and cni.settings.custom_networking:

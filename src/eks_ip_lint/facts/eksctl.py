@@ -119,7 +119,7 @@ class _Extraction:
                 ip_family=str(family).lower() if isinstance(family, str) else "ipv4",
                 span=self.span("metadata"),
                 subnets_span=self.span("vpc"),
-                cni_settings_where="the env in addons' vpc-cni configurationValues",
+                cni_settings_where="a vpc-cni entry of addons' configurationValues env",
             )
         )
         sections: tuple[tuple[str, NodeGroupKind], ...] = (
@@ -285,6 +285,7 @@ class _Extraction:
             custom_ami=kind == "managed" and isinstance(ami, str) and not ami.startswith("auto"),
             instance_types_source=source,
             max_size_key="maxSize",
+            efa_interfaces=ng.get("efaEnabled") is True,
         )
 
     def _types(

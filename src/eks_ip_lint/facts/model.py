@@ -91,6 +91,9 @@ class NodeGroupFact:
     # The name of the setting that holds the max size in the user's file (max_size, MaxSize,
     # maxSize): fix texts name it, and the finding's line points at it.
     max_size_key: str = "max_size"
+    # eksctl efaEnabled: each node gets one EFA interface per network card of its type, each with
+    # a primary IPv4 address from the node's subnet (capacity/node_groups.py).
+    efa_interfaces: bool = False
 
 
 @dataclass(frozen=True)
