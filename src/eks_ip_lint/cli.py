@@ -12,6 +12,7 @@ import io
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from eks_ip_lint.errors import UsageError
 
 if TYPE_CHECKING:
     from eks_ip_lint.baseline import Key
+    from eks_ip_lint.results import LintResult
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -40,13 +42,43 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{sub}: {message}" if sub else message)
 
 
+EPILOG = """\
+exit codes:
+  0    nothing reaches --fail-on (also --write-baseline, --list-rules, explain)
+  1    a finding at or above --fail-on
+  2    usage or configuration error (bad option, invalid configuration file, unreadable --var-file)
+  3    internal error: a bug; EKS_IP_LINT_DEBUG=1 shows the traceback
+  130  interrupted
+
+examples:
+  eks-ip-lint infra/                      lint a Terraform tree (CloudFormation, eksctl, Terragrunt too)
+  eks-ip-lint --format sarif -o ip.sarif  for GitHub code scanning
+  eks-ip-lint --rule EKSIP101 --skip-rule EKSIP203 --exclude 'sandbox/*'
+  eks-ip-lint --pods-per-node 30 .        size for 30 pods per node instead of full nodes
+  eks-ip-lint explain EKSIP101            the rule's page: why, how it is computed, how to fix
+  eks-ip-lint simulate m5.large --env WARM_IP_TARGET=5
+
+environment:
+  EKS_IP_LINT_NO_PROGRESS=1  no progress line on standard error
+  EKS_IP_LINT_CACHE_DIR      where the parse and result caches live (default $XDG_CACHE_HOME/eks-ip-lint)
+  EKS_IP_LINT_NO_CACHE=1     as --no-cache
+  EKS_IP_LINT_DEBUG=1        a traceback on an internal error
+  NO_COLOR                   set (to anything): no colour, whatever --color auto finds
+  COLUMNS                    the width the text report wraps to (default: the terminal's, else 80)
+
+Also: eks-ip-lint simulate INSTANCE_TYPE --help (what-if calculator for one node); eks-ip-lint explain
+RULE_ID; eks-ip-lint checkov-dir (the checkov external checks directory).
+"""
+
+
 def _lint_parser() -> _Parser:
     from eks_ip_lint.report import FORMATTERS  # noqa: PLC0415 -- keep simulate and checkov-dir light
 
     p = _Parser(
         prog="eks-ip-lint",
         description="Find EKS clusters that run out of VPC IP addresses before their node groups reach max size.",
-        epilog="Also: eks-ip-lint simulate INSTANCE_TYPE --help (what-if calculator for one node); eks-ip-lint checkov-dir (the checkov external checks directory).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "paths", nargs="*", metavar="PATH", help="Terraform module directories or files (default: .)"
@@ -132,6 +164,28 @@ def _lint_parser() -> _Parser:
         "report what the working tree changes: node ceilings, demand, headroom, new and fixed findings "
         "(text, json, markdown)",
     )
+    p.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="ID[,ID...]",
+        help="run only these rules (repeatable; as checkov --check, tflint --only)",
+    )
+    p.add_argument(
+        "--skip-rule",
+        action="append",
+        default=[],
+        metavar="ID[,ID...]",
+        help="do not run these rules (repeatable; as checkov --skip-check, tflint --disable-rule)",
+    )
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="leave out files and directories matching GLOB (repeatable; relative to the current "
+        "directory; added to the configuration file's exclude)",
+    )
     p.add_argument("--list-rules", action="store_true", help="list the rules and exit (--format json too)")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     return p
@@ -177,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _simulate(args[1:])
         if args and args[0] == "checkov-dir":
             return _checkov_dir(args[1:])
+        if args and args[0] == "explain":
+            return _explain(args[1:])
         return _lint(args)
     except UsageError as exc:
         print(f"eks-ip-lint: error: {exc}", file=sys.stderr)
@@ -262,8 +318,14 @@ def _lint(argv: list[str]) -> int:
     for p in paths:
         if not os.path.exists(p):
             raise UsageError(f"{p}: no such file or directory")
+    selected = _rule_ids(ns.rule, "--rule")
+    skipped = _rule_ids(ns.skip_rule, "--skip-rule")
+    kept = cfg.filter_paths(paths, config.exclude, config.base_dir)
+    kept = cfg.filter_paths(kept, ns.exclude, os.getcwd())
+    if not kept:
+        raise UsageError(f"every path given is excluded ({', '.join(paths)})")
     request = LintRequest(
-        paths=tuple(cfg.filter_paths(paths, config.exclude, config.base_dir)),
+        paths=tuple(kept),
         variables=VariableInputs(var_files=tuple(ns.var_file), vars=parse_cli_vars(ns.var)),
         options=Options(pods_per_node=pods_per_node, reserved_ips_per_subnet=config.reserved_ips_per_subnet),
         workspace=ns.workspace,
@@ -276,11 +338,22 @@ def _lint(argv: list[str]) -> int:
         from eks_ip_lint.compare import check_format  # noqa: PLC0415
 
         check_format(ns.format)
-    policy = Policy.from_config(config, baseline)
+    policy = Policy.from_config(config, baseline, only=selected, skip=skipped)
     result = lint(request, policy, Progress())
     context = ReportContext(fail_on=ns.fail_on, pods_per_node=pods_per_node, output=ns.output)
+    for note in (*result.notes, *_density_notes(result, pods_per_node)):
+        print(f"eks-ip-lint: note: {note}", file=sys.stderr)
     if ns.write_baseline:
         _write(FORMATTERS["json"].render(result, context), ns.write_baseline)
+        # What was written, not the report: the baseline is the point of this run.
+        counts = Counter(f.rule_id for f in result.findings)
+        listed = ", ".join(f"{n} {rule}" for rule, n in sorted(counts.items()))
+        print(
+            f"eks-ip-lint: wrote {len(result.findings)} finding(s) to {ns.write_baseline}"
+            + (f" ({listed})" if listed else "")
+            + f"; use it with --baseline {ns.write_baseline}"
+        )
+        return EXIT_OK
     formatter = FORMATTERS[ns.format]
     if ns.compare_to is not None:
         from eks_ip_lint.compare import compare_report  # noqa: PLC0415
@@ -299,11 +372,44 @@ def _lint(argv: list[str]) -> int:
     _write(text, ns.output)
     if formatter.after_write is not None:
         formatter.after_write(text, context)
-    if ns.fail_on == "never" or ns.write_baseline:
+    if ns.fail_on == "never":
         return EXIT_OK
     threshold = Severity(ns.fail_on).rank
     failing = [f for f in result.findings if f.suppressed is None and f.severity.rank >= threshold]
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _rule_ids(values: list[str], option: str) -> list[str]:
+    """``--rule EKSIP101,EKSIP102 --rule EKSIP203`` -> the IDs, every unknown one reported at once."""
+    from eks_ip_lint.policy import unknown_rule_ids  # noqa: PLC0415
+    from eks_ip_lint.rules import BY_ID  # noqa: PLC0415
+
+    ids = [part.strip().upper() for v in values for part in v.split(",") if part.strip()]
+    problems = unknown_rule_ids(ids, BY_ID)
+    if problems:
+        raise UsageError(f"{option}: " + "; ".join(problems))
+    return ids
+
+
+def _density_notes(result: LintResult, asked: int | None) -> list[str]:
+    """--pods-per-node above what a group's nodes can run is capped at its full nodes: said, not silent."""
+    if asked is None:
+        return []
+    from eks_ip_lint.capacity.records import Density  # noqa: PLC0415
+
+    capped = []
+    for u in result.units:
+        for c in u.capacity.clusters:
+            for g in c.node_groups:
+                pods = g.at[Density.CONFIGURED].pods
+                if isinstance(pods, int) and pods < asked:
+                    capped.append(f"{g.fact.address} ({pods}, max pods {g.max_pods})")
+    if not capped:
+        return []
+    return [
+        f"pods per node {asked} is more than a node of {len(capped)} node group(s) can run; their "
+        f"configured density is their full nodes (max pods - 2 hostNetwork pods): " + ", ".join(capped)
+    ]
 
 
 def _load_baseline(path: str | None) -> set[Key] | None:
@@ -316,11 +422,41 @@ def _load_baseline(path: str | None) -> set[Key] | None:
 
 def _checkov_dir(argv: list[str]) -> int:
     """``eks-ip-lint checkov-dir``: the installed directory of checkov external checks."""
+    if argv in (["-h"], ["--help"]):
+        print(
+            "usage: eks-ip-lint checkov-dir\n\nPrint the directory of eks-ip-lint's checkov external checks, for\n"
+            'checkov -d DIR --external-checks-dir "$(eks-ip-lint checkov-dir)".'
+        )
+        return EXIT_OK
     if argv:
         raise UsageError("checkov-dir takes no arguments")
     from eks_ip_lint.integrations import checkov_checks_dir  # noqa: PLC0415
 
     print(checkov_checks_dir())
+    return EXIT_OK
+
+
+def _explain(argv: list[str]) -> int:
+    """``eks-ip-lint explain EKSIP101``: the rule's page, as shipped in the package."""
+    p = _Parser(
+        prog="eks-ip-lint explain",
+        description="Print a rule's page: what it checks, why it matters, how to fix or suppress it.",
+    )
+    p.add_argument("rule_id", metavar="RULE_ID", help="a rule ID (eks-ip-lint --list-rules lists them)")
+    ns = p.parse_args(argv)
+    from eks_ip_lint.rules import BY_ID  # noqa: PLC0415
+    from eks_ip_lint.rules.pages import page_body  # noqa: PLC0415
+
+    rule_id = ns.rule_id.strip().upper()
+    (rule_id,) = _rule_ids([rule_id], "explain")
+    meta = BY_ID[rule_id].meta
+    body = page_body(rule_id)
+    if body is None:
+        raise UsageError(f"explain {rule_id}: the rule pages are missing from this installation")
+    print(
+        f"Severity: {meta.severity.value} (default) · Since: v{meta.since} · Inputs: {', '.join(meta.inputs)}\n"
+    )
+    sys.stdout.write(body if body.endswith("\n") else body + "\n")
     return EXIT_OK
 
 

@@ -177,23 +177,65 @@ def _record_lines(
 
 
 def _validate(path: str, data: Any, prefix: str, lines: Mapping[tuple[str | int, ...], int]) -> None:
+    """Every problem of the file at once, each with its line and, for a misspelt key or rule ID,
+    the closest valid one: fixing a file one error per run is slow."""
     import jsonschema  # type: ignore[import-untyped]  # noqa: PLC0415 -- only when there is a file to validate
 
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
-    if errors:
-        e = jsonschema.exceptions.best_match(errors) or errors[0]
-        key_path = tuple(e.absolute_path)
-        if e.validator == "additionalProperties" and isinstance(e.instance, dict):
-            allowed = set(e.schema.get("properties", {}))
-            extra = sorted(k for k in e.instance if k not in allowed)
-            if extra:
-                key_path = (*key_path, extra[0])
-        elif isinstance(e.instance, str) and e.instance in _at(data, key_path, {}):
-            key_path = (*key_path, e.instance)  # a bad key name (propertyNames)
-        raise UsageError(f"config {_where(path, key_path, lines)}: {_key(prefix, key_path)}: {e.message}")
+    problems: list[tuple[int, str]] = []
+    for e in errors:
+        problems += _describe(path, e, data, prefix, lines)
     if isinstance(data, dict):
-        _check_rule_ids(path, data, prefix, lines)
+        problems += _rule_id_problems(path, data, prefix, lines)
+    if problems:
+        unique = sorted(set(problems))
+        if len(unique) == 1:
+            raise UsageError(unique[0][1])
+        body = "\n".join(f"  {text}" for _line, text in unique)
+        raise UsageError(f"config {path}: {len(unique)} problems:\n{body}")
+
+
+def _describe(
+    path: str, e: Any, data: Any, prefix: str, lines: Mapping[tuple[str | int, ...], int]
+) -> list[tuple[int, str]]:
+    key_path = tuple(e.absolute_path)
+    if e.validator == "additionalProperties" and isinstance(e.instance, dict):
+        allowed = sorted(e.schema.get("properties", {}))
+        out = []
+        for extra in sorted(k for k in e.instance if k not in allowed):
+            kp = (*key_path, extra)
+            hint = _did_you_mean(str(extra), allowed)
+            out.append(
+                _problem(
+                    path, kp, lines, f"{_key(prefix, kp)}: unknown key{hint} (allowed: {', '.join(allowed)})"
+                )
+            )
+        if out:
+            return out
+    elif isinstance(e.instance, str) and e.instance in _at(data, key_path, {}):
+        if key_path == ("rules",):
+            return []  # a bad rule ID: _rule_id_problems says so, with the closest ID
+        key_path = (*key_path, e.instance)  # a bad key name (propertyNames)
+    message = e.message
+    if e.validator == "enum" and isinstance(e.instance, str):
+        message += _did_you_mean(e.instance, [str(v) for v in e.validator_value])
+    return [_problem(path, key_path, lines, f"{_key(prefix, key_path)}: {message}")]
+
+
+def _problem(
+    path: str, key_path: tuple[str | int, ...], lines: Mapping[tuple[str | int, ...], int], text: str
+) -> tuple[int, str]:
+    where = _where(path, key_path, lines)
+    line = int(where.rsplit(":", 1)[1]) if where != path else 0
+    return line, f"config {where}: {text}"
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    import difflib  # noqa: PLC0415
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _at(data: Any, key_path: Sequence[str | int], default: Any) -> Any:
@@ -205,18 +247,26 @@ def _at(data: Any, key_path: Sequence[str | int], default: Any) -> Any:
     return data if isinstance(data, dict) else default
 
 
-def _check_rule_ids(
+def _rule_id_problems(
     path: str, data: Mapping[str, Any], prefix: str, lines: Mapping[tuple[str | int, ...], int]
-) -> None:
+) -> list[tuple[int, str]]:
     from eks_ip_lint.rules import BY_ID  # noqa: PLC0415
 
-    for rule_id in data.get("rules", {}):
+    rules = data.get("rules", {})
+    out = []
+    for rule_id in rules if isinstance(rules, dict) else ():
         if rule_id not in BY_ID:
             key_path = ("rules", rule_id)
-            raise UsageError(
-                f"config {_where(path, key_path, lines)}: {_key(prefix, key_path)}: no such rule "
-                f"(eks-ip-lint --list-rules lists them)"
+            hint = _did_you_mean(str(rule_id).upper(), sorted(BY_ID))
+            out.append(
+                _problem(
+                    path,
+                    key_path,
+                    lines,
+                    f"{_key(prefix, key_path)}: no such rule{hint or ' (eks-ip-lint --list-rules lists them)'}",
+                )
             )
+    return out
 
 
 def _where(path: str, key_path: tuple[str | int, ...], lines: Mapping[tuple[str | int, ...], int]) -> str:

@@ -48,6 +48,9 @@ class UnitResult:
 @dataclass(frozen=True)
 class LintResult:
     units: tuple[UnitResult, ...]
+    # What the run says about the user's own settings besides findings: suppressions that name no
+    # rule or match nothing (policy.Policy.apply). The CLI prints them on standard error.
+    notes: tuple[str, ...] = ()
 
     @property
     def findings(self) -> list[Finding]:

@@ -15,22 +15,32 @@
               reason: capacity is raised by a separate change
 
 A suppressed finding is kept and marked (``Finding.suppressed`` holds the reason), never dropped.
+
+A suppression that names no rule (a mistyped ID), or that matched no finding of a rule that ran,
+is reported by :func:`audit` as a note (the CLI prints notes on standard error, so JSON and SARIF
+on standard output stay as they are): silently ignoring it would hide the typo.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from eks_ip_lint.findings import Finding
+from eks_ip_lint.sources import fs
 
-# "# eks-ip-lint: ignore=EKSIP101,EKSIP102 the reason" ("//" also starts a comment in HCL).
+# "# eks-ip-lint: ignore=EKSIP101,EKSIP102 the reason" ("//" also starts a comment in HCL). Any
+# word is taken as an ID, so a mistyped one (EKSIP11, EKISP101) is reported by audit(), not lost.
 _COMMENT = re.compile(
-    r"(?:#|//)\s*eks-ip-lint:\s*ignore\s*=\s*(?P<ids>EKSIP\d{3}(?:\s*,\s*EKSIP\d{3})*)(?P<reason>[^\n]*)"
+    r"(?:#|//)\s*eks-ip-lint:\s*ignore\s*=\s*(?P<ids>[\w-]+(?:\s*,\s*[\w-]+)*)(?P<reason>[^\n]*)"
 )
 NO_REASON = "suppressed in the source (no reason given)"
 TERRAFORM_SUFFIXES = (".tf", ".tofu")  # native syntax: JSON syntax has no comments
+# As the readers' own limit (terraform/module_source.MAX_FILE_BYTES): a larger file is not read.
+_MAX_BYTES = 5 * 1024 * 1024
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,6 +49,7 @@ class _Ignore:
     reason: str
     first_line: int
     last_line: int
+    line: int = 0  # the comment's own line
 
 
 def comment_ignores(text: str) -> list[tuple[int, str, str]]:
@@ -52,14 +63,23 @@ def comment_ignores(text: str) -> list[tuple[int, str, str]]:
     return out
 
 
-def _terraform_ignores(path: str) -> list[_Ignore]:
+def _read_text(path: str) -> str | None:
+    """The file's text, or None: through ``fs`` (a FIFO or device is refused, never waited on)."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
+        return fs.read(path, _MAX_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError):
-        return []
-    comments = comment_ignores(text)
-    if not comments:
+        return None
+
+
+def _terraform_comments(path: str) -> list[tuple[int, str, str]]:
+    text = _read_text(path)
+    return comment_ignores(text) if text else []
+
+
+def _terraform_ignores(path: str) -> list[_Ignore]:
+    text = _read_text(path)
+    comments = comment_ignores(text) if text else []
+    if not comments or text is None:
         return []
     # Imported only for a file with suppression comments: the parser is not needed otherwise.
     from eks_ip_lint.errors import InputError  # noqa: PLC0415
@@ -74,16 +94,15 @@ def _terraform_ignores(path: str) -> list[_Ignore]:
     for b in blocks:
         for line, rule_id, reason in comments:
             if b.line <= line <= b.end_line:
-                out.append(_Ignore(rule_id, reason, b.line, b.end_line))
+                out.append(_Ignore(rule_id, reason, b.line, b.end_line, line))
     return out
 
 
 def _cloudformation_ignores(path: str) -> dict[str, dict[str, str]]:
     """logical ID -> rule ID -> reason, from ``Metadata.eks-ip-lint.ignore``."""
     try:
-        with open(path, "rb") as fh:
-            if b"eks-ip-lint" not in fh.read():
-                return {}  # no suppression: the template need not be decoded
+        if b"eks-ip-lint" not in fs.read(path, _MAX_BYTES):
+            return {}  # no suppression: the template need not be decoded
     except OSError:
         return {}
     from eks_ip_lint.sources import cloudformation as cfn_source  # noqa: PLC0415
@@ -143,3 +162,83 @@ def apply_suppressions(findings: Iterable[Finding], kinds: dict[str, str]) -> li
             f if reason is None else dataclasses.replace(f, suppressed=reason, suppression_kind="inSource")
         )
     return out
+
+
+def _did_you_mean(rule_id: str, known: Collection[str]) -> str:
+    close = difflib.get_close_matches(rule_id, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def audit(
+    findings: Iterable[Finding],
+    files: Iterable[tuple[str, str]],
+    known: Collection[str],
+    ran: Collection[str],
+) -> list[str]:
+    """Notes on the suppressions in ``files`` ((path, unit kind) pairs) that do nothing.
+
+    ``known`` are the rule IDs that exist, ``ran`` those that ran (a suppression of a rule the
+    configuration switched off is not unused). Given the findings after suppression, a
+    suppression is used when a finding of its rule is suppressed in its block (Terraform) or
+    resource (CloudFormation).
+    """
+    suppressed = [f for f in findings if f.suppression_kind == "inSource"]
+    notes: list[str] = []
+    for path, kind in sorted(set(files)):
+        if path.endswith(TERRAFORM_SUFFIXES):
+            ignores = {(ig.line, ig.rule_id): ig for ig in _terraform_ignores(path)}
+            for line, rule_id, _reason in _terraform_comments(path):
+                where = f"{path}:{line}"
+                if rule_id not in known:
+                    notes.append(
+                        f"{where}: suppression names {rule_id}, no such rule{_did_you_mean(rule_id, known)}"
+                    )
+                    continue
+                ig = ignores.get((line, rule_id))
+                if ig is None:
+                    notes.append(
+                        f"{where}: suppression of {rule_id} is outside any block, so it applies to nothing "
+                        "(put it inside the resource or module block the finding points at)"
+                    )
+                elif rule_id in ran and not any(
+                    f.rule_id == rule_id
+                    and f.span.path == path
+                    and ig.first_line <= f.span.line <= ig.last_line
+                    for f in suppressed
+                ):
+                    notes.append(
+                        f"{where}: suppression of {rule_id} is unused (no such finding in this block)"
+                    )
+        elif kind == "cloudformation":
+            for logical_id, rules in _cloudformation_ignores(path).items():
+                for rule_id in rules:
+                    where = f"{path}: resource {logical_id}"
+                    if rule_id not in known:
+                        notes.append(
+                            f"{where}: suppression names {rule_id}, no such rule{_did_you_mean(rule_id, known)}"
+                        )
+                    elif rule_id in ran and not any(
+                        f.rule_id == rule_id
+                        and f.span.path == path
+                        and (f.address or "").rsplit("/", 1)[-1] == logical_id
+                        for f in suppressed
+                    ):
+                        notes.append(f"{where}: suppression of {rule_id} is unused (no such finding there)")
+    return notes
+
+
+def unit_files(kind: str, path: str) -> list[str]:
+    """The files of a unit whose suppressions :func:`audit` checks: a Terraform module's ``.tf``
+    files, a template itself."""
+    if kind == "cloudformation":
+        return [path]
+    if kind != "terraform":
+        return []
+    directory = path if os.path.isdir(path) else os.path.dirname(path)
+    try:
+        names = sorted(os.listdir(directory or "."))
+    except OSError:
+        return []
+    return [
+        os.path.join(directory, n) for n in names if n.endswith(TERRAFORM_SUFFIXES) and not n.startswith(".")
+    ]

@@ -103,12 +103,12 @@ def test_explicit_config_file(project: Path, run_json: RunJson) -> None:
         ),
         (
             "exclude: [ok]\npod_per_node: 3\n",
-            ".eks-ip-lint.yaml:2: pod_per_node: Additional properties are not allowed ('pod_per_node' was unexpected)",
+            ".eks-ip-lint.yaml:2: pod_per_node: unknown key (did you mean 'pods_per_node'?)",
         ),
         ("rules:\n  EKSIP999: {enabled: false}\n", ".eks-ip-lint.yaml:2: rules.EKSIP999: no such rule"),
         (
             "rules:\n  eksip101: {enabled: false}\n",
-            ".eks-ip-lint.yaml:2: rules.eksip101: 'eksip101' does not match",
+            ".eks-ip-lint.yaml:2: rules.eksip101: no such rule (did you mean 'EKSIP101'?)",
         ),
         ("exclude: legacy\n", ".eks-ip-lint.yaml:1: exclude: 'legacy' is not of type 'array'"),
         ("pods_per_node: [\n", ".eks-ip-lint.yaml:2: invalid YAML"),

@@ -66,3 +66,21 @@ def test_pip_install_from_a_git_url_pinned_to_a_commit(tmp_path: Path) -> None:
         [str(venv / "bin" / "eks-ip-lint"), "checkov-dir"], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert (Path(checks) / "eksip_rules.json").is_file()
+    # The rule pages are package data: explain and the SARIF help work without a checkout.
+    explain = subprocess.run(
+        [str(venv / "bin" / "eks-ip-lint"), "explain", "EKSIP101"], capture_output=True, text=True, check=True
+    ).stdout
+    assert (
+        "rule_docs"
+        in subprocess.run(
+            [
+                str(venv / "bin" / "python"),
+                "-c",
+                "from eks_ip_lint.rules.pages import pages_dir; print(pages_dir())",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert "## Why is this bad?" in explain

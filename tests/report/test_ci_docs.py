@@ -99,9 +99,11 @@ def test_gitlab_ci_job(blocks: list[dict[str, Any]], tmp_path: Path) -> None:
     assert script[0].startswith("pip install ") and "eks-ip-lint" in script[0]
     work = _workspace(tmp_path)
     results = [_shell(cmd, work, _env()) for cmd in script[1:]]
-    assert [r.returncode for r in results] == [0, 0, 0, 1]
-    for name in job["artifacts"]["paths"]:
+    assert [r.returncode for r in results] == [0, 0, 0, 0, 0, 1]
+    for name in [*job["artifacts"]["paths"], *job["artifacts"]["reports"].values()]:
         assert (work / name).is_file(), name
+    quality = json.loads((work / job["artifacts"]["reports"]["codequality"]).read_text(encoding="utf-8"))
+    assert [(i["check_name"], i["location"]["path"]) for i in quality] == [("EKSIP101", "infra/main.tf")]
     jsonschema.validate(json.loads((work / "eks-ip-lint.json").read_text(encoding="utf-8")), REPORT_SCHEMA)
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(
         json.loads((work / "eks-ip-lint.sarif").read_text(encoding="utf-8"))

@@ -109,6 +109,11 @@ def test_rules_come_from_the_registry_with_what_github_reads() -> None:
         # The page on the project's one public address (eks_ip_lint.project.PROJECT_URL).
         url = f"{PROJECT_URL}/blob/main/{m.docs_path}"
         assert f"[{m.docs_path}]({url})" in descriptor["help"]["markdown"]
+        # The help is the rule's page itself (shipped in the package), without its header.
+        page = (REPO / m.docs_path).read_text(encoding="utf-8")
+        why = page.split("## Why is this bad?", 1)[1].split("\n## ", 1)[0].strip()
+        assert why and why in descriptor["help"]["markdown"] and why in descriptor["help"]["text"]
+        assert "<!-- header -->" not in descriptor["help"]["markdown"]
         level = {"error": "error", "warning": "warning", "info": "note"}[m.severity.value]
         assert descriptor["defaultConfiguration"]["level"] == level
         problem = {"error": "error", "warning": "warning", "info": "recommendation"}[m.severity.value]

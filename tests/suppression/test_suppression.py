@@ -49,7 +49,40 @@ def test_comment_syntax() -> None:
         (1, "EKSIP101", "capacity is raised in PR 12"),
         (2, "EKSIP101", NO_REASON),
         (2, "EKSIP102", NO_REASON),
+        # Any word is read as an ID, so a mistyped one is reported (audit), not silently lost.
+        (3, "EKSIP10", "not an ID"),
     ]
+
+
+def test_mistyped_misplaced_and_unused_suppressions_are_reported(
+    seed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main_tf = seed / "main.tf"
+    _insert(main_tf, 52, "  # eks-ip-lint: ignore=EKSIP1O1 letter O for zero")  # inside the node group block
+    _insert(main_tf, 0, "# eks-ip-lint: ignore=EKSIP101 above every block: applies to nothing")
+    # EKSIP203 ran and found nothing in the node group block: the suppression is unused.
+    _insert(main_tf, 43, "  # eks-ip-lint: ignore=EKSIP203 no finding to suppress here")
+    assert main(["infra"]) == 1  # the mistyped suppression suppressed nothing: EKSIP101 still fails
+    err = capsys.readouterr().err
+    notes = [line for line in err.splitlines() if line.startswith("eks-ip-lint: note: ")]
+    assert len(notes) == 3, err
+    assert any(
+        "main.tf:55: suppression names EKSIP1O1, no such rule (did you mean EKSIP101?)" in n for n in notes
+    )
+    assert any("main.tf:1: suppression of EKSIP101 is outside any block" in n for n in notes)
+    assert any("main.tf:44: suppression of EKSIP203 is unused" in n for n in notes)
+
+
+def test_used_suppression_gives_no_note(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _insert(seed / "main.tf", 41, "  # eks-ip-lint: ignore=EKSIP101 accepted until the /21 subnets land")
+    assert main(["infra"]) == 0
+    assert "note:" not in capsys.readouterr().err
+
+
+def test_suppression_of_a_skipped_rule_is_not_unused(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _insert(seed / "main.tf", 41, "  # eks-ip-lint: ignore=EKSIP101 accepted")
+    assert main(["infra", "--skip-rule", "EKSIP101"]) == 0
+    assert "note:" not in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -146,7 +179,13 @@ def test_baseline_accepts_known_findings_only(
 ) -> None:
     baseline = tmp_path / "baseline.json"
     assert main(["infra", "--write-baseline", str(baseline)]) == 0  # the run itself passes
-    assert "error EKSIP101" in capsys.readouterr().out
+    # What was written, not the whole report.
+    out = capsys.readouterr().out
+    assert (
+        out
+        == f"eks-ip-lint: wrote 1 finding(s) to {baseline} (1 EKSIP101); use it with --baseline {baseline}\n"
+    )
+    assert len(json.loads(baseline.read_text())["findings"]) == 1
     code, report = run_json("./infra", "--baseline", str(baseline))  # another spelling of the path
     assert code == 0
     assert _only(report)["suppression"] == {"kind": "external", "justification": "in baseline"}

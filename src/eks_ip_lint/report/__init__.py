@@ -68,6 +68,18 @@ def _github(result: LintResult, ctx: ReportContext) -> str:
     return render_github(result)
 
 
+def _junit(result: LintResult, ctx: ReportContext) -> str:
+    from eks_ip_lint.report.junit import render_junit  # noqa: PLC0415
+
+    return render_junit(result, fail_on=ctx.fail_on)
+
+
+def _gitlab(result: LintResult, ctx: ReportContext) -> str:
+    from eks_ip_lint.report.gitlab import render_gitlab  # noqa: PLC0415
+
+    return render_gitlab(result)
+
+
 FORMATTERS: dict[str, Formatter] = {
     f.name: f
     for f in (
@@ -81,5 +93,7 @@ FORMATTERS: dict[str, Formatter] = {
             _step_summary,
         ),
         Formatter("github", "GitHub workflow annotations (::error file=...::)", _github),
+        Formatter("junit", "JUnit XML, a test per finding (Jenkins junit, GitLab test reports)", _junit),
+        Formatter("gitlab", "GitLab Code Quality JSON (artifacts:reports:codequality)", _gitlab),
     )
 }

@@ -15,8 +15,8 @@ even when it reported nothing, and a result's ``ruleIndex`` is its rule's positi
   as GitHub's own hashes count repeats.
 - File URIs are relative to the current directory (the checkout's root in CI) when the file is
   inside it, percent-encoded; others are absolute ``file://`` URIs.
-- Rules carry ``help.text`` / ``help.markdown`` that name their page (``docs/rules/<ID>.md``)
-  and a ``helpUri``, the page on the project's public address (eks_ip_lint.project, the one
+- Rules carry ``help.text`` / ``help.markdown``: their page (``docs/rules/<ID>.md``, shipped in
+  the package, rules/pages.py) without its generated header, then a link to it; and a ``helpUri``, the page on the project's public address (eks_ip_lint.project, the one
   place that holds it): a URI there must be absolute.
 """
 
@@ -33,6 +33,7 @@ from eks_ip_lint.engine import LintResult
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.report._common import message_with_fix, repo_path
 from eks_ip_lint.rules import ALL_RULES, RuleMeta
+from eks_ip_lint.rules.pages import page_body
 
 SARIF_VERSION = "2.1.0"
 # The OASIS schema's own identifier for SARIF 2.1.0 (errata 01), as GitHub's examples use it.
@@ -66,6 +67,24 @@ def docs_url(meta: RuleMeta, base: str | None = None) -> str | None:
     return base.rstrip("/") + "/" + meta.docs_path
 
 
+def _help(meta: RuleMeta, link: str) -> dict[str, str]:
+    """The rule's page as shipped in the package (rules/pages.py), so code scanning shows the
+    whole explanation; a pointer to the page when this installation has none."""
+    body = page_body(meta.id)
+    if body is None:
+        why = "Why it matters, how it is computed and how to fix or suppress it"
+        return {
+            "text": f"{meta.id} {meta.name}: {meta.summary} The message says what to change. {why}: "
+            f"{meta.docs_path} in the eks-ip-lint repository.",
+            "markdown": f"**{meta.id} {meta.name}**\n\n{meta.summary}\n\nThe message says what to change. "
+            f"{why}: {link} in the eks-ip-lint repository.",
+        }
+    return {
+        "text": f"{meta.id} {meta.name}: {meta.summary}\n\n{body.strip()}\n\nPage: {meta.docs_path}",
+        "markdown": f"{body.strip()}\n\nPage: {link}",
+    }
+
+
 def _rule(meta: RuleMeta) -> dict[str, Any]:
     url = docs_url(meta)
     page = f"[{meta.docs_path}]({url})" if url else f"`{meta.docs_path}`"
@@ -77,18 +96,7 @@ def _rule(meta: RuleMeta) -> dict[str, Any]:
         "fullDescription": {
             "text": f"{meta.summary} Default severity: {meta.severity.value}; inputs: {', '.join(meta.inputs)}."
         },
-        "help": {
-            "text": (
-                f"{meta.id} {meta.name}: {meta.summary} The message says what to change. Why it "
-                f"matters, how it is computed and how to fix or suppress it: {meta.docs_path} in "
-                "the eks-ip-lint repository."
-            ),
-            "markdown": (
-                f"**{meta.id} {meta.name}**\n\n{meta.summary}\n\nThe message says what to change. "
-                f"Why it matters, how it is computed and how to fix or suppress it: {page} in the "
-                "eks-ip-lint repository."
-            ),
-        },
+        "help": _help(meta, page),
         "defaultConfiguration": {"level": LEVEL[meta.severity]},
         "properties": {
             "tags": ["eks", "vpc-cni", "ip-capacity", family, *[i.lower() for i in meta.inputs]],

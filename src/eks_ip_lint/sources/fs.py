@@ -34,8 +34,10 @@ attributes (NFS ``acregmax``), another client's edit shows once the cached attri
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -170,8 +172,15 @@ def _read(path: str, limit: int) -> _Read | _Failure:
 
 def _read_file(path: str, limit: int) -> _Read | _Failure:
     try:
-        with open(path, "rb") as fh:
+        # O_NONBLOCK: opening a FIFO named like a source file must not wait for a writer forever;
+        # anything but a regular file is refused below, before a byte is read.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
             st = os.fstat(fh.fileno())
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))  # as open() says it
+            if not stat.S_ISREG(st.st_mode):
+                raise OSError(errno.EINVAL, f"not a regular file ({_file_kind(st.st_mode)})")
             # read(limit) would allocate ``limit`` bytes (5 MiB) for every small file, and freeing
             # those mappings cost more than the reads: ask for a bounded read only when needed.
             data = fh.read(min(limit, st.st_size + 1) if st.st_size else limit)
@@ -179,6 +188,13 @@ def _read_file(path: str, limit: int) -> _Read | _Failure:
         return _Failure(exc)
     settled = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) >= SETTLED_NS
     return _Read(data, limit, _stamp(st) if settled and STAMPS else None)
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device")):
+        if test(mode):
+            return name
+    return "a special file"
 
 
 def _stamp(st: os.stat_result) -> Stamp:
