@@ -174,8 +174,7 @@ def _read_file(path: str, limit: int) -> _Read | _Failure:
     try:
         # O_NONBLOCK: opening a FIFO named like a source file must not wait for a writer forever;
         # anything but a regular file is refused below, before a byte is read.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as fh:
+        with open(path, "rb", opener=_nonblocking) as fh:
             st = os.fstat(fh.fileno())
             if stat.S_ISDIR(st.st_mode):
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))  # as open() says it
@@ -188,6 +187,10 @@ def _read_file(path: str, limit: int) -> _Read | _Failure:
         return _Failure(exc)
     settled = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) >= SETTLED_NS
     return _Read(data, limit, _stamp(st) if settled and STAMPS else None)
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
 def _file_kind(mode: int) -> str:
