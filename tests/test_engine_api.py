@@ -171,12 +171,14 @@ def test_a_new_document_kind_is_one_registry_entry(tmp_path: Path, monkeypatch: 
 def test_every_format_renders_through_the_registry(seed: Path) -> None:
     result = lint(LintRequest(paths=(str(seed),), use_cache=False))
     context = ReportContext(fail_on="error", pods_per_node=None)
-    assert sorted(FORMATTERS) == ["github", "json", "markdown", "sarif", "text"]
+    assert sorted(FORMATTERS) == ["github", "gitlab", "json", "junit", "markdown", "sarif", "text"]
     rendered = {name: f.render(result, context) for name, f in FORMATTERS.items()}
     assert json.loads(rendered["json"])["summary"]["error"] >= 1
     assert json.loads(rendered["sarif"])["version"] == "2.1.0"
     assert "EKSIP101" in rendered["text"] and "EKSIP101" in rendered["markdown"]
     assert rendered["github"].startswith("::error ")
+    assert json.loads(rendered["gitlab"])[0]["check_name"] == "EKSIP101"
+    assert "<failure" in rendered["junit"]
 
 
 def test_request_is_frozen() -> None:
