@@ -1,10 +1,12 @@
-"""Facts that cross units: a CNI add-on of one root module applied to the cluster of another."""
+"""Facts that cross units: subnets selected by data sources (facts/subnet_lookups.py), and a CNI
+add-on of one root module applied to the cluster of another."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
 
+from eks_ip_lint.facts import subnet_lookups
 from eks_ip_lint.facts.model import CniSource, Facts, Unresolved, same_ref
 from eks_ip_lint.values import Cause
 
@@ -25,6 +27,9 @@ def link_across_units(units: Sequence[Facts]) -> dict[int, Facts]:
     Returns the units it changes, by index, as new Facts; the given ones are left as they were
     (the unit cache keeps each unit's own facts, and links again every run).
     """
+    # Subnets named through data sources first: an add-on's cluster does not depend on them.
+    looked_up = subnet_lookups.resolve(units)
+    units = [looked_up.get(i, u) for i, u in enumerate(units)]
     sources: dict[int, list[CniSource]] = {}
     unresolved: dict[int, list[Unresolved]] = {}
     for i, facts in enumerate(units):
@@ -58,5 +63,5 @@ def link_across_units(units: Sequence[Facts]) -> dict[int, Facts]:
             cni_sources=[*units[i].cni_sources, *sources.get(i, [])],
             unresolved=[*units[i].unresolved, *unresolved.get(i, [])],
         )
-        for i in sorted(sources.keys() | unresolved.keys())
+        for i in sorted(sources.keys() | unresolved.keys() | looked_up.keys())
     }

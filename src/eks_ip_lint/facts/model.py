@@ -42,6 +42,40 @@ class SubnetFact:
     tags: Mapping[str, Value] | Unknown | None = None
 
 
+SubnetAttribute = Literal["cidr", "az", "id", "vpc", "tag", "tag-key"]
+
+
+@dataclass(frozen=True)
+class SubnetCriterion:
+    """One condition of a subnet selector (facts/subnet_select.py): ``attribute`` (for tags: the
+    tag ``key``) equals one of ``values``, EC2 wildcards allowed. A ``tag-key`` criterion holds
+    when the subnet has a tag named by one of ``values``."""
+
+    attribute: SubnetAttribute
+    values: tuple[Value, ...]
+    key: str = ""
+
+    def describe(self) -> str:
+        shown = ", ".join(str(v) for v in self.values)
+        name = f"tag:{self.key}" if self.attribute == "tag" else self.attribute
+        return f"{name} = {shown}" if len(self.values) == 1 else f"{name} in ({shown})"
+
+
+@dataclass(frozen=True)
+class SubnetLookupFact:
+    """A subnet (``data "aws_subnet"``) or subnet list (``data "aws_subnets"``) read from the
+    account by what it is. ``refs`` are the values that stand for its result elsewhere
+    (``data.aws_subnet.x.id``; ``data.aws_subnets.x.ids`` for a list). ``unread`` names an
+    argument or filter eks-ip-lint does not read, which leaves the lookup undecided."""
+
+    address: str
+    refs: tuple[Value, ...]
+    criteria: tuple[SubnetCriterion, ...]
+    plural: bool
+    span: SourceSpan
+    unread: str = ""
+
+
 @dataclass(frozen=True)
 class VpcFact:
     address: str
@@ -202,6 +236,7 @@ class Facts:
     eniconfigs: list[EniConfigFact] = field(default_factory=list)
     # Other IP consumers of the subnets (endpoints, NAT gateways, load balancers...).
     consumers: list[SubnetConsumerFact] = field(default_factory=list)
+    subnet_lookups: list[SubnetLookupFact] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
     # Files read besides the unit itself, as the spans name them: nested stack templates (not
@@ -222,6 +257,7 @@ class Facts:
         self.cni_sources += other.cni_sources
         self.eniconfigs += other.eniconfigs
         self.consumers += other.consumers
+        self.subnet_lookups += other.subnet_lookups
         self.unresolved += other.unresolved
         self.problems += other.problems
         self.included += other.included

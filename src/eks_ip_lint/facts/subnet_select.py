@@ -31,12 +31,13 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
-from eks_ip_lint.facts.model import SubnetFact
+from eks_ip_lint.facts.model import SubnetAttribute, SubnetCriterion, SubnetFact
 from eks_ip_lint.values import Cause, Unknown, Value
 
-Attribute = Literal["cidr", "az", "id", "vpc", "tag", "tag-key"]
+# The criterion type lives with the facts (a lookup fact holds criteria); named here for callers.
+Criterion = SubnetCriterion
+Attribute = SubnetAttribute
 _Equal = Callable[[str, str], bool]
 
 
@@ -44,21 +45,6 @@ class Decision(enum.Enum):
     YES = "yes"
     NO = "no"
     MAYBE = "maybe"
-
-
-@dataclass(frozen=True)
-class Criterion:
-    """``attribute`` (for tags: the tag ``key``) equals one of ``values``. A ``tag-key`` criterion
-    holds when the subnet has a tag named by one of ``values``."""
-
-    attribute: Attribute
-    values: tuple[Value, ...]
-    key: str = ""
-
-    def describe(self) -> str:
-        shown = ", ".join(str(v) for v in self.values)
-        name = f"tag:{self.key}" if self.attribute == "tag" else self.attribute
-        return f"{name} = {shown}" if len(self.values) == 1 else f"{name} in ({shown})"
 
 
 def criterion(attribute: Attribute, values: Value, key: str = "") -> Criterion:

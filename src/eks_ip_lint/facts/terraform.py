@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from eks_ip_lint.facts import cluster_binding, cni_carriers, self_managed, tf_consumers
+from eks_ip_lint.facts import cluster_binding, cni_carriers, self_managed, subnet_lookups, tf_consumers
 from eks_ip_lint.facts.cni_config import parse_configuration_values
 from eks_ip_lint.facts.max_pods_config import max_pods_from_user_data
 from eks_ip_lint.facts.model import (
@@ -62,6 +62,11 @@ def extract(module: ModuleEvaluation, unit: str) -> Facts:
             facts.problems.append(InputProblem.of(err))
     facts.problems.extend(InputProblem.of(err) for err in tree.errors)
     from_instances(facts, lambda type_: _instances(tree, type_, facts))
+    # Subnets selected by filters: resolved against the whole scan's subnets (facts/linking.py).
+    for type_ in ("aws_subnet", "aws_subnets"):
+        facts.subnet_lookups.extend(
+            subnet_lookups.lookup_of(i) for i in _instances(tree, type_, facts, mode="data")
+        )
     return facts
 
 
@@ -125,14 +130,17 @@ class _Tree:
         self.errors = [e for c in calls for e in c.errors]
 
 
-def _instances(tree: _Tree, type_: str, facts: Facts) -> list[ResourceInstance]:
+def _instances(tree: _Tree, type_: str, facts: Facts, mode: str = "managed") -> list[ResourceInstance]:
     out: list[ResourceInstance] = []
     for module in tree.modules:
-        for name, placed in module.source.resources_of_type(type_):
+        table = module.source.data if mode == "data" else module.source.resources
+        for name, placed in [(n, pb) for (t, n), pb in table.items() if t == type_]:
             try:
-                found = module.instances(type_, name)
+                found = module.instances(type_, name, mode=mode)
             except EvalError as exc:
                 found = Unknown(str(exc), cause=Cause.INVALID)
+            if isinstance(found, Unknown) and mode == "data":
+                continue  # a data source's instances matter only through what uses them
             if isinstance(found, Unknown):
                 facts.unresolved.append(
                     Unresolved(
@@ -145,7 +153,8 @@ def _instances(tree: _Tree, type_: str, facts: Facts) -> list[ResourceInstance]:
                 )
                 continue
             out.extend(found)
-    out.extend(r for r in tree.synthesized if r.type == type_)
+    if mode == "managed":
+        out.extend(r for r in tree.synthesized if r.type == type_)
     return out
 
 
