@@ -69,7 +69,7 @@ locals {
   maybe       = module.maybe
   off         = module.off[0].echo
   outside     = file("/etc/hostname")
-  fileset     = fileset(path.module, "*.yaml")
+  fileset     = fileset("/etc", "*")
   bad_index   = ["a"][3]
   no_function = no_such_function(1)
   all_failed  = try(["a"][3], {}.missing)

@@ -20,7 +20,7 @@ from typing import Protocol, TypeAlias, Union
 from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.terraform import convert, files, functions
 from eks_ip_lint.terraform.eval_errors import EvalError
-from eks_ip_lint.terraform.symbolic import SymbolicMap, symbolic_keys_problem, symbolic_map
+from eks_ip_lint.terraform.symbolic import SymbolicMap, Unordered, position_unknown, symbolic_map
 from eks_ip_lint.values import Cause, Unknown, Value, first_unknown
 
 # Terraform itself has no depth limit, but a linter must not die of RecursionError on hostile input.
@@ -112,6 +112,9 @@ def get_index(obj: Resolved, key: Value, line: int) -> Resolved:
         shown = json.dumps(key) if isinstance(key, str) else str(key)
         return Unknown(obj.reason, f"{obj.key}[{shown}]" if obj.key else None, obj.span, cause=obj.cause)
     if isinstance(obj, list):
+        unordered = position_unknown(obj, f"element [{key}]")
+        if unordered is not None:
+            return unordered
         i = convert.to_number(key)
         if not isinstance(i, int) or isinstance(i, bool):
             raise EvalError("list index must be a whole number")
@@ -262,7 +265,9 @@ class Evaluator:
             return True
         if e.name in ("file", "templatefile"):
             return self._read_file(e, env)
-        if e.name in ("fileexists", "filebase64", "fileset"):
+        if e.name == "fileset":
+            return self._fileset(e, env)
+        if e.name in ("fileexists", "filebase64"):
             return Unknown(f"{e.name}() is not evaluated statically", cause=Cause.FILE_NOT_READ)
         args = [self.eval(a, env) for a in e.args]
         if e.expand_last:
@@ -275,6 +280,18 @@ class Evaluator:
                 raise EvalError("the last argument before ... must be a list")
             args.extend(last)
         return functions.call_function(e.name, args)
+
+    def _fileset(self, e: ast.Call, env: Mapping[str, Value]) -> Value:
+        """fileset(path, pattern) over the module's own files (files.fileset)."""
+        if len(e.args) != 2:
+            raise EvalError("fileset() takes 2 arguments")
+        path, pattern = (self.eval(a, env) for a in e.args)
+        for v in (path, pattern):
+            if isinstance(v, Unknown):
+                return Unknown(f"fileset() of an unknown value: {v.reason}", cause=v.cause)
+        return files.fileset(
+            getattr(self.scope, "file_roots", None), convert.to_string(path), convert.to_string(pattern)
+        )
 
     def _read_file(self, e: ast.Call, env: Mapping[str, Value]) -> Value:
         """file(path) and templatefile(path, vars), reading only inside the module (files.py)."""
@@ -384,9 +401,12 @@ class Evaluator:
 
     def _for(self, e: ast.ForExpr, env: Mapping[str, Value]) -> Value:
         coll = self.eval(e.collection, env)
-        if isinstance(coll, SymbolicMap) and e.key is not None:
+        if isinstance(coll, SymbolicMap):
             pairs_sym: list[tuple[Value, Value]] = list(coll.entries)
-            return self._for_pairs(e, env, pairs_sym)
+            result = self._for_pairs(e, env, pairs_sym)
+            # A map iterates in key order, which symbolic keys do not give: a tuple made from one
+            # keeps its elements, not their order.
+            return Unordered(result) if isinstance(result, list) else result
         if isinstance(coll, Unknown):
             return Unknown(f"for-expression over an unknown collection: {coll.reason}", cause=coll.cause)
         if isinstance(coll, dict):
@@ -441,7 +461,7 @@ class Evaluator:
         if symbolic:
             first = symbolic[0][0]
             assert isinstance(first, Unknown)
-            if obj_out or symbolic_keys_problem([k for k, _ in symbolic]) is not None:
+            if obj_out:
                 return Unknown(f"for-expression key is unknown: {first.reason}", cause=first.cause)
             return symbolic_map(symbolic, "for-expression with unknown keys")
         return tuple_out if e.key is None else obj_out

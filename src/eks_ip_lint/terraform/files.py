@@ -8,6 +8,7 @@ secret beside the repository. Anything else is an Unknown that says why, which E
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 
 from eks_ip_lint.errors import InputError
@@ -64,3 +65,86 @@ def template_vars(value: Value) -> Mapping[str, Value]:
     if not isinstance(value, dict):
         raise EvalError("templatefile() vars must be an object")
     return value
+
+
+# fileset() walks at most this many directory entries: a module is not a file system.
+MAX_FILESET_ENTRIES = 10_000
+
+
+def fileset(roots: tuple[str, tuple[str, ...]] | None, path: str, pattern: str) -> list[Value] | Unknown:
+    """fileset(path, pattern): the files below ``path`` whose path relative to it matches the
+    glob, sorted (a set of strings), as Terraform lists them. ``*`` and ``?`` stay within one
+    directory, ``**`` spans any number, ``[...]`` and ``{a,b}`` as in Terraform's doublestar globs.
+    Only inside the module's trees (as file()); anything else is an Unknown saying why."""
+    if roots is None:
+        return Unknown(f"fileset({path!r}) is not read here", cause=Cause.FILE_NOT_READ)
+    base, allowed = roots
+    full = fs.realpath(path if os.path.isabs(path) else os.path.join(base, path))
+    if not any(os.path.commonpath([fs.realpath(a), full]) == fs.realpath(a) for a in allowed):
+        return Unknown(
+            f"fileset({path!r}) is outside the module's directory, so eks-ip-lint does not list it",
+            cause=Cause.FILE_NOT_READ,
+        )
+    matcher = re.compile(_glob_regex(pattern))
+    found: list[str] = []
+    pending = [""]
+    seen = 0
+    while pending:
+        relative = pending.pop()
+        directory = os.path.join(full, relative) if relative else full
+        if not fs.isdir(directory):
+            continue
+        for name in fs.listdir(directory):
+            seen += 1
+            if seen > MAX_FILESET_ENTRIES:
+                return Unknown(
+                    f"fileset({path!r}) has more than {MAX_FILESET_ENTRIES:,} entries; not listed",
+                    cause=Cause.FILE_NOT_READ,
+                )
+            child = f"{relative}/{name}" if relative else name
+            if fs.isdir(os.path.join(full, child)):
+                pending.append(child)
+            elif matcher.fullmatch(child):
+                found.append(child)
+    return [*sorted(found)]
+
+
+def _glob_regex(pattern: str) -> str:
+    """A doublestar glob as a regular expression over '/'-separated relative paths."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "[" and "]" in pattern[i + 2 :]:
+            end = pattern.index("]", i + 2)
+            body = pattern[i + 1 : end]
+            negate = body[:1] in ("!", "^")
+            body = body[1:] if negate else body
+            out.append(f"[{'^' if negate else ''}{body.replace(chr(92), chr(92) * 2)}]")
+            i = end + 1
+            continue
+        elif c == "{" and "}" in pattern[i:]:
+            end = pattern.index("}", i)
+            out.append("(?:" + "|".join(_glob_regex(p) for p in pattern[i + 1 : end].split(",")) + ")")
+            i = end + 1
+            continue
+        elif c == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return "".join(out)

@@ -37,7 +37,14 @@ from eks_ip_lint.terraform.functions_common import (
     unknown_of,
 )
 from eks_ip_lint.terraform.functions_strings import graphemes
-from eks_ip_lint.terraform.symbolic import symbolic_keys_problem, symbolic_map
+from eks_ip_lint.terraform.symbolic import (
+    SymbolicMap,
+    Unordered,
+    is_single_value,
+    position_unknown,
+    symbolic_keys_problem,
+    symbolic_map,
+)
 from eks_ip_lint.values import Unknown, Value, first_unknown
 
 _INT64_MIN = -(1 << 63)
@@ -114,7 +121,8 @@ def _element(args: list[Value]) -> Value:
     items = arg_list(seq, "list")
     if not items:
         raise FunctionError("cannot use element function with an empty list")
-    return items[index % len(items)]
+    unordered = position_unknown(items, f"element({index})")
+    return unordered if unordered is not None else items[index % len(items)]
 
 
 def _slice(args: list[Value]) -> Value:
@@ -136,7 +144,11 @@ def _slice(args: list[Value]) -> Value:
     items = arg_list(seq, "list")
     if end > len(items):
         raise FunctionError("end index must not be greater than the length of the list", "end_index")
-    return items[start:end]
+    if start > 0 or end < len(items):  # a part of an unordered list: which elements is unknown
+        unordered = position_unknown(items, f"slice({start}, {end})")
+        if unordered is not None:
+            return unordered
+    return _like(items, result=items[start:end])
 
 
 def _concat(args: list[Value]) -> Value:
@@ -150,14 +162,25 @@ def _concat(args: list[Value]) -> Value:
         if not isinstance(seq, list):
             raise FunctionError(f"all arguments must be lists or tuples; got {type_name(seq)}", "seqs")
         result.extend(seq)
-    return result
+    return _like(*args, result=result)
+
+
+def _like(*sources: Value, result: list[Value] | None = None) -> list[Value]:
+    """``result`` (default: the one source), Unordered when any source is an Unordered list with
+    unknown elements: their order is unknown, so the result's is too."""
+    out = result if result is not None else list(sources[0]) if isinstance(sources[0], list) else []
+    if any(isinstance(s, list) and position_unknown(s, "") is not None for s in sources):
+        return Unordered(out)
+    return out
 
 
 def _flatten_into(items: list[Value], out: list[Value]) -> Unknown | None:
     for item in items:
-        if isinstance(item, Unknown):  # it may or may not be a list to flatten
+        if is_single_value(item):  # aws_subnet.a[0].id: one string, kept as an element
+            out.append(item)
+        elif isinstance(item, Unknown):  # it may or may not be a list to flatten
             return unknown_of("flatten", item)
-        if isinstance(item, list):
+        elif isinstance(item, list):
             u = _flatten_into(item, out)
             if u is not None:
                 return u
@@ -175,7 +198,7 @@ def _flatten(args: list[Value]) -> Value:
         raise FunctionError("can only flatten lists, sets and tuples")
     out: list[Value] = []
     u = _flatten_into(seq, out)
-    return out if u is None else u
+    return _like(seq, *[i for i in seq if isinstance(i, list)], result=out) if u is None else u
 
 
 def _tolist(args: list[Value]) -> Value:
@@ -212,7 +235,7 @@ def _toset(args: list[Value]) -> Value:
     keys = [e.key for e in unknowns]
     if None in keys or len(set(keys)) != len(keys):
         return unknown_of("toset", unknowns[0])
-    return set_of(known) + list(unknowns)
+    return Unordered(set_of(known) + list(unknowns)) if unknowns else set_of(known)
 
 
 def _tomap(args: list[Value]) -> Value:
@@ -242,7 +265,11 @@ def _zipmap(args: list[Value]) -> Value:
     """zipmap(keys, values): values may be unknown; keys must be known, or all be distinct symbolic
     data-source values (AZ names), which gives a :class:`SymbolicMap` that for_each can iterate."""
     keys_value, values_value = args
-    if isinstance(keys_value, list) and keys_value and symbolic_keys_problem(keys_value) is None:
+    if (
+        isinstance(keys_value, list)
+        and keys_value
+        and (symbolic_keys_problem(keys_value) is None or all(is_single_value(k) for k in keys_value))
+    ):
         if isinstance(values_value, Unknown):
             sym_values: list[Value] = [unknown_element(values_value, i) for i in range(len(keys_value))]
         else:
@@ -302,6 +329,8 @@ def _lookup(args: list[Value]) -> Value:
 def _keys(args: list[Value]) -> Value:
     """keys(map): in lexical order."""
     (m,) = args
+    if isinstance(m, SymbolicMap):  # keys in lexical order: not known for symbolic keys
+        return Unordered([k for k, _ in m.entries])
     if isinstance(m, Unknown):
         return unknown_of("keys", m)
     if not isinstance(m, dict):
@@ -313,6 +342,8 @@ def _keys(args: list[Value]) -> Value:
 def _values(args: list[Value]) -> Value:
     """values(map): in the lexical order of the keys."""
     (m,) = args
+    if isinstance(m, SymbolicMap):
+        return Unordered([v for _, v in m.entries])
     if isinstance(m, Unknown):
         return unknown_of("values", m)
     if not isinstance(m, dict):
@@ -388,36 +419,78 @@ def _index(args: list[Value]) -> Value:
     raise FunctionError("item not found")
 
 
+def _identities(name: str, values: list[Value]) -> Unknown | None:
+    """Why ``name`` cannot keep these elements: None when each is known or a single symbolic
+    value (:func:`~.symbolic.is_single_value`), whose equality is its key's."""
+    for v in values:
+        if isinstance(v, Unknown) and not is_single_value(v):
+            return unknown_of(name, v)
+        u = None if isinstance(v, Unknown) else first_unknown(v)
+        if u is not None:
+            return unknown_of(name, u)
+    return None
+
+
+def _same(a: Value, b: Value) -> bool:
+    """Terraform's equality, with symbolic single values equal exactly when their keys are."""
+    if isinstance(a, Unknown) or isinstance(b, Unknown):
+        return isinstance(a, Unknown) and isinstance(b, Unknown) and a.key == b.key
+    return strict_equal(a, b)
+
+
 def _distinct(args: list[Value]) -> Value:
     """distinct(list): first occurrences, in order."""
-    items = _unified(arg_list(args[0], "list"), "tuple to list", "distinct")
-    assert isinstance(items, list)  # known arguments: unify never waits on an unknown
+    if isinstance(args[0], Unknown):
+        return unknown_of("distinct", args[0])
+    given = arg_list(args[0], "list")
+    problem = _identities("distinct", given)
+    if problem is not None:
+        return problem
+    items = _unified(given, "tuple to list", "distinct")
+    if isinstance(items, Unknown):
+        return items
     result: list[Value] = []
     for v in items:
-        if not any(strict_equal(v, seen) for seen in result):
+        if not any(_same(v, seen) for seen in result):
             result.append(v)
-    return result
+    return _like(given, result=result)
 
 
 def _compact(args: list[Value]) -> Value:
-    """compact(list): drops null and empty-string elements (elements convert to string)."""
+    """compact(list): drops null and empty-string elements (elements convert to string). A
+    symbolic single value (an ID) is never null or empty: kept."""
+    if isinstance(args[0], Unknown):
+        return unknown_of("compact", args[0])
+    given = arg_list(args[0], "list")
+    problem = _identities("compact", given)
+    if problem is not None:
+        return problem
     result: list[Value] = []
-    for v in arg_list(args[0], "list"):
-        if v is not None:
+    for v in given:
+        if isinstance(v, Unknown):
+            result.append(v)
+        elif v is not None:
             s = arg_string(v, "list")
             if s:
                 result.append(s)
-    return result
+    return _like(given, result=result)
 
 
 def _sort(args: list[Value]) -> Value:
-    """sort(list): lexical order; numbers convert to strings first, so 10 sorts before 9."""
+    """sort(list): lexical order; numbers convert to strings first, so 10 sorts before 9. With
+    symbolic single values the elements are known but not their order: an Unordered list."""
+    if isinstance(args[0], Unknown):
+        return unknown_of("sort", args[0])
     items = arg_list(args[0], "list")
+    problem = _identities("sort", items)
+    if problem is not None:
+        return problem
     for i, v in enumerate(items):
         if v is None:
             raise FunctionError(f"given list element {i} is null; a null string cannot be sorted", "list")
-    result: list[Value] = [*sorted(arg_string(v, "list") for v in items)]
-    return result
+    unknowns: list[Value] = [v for v in items if isinstance(v, Unknown)]
+    result: list[Value] = [*sorted(arg_string(v, "list") for v in items if not isinstance(v, Unknown))]
+    return Unordered(result + unknowns) if unknowns and len(items) > 1 else result + unknowns
 
 
 def _bool_list(args: list[Value]) -> list[bool]:
@@ -475,8 +548,24 @@ def _set_args(args: list[Value], name: str) -> list[list[Value]]:
 
 
 def _setunion(args: list[Value]) -> Value:
-    """setunion(sets...)."""
-    return set_of([v for s in _set_args(args, "setunion") for v in s])
+    """setunion(sets...). Symbolic single values (IDs) join as elements, one per key."""
+    for a in args:
+        if isinstance(a, Unknown):
+            return unknown_of("setunion", a)
+    every = [v for a in args for v in arg_list(a, "sets")]
+    problem = _identities("setunion", every)
+    if problem is not None:
+        return problem
+    unknowns: list[Value] = []
+    for v in every:
+        if isinstance(v, Unknown) and not any(_same(v, u) for u in unknowns):
+            unknowns.append(v)
+    if not unknowns:
+        return set_of([v for s in _set_args(args, "setunion") for v in s])
+    known = _unified([v for v in every if not isinstance(v, Unknown)], "sets to set", "setunion")
+    if isinstance(known, Unknown):
+        return known
+    return Unordered(set_of(known) + unknowns)
 
 
 def _setintersection(args: list[Value]) -> Value:
@@ -511,15 +600,15 @@ FUNCTIONS: dict[str, Function] = {
     "coalescelist": Function((), _coalescelist, variadic="vals", structural=True),
     "contains": Function(("list", "value"), _contains),
     "index": Function(("list", "value"), _index),
-    "distinct": Function(("list",), _distinct),
-    "compact": Function(("list",), _compact),
-    "sort": Function(("list",), _sort),
+    "distinct": Function(("list",), _distinct, structural=True),
+    "compact": Function(("list",), _compact, structural=True),
+    "sort": Function(("list",), _sort, structural=True),
     "alltrue": Function(("list",), lambda args: all(_bool_list(args))),
     "anytrue": Function(("list",), lambda args: any(_bool_list(args))),
     "chunklist": Function(("list", "size"), _chunklist),
     "transpose": Function(("values",), _transpose),
     "matchkeys": Function(("values", "keys", "searchset"), _matchkeys),
-    "setunion": Function(("first_set",), _setunion, variadic="other_sets"),
+    "setunion": Function(("first_set",), _setunion, variadic="other_sets", structural=True),
     "setintersection": Function(("first_set",), _setintersection, variadic="other_sets"),
     "setsubtract": Function(("a", "b"), _setsubtract),
 }

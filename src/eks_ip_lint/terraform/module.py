@@ -7,6 +7,7 @@ values are known or :class:`Unknown` and whose lines point into the user's files
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping
@@ -104,8 +105,8 @@ class ModuleEvaluation:
             value = self.evaluator.eval_or_unknown(attr.expr)
         finally:
             self._in_progress.discard(guard)
-        if isinstance(value, Unknown) and value.span is None:
-            value = Unknown(value.reason, value.key, SourceSpan(path, attr.line), cause=value.cause)
+        if isinstance(value, Unknown) and value.span is None:  # replace(): a SymbolicMap stays one
+            value = dataclasses.replace(value, span=SourceSpan(path, attr.line))
         self._locals[name] = value
         return value
 
@@ -278,7 +279,7 @@ class ModuleEvaluation:
                 continue
             v = self.evaluator.eval_or_unknown(attr.expr, env)
             if isinstance(v, Unknown) and v.span is None and v.key is None:
-                v = Unknown(v.reason, None, SourceSpan(path, attr.line), cause=v.cause)
+                v = dataclasses.replace(v, span=SourceSpan(path, attr.line))
             values[attr_name] = v
             lines[prefix + attr_name] = attr.line
         for child in body.blocks:
@@ -346,6 +347,9 @@ def _for_each_items(value: Value, *, allow_list: bool = False) -> list[tuple[Val
     instance's ``each.key`` is the symbolic key, the rule of :mod:`eks_ip_lint.terraform.symbolic`.
     """
     if isinstance(value, SymbolicMap):
+        if not value.for_each_ok:  # keys known only after apply: Terraform refuses them
+            first = value.entries[0][0] if value.entries else value
+            return Unknown(f"{value.reason} ({first.reason})", cause=value.cause)
         return list(value.entries)
     if isinstance(value, Unknown):
         return value

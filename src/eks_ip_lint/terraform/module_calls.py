@@ -23,6 +23,7 @@ it: the calling module is a :class:`Caller`, and evaluating a called directory i
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Mapping
@@ -101,10 +102,8 @@ class ModuleInstance(Generic[E]):
             if expr is None:
                 raise EvalError(f'output "{name}" of {self.address} has no value')
             value = self.evaluation.evaluator.eval_or_unknown(expr.expr)
-            if isinstance(value, Unknown) and value.span is None:
-                value = Unknown(
-                    value.reason, value.key, SourceSpan(placed.path, expr.line), cause=value.cause
-                )
+            if isinstance(value, Unknown) and value.span is None:  # a SymbolicMap stays one
+                value = dataclasses.replace(value, span=SourceSpan(placed.path, expr.line))
             return value
         if self.synthesized is not None and name in self.synthesized.outputs:
             return self.synthesized.outputs[name]

@@ -37,9 +37,47 @@ _DATA_ROOTED = re.compile(r"^(?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*data\."
 
 @dataclass(frozen=True)
 class SymbolicMap(Unknown):
-    """An unknown map whose entries are known, each under a distinct symbolic key."""
+    """An unknown map whose entries are known, each under a distinct symbolic key.
+
+    ``for_each_ok`` is False for keys computed at apply (subnet IDs from ``zipmap(ids, cidrs)``):
+    a for-expression, ``keys()`` and ``values()`` read such a map, but ``for_each`` refuses it, as
+    Terraform does."""
 
     entries: tuple[tuple[Unknown, Value], ...] = field(default=(), compare=False, hash=False)
+    for_each_ok: bool = field(default=True, compare=False, hash=False)
+
+
+class Unordered(list[Value]):
+    """A list whose elements are known but whose order is not: ``sort()``, ``keys()`` or a set
+    over unknown values (the real order is the values' at apply). Membership is exact (a node
+    group's ``subnet_ids``); an index into it is unknown (:func:`position_unknown`)."""
+
+
+def position_unknown(items: list[Value], what: str) -> Unknown | None:
+    """Why an element of ``items`` at a position cannot be known, or None when it can."""
+    if not isinstance(items, Unordered):
+        return None
+    first = next((v for v in items if isinstance(v, Unknown)), None)
+    if first is None:
+        return None
+    return Unknown(f"{what} of a list ordered by values known only later ({first.reason})", cause=first.cause)
+
+
+# The last part of a symbolic identity that names one string: a resource's or data source's ID,
+# ARN, name, CIDR or AZ, or an element of a list (the lists linked here hold IDs, AZ names, CIDRs).
+_SINGLE = re.compile(
+    r"(?:\.(?:id|arn|name|cidr_block|availability_zone|[A-Za-z0-9_]+_(?:id|arn|name))|\[[^\]]*\])$"
+)
+
+
+def is_single_value(value: Value) -> bool:
+    """True for an unknown that stands for one string, never null or empty and never a list:
+    ``aws_subnet.a[0].id``, ``module.vpc.aws_subnet.private[1].id``,
+    ``data.aws_availability_zones.available.names[0]``. Such a value passes ``flatten()`` and
+    ``compact()`` as an element, and two of them are the same value exactly when their keys are."""
+    if not isinstance(value, Unknown) or value.key is None or value.key.startswith("var."):
+        return False  # an unset variable (or a part of one) may be null, empty or a list
+    return bool(_SINGLE.search(value.key))
 
 
 def symbolic_keys_problem(keys: list[Value]) -> str | None:
@@ -72,9 +110,15 @@ def keys_cause(keys: list[Value]) -> Cause:
 
 
 def symbolic_map(entries: list[tuple[Value, Value]], reason: str) -> Unknown:
-    """A SymbolicMap of ``entries`` when their keys qualify, else a plain Unknown saying why not."""
+    """A SymbolicMap of ``entries`` when their keys qualify, else a plain Unknown saying why not.
+
+    Keys computed at apply (distinct single values, :func:`is_single_value`) give a map that
+    for-expressions, ``keys()`` and ``values()`` read but ``for_each`` refuses."""
     keys = [k for k, _ in entries]
     problem = symbolic_keys_problem(keys)
+    if problem is not None and problem.startswith("key ") and all(is_single_value(k) for k in keys):
+        pairs = tuple((k, v) for k, v in entries if isinstance(k, Unknown))
+        return SymbolicMap(f"{reason}: {problem}", entries=pairs, cause=keys_cause(keys), for_each_ok=False)
     if problem is not None:
         return Unknown(f"{reason}: {problem}", cause=keys_cause(keys))
     pairs = tuple((k, v) for k, v in entries if isinstance(k, Unknown))
