@@ -406,23 +406,32 @@ def main() -> int:
     reports.mkdir(parents=True, exist_ok=True)
     docs, sarifs, markdown, status = [], [], [], 0
     for i, group in enumerate(plan):
-        cli = [*group.paths, *(a for f in group.var_files for a in ("--var-file", f)), *inputs.args]
-        print(f"eks-ip-lint {shlex.join(cli)}", flush=True)
+        # The paths are names of files in the pull request: after "--", so that none is read as
+        # an option (a file named --write-baseline=x.json would otherwise turn the gate green).
+        cli = [*(f"--var-file={f}" for f in group.var_files), *inputs.args]
+        paths = ["--", *group.paths]
+        print(f"eks-ip-lint {shlex.join([*cli, *paths])}", flush=True)
         js, md = reports / f"report-{i}.json", reports / f"report-{i}.md"
         _checked(
-            run_cli([*cli, *compare, "--format", "json", "--output", str(js), "--fail-on", "never"]), "json"
+            run_cli([*cli, *compare, "--format", "json", "--output", str(js), "--fail-on", "never", *paths]),
+            "json",
         )
         docs.append(json.loads(js.read_text(encoding="utf-8")))
         _checked(
-            run_cli([*cli, *compare, "--format", "markdown", "--output", str(md), "--fail-on", "never"]),
+            run_cli(
+                [*cli, *compare, "--format", "markdown", "--output", str(md), "--fail-on", "never", *paths]
+            ),
             "markdown",
         )
         markdown.append((group, md.read_text(encoding="utf-8")))
         if inputs.sarif_file:
             sf = reports / f"report-{i}.sarif"
-            _checked(run_cli([*cli, "--format", "sarif", "--output", str(sf), "--fail-on", "never"]), "sarif")
+            _checked(
+                run_cli([*cli, "--format", "sarif", "--output", str(sf), "--fail-on", "never", *paths]),
+                "sarif",
+            )
             sarifs.append(json.loads(sf.read_text(encoding="utf-8")))
-        annotations = run_cli([*cli, "--format", "github", "--fail-on", inputs.fail_on])
+        annotations = run_cli([*cli, "--format", "github", "--fail-on", inputs.fail_on, *paths])
         _checked(annotations, "annotations")
         status = max(status, annotations.returncode)
 

@@ -272,8 +272,25 @@ def _write(text: str, output: str | None) -> None:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
+def _check_path_arguments(argv: list[str], paths: list[str]) -> None:
+    """File names must never be read as options (docs/security.md): a path that starts with
+    ``-`` is refused unless it follows ``--``; under pre-commit, which appends the names of
+    committed files after the hook's ``args``, paths must follow ``--`` (the hooks' ``args`` end
+    with it), or a file named ``--write-baseline=terraform.tfvars`` would be an option."""
+    after = argv[argv.index("--") + 1 :] if "--" in argv else []
+    for path in paths:
+        if path.startswith("-") and path not in after:
+            raise UsageError(f"the path {path!r} starts with '-': put it after '--' (eks-ip-lint -- {path})")
+    if os.environ.get("PRE_COMMIT") == "1" and paths and "--" not in argv:
+        raise UsageError(
+            "under pre-commit, file names must follow '--' so that none is read as an option: "
+            'end the hook\'s args with "--" (docs/integrations/pre-commit.md)'
+        )
+
+
 def _lint(argv: list[str]) -> int:
     ns = _lint_parser().parse_args(argv)
+    _check_path_arguments(argv, ns.paths)
     if ns.version:
         print(f"eks-ip-lint {__version__}")
         return EXIT_OK

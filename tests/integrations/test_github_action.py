@@ -305,10 +305,54 @@ def test_a_tfvars_file_outside_its_module_is_linted_through_var_files(tmp_path: 
     o = Origin(origin, base, _git(origin, "rev-parse", "HEAD"))
     checkout = _clone(o, tmp_path / "full", shallow=False)
     run = _run(checkout, _event(tmp_path, o), tmp_path, api, var_files="infra: envs/prod.tfvars  # prod\n")
-    assert "eks-ip-lint infra --var-file envs/prod.tfvars" in run.stdout
+    assert "eks-ip-lint --var-file=envs/prod.tfvars -- infra" in run.stdout
     report = json.loads(Path(run.outputs["json-file"]).read_text())
     assert report["delta"]["clusters"][0]["total_max_nodes"] == {"before": 30, "after": 90}
     assert run.code == 1
+
+
+def test_a_file_named_like_an_option_stays_a_file_name(tmp_path: Path, api: Api) -> None:
+    """Issue 18: a pull request that raises max to 80 (EKSIP101) and adds an empty file named
+    --write-baseline=x.json. Read as an option, it wrote a baseline and exited 0: the gate went
+    green. After "--" it is a path, and the gate stays red."""
+    origin = _origin(tmp_path)
+    (origin.path / "--write-baseline=x.json").write_text("")
+    (origin.path / "--output=README.md.json").write_text("")
+    _git(origin.path, "add", "-A")
+    _git(origin.path, "commit", "-q", "-m", "option-shaped names")
+    o = Origin(origin.path, origin.base, _git(origin.path, "rev-parse", "HEAD"))
+    checkout = _clone(o, tmp_path / "full", shallow=False)
+    run = _run(checkout, _event(tmp_path, o), tmp_path, api)
+    assert run.code == 1, run.stdout
+    assert "::error file=infra/main.tf,line=51" in run.stdout
+    assert not (checkout / "x.json").exists()
+    assert not (checkout / "README.md.json").exists()
+    assert (checkout / "README.md").read_text() == "# infra\n"
+    (command,) = {
+        line for line in run.stdout.splitlines() if line.startswith("eks-ip-lint ") and "x.json" in line
+    }
+    assert command.index(" -- ") < command.index("--write-baseline=x.json")
+
+
+def test_changed_paths_with_quotes_and_non_ascii_are_linted(tmp_path: Path, api: Api) -> None:
+    """git C-quotes such names without -z (\"infr\\303\\244 \\\"a\\\"\"): the Action reads them with
+    -z, so the module is linted under its real name."""
+    origin = tmp_path / "origin"
+    name = 'infrä "a"'
+    shutil.copytree(SEED, origin / name)
+    _set_max(origin / name, 40)
+    _git(origin, "init", "-q", "-b", "main")
+    _git(origin, "add", "-A")
+    _git(origin, "commit", "-q", "-m", "base")
+    base = _git(origin, "rev-parse", "HEAD")
+    _git(origin, "checkout", "-q", "-b", "pr")
+    _set_max(origin / name, 80)
+    _git(origin, "commit", "-q", "-am", "raise max")
+    o = Origin(origin, base, _git(origin, "rev-parse", "HEAD"))
+    checkout = _clone(o, tmp_path / "full", shallow=False)
+    run = _run(checkout, _event(tmp_path, o), tmp_path, api)
+    assert run.code == 1, run.stdout
+    assert "EKSIP101" in run.summary
 
 
 def test_pull_request_changing_nothing_lintable_passes(tmp_path: Path, api: Api) -> None:
