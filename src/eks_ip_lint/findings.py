@@ -21,6 +21,16 @@ class Severity(enum.Enum):
 
 
 @dataclass(frozen=True)
+class RelatedLocation:
+    """Another place a finding is about (SARIF ``relatedLocations``, the JSON's ``related``): a
+    cluster-wide finding points at each node group's max-size line this way."""
+
+    span: SourceSpan
+    message: str
+    address: str | None = None
+
+
+@dataclass(frozen=True)
 class Finding:
     rule_id: str
     severity: Severity
@@ -42,6 +52,8 @@ class Finding:
     # The branch of undecidable CloudFormation conditions it occurs in ("InUsEast1=false"), when it
     # does not occur in every branch (src/eks_ip_lint/branches.py).
     branch: str | None = None
+    # Other places the finding is about (a cluster finding: each node group's max-size line).
+    related: tuple[RelatedLocation, ...] = ()
 
     @property
     def fingerprint(self) -> str:

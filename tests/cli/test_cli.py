@@ -163,7 +163,8 @@ def test_text_report_shows_the_tables_and_fix(capsys: pytest.CaptureFixture[str]
     out = capsys.readouterr().out
     assert "aws_subnet.private[0]  10.0.0.0/22" in out
     assert "error EKSIP101" in out
-    assert "fix: set WARM_IP_TARGET=2 and MINIMUM_IP_TARGET=10" in out
+    assert "fix: give each subnet at least 3,240 usable IPs" in out
+    assert "or set WARM_IP_TARGET=2 and MINIMUM_IP_TARGET=10" in out
 
 
 def test_installed_console_script_and_module_entry_point() -> None:

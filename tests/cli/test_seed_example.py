@@ -43,6 +43,37 @@ def test_seed_reports_eksip101_with_the_numbers(run_json: RunJson) -> None:
     assert "WARM_IP_TARGET=2 and MINIMUM_IP_TARGET=10" in finding["fix"]
 
 
+def test_the_seeds_fixes_say_what_full_nodes_still_need(run_json: RunJson) -> None:
+    """Issue 16 item 2. Full nodes: max pods 110 (16 vCPUs, managed node group cap), 108 IP pods;
+    n_pod = min(8, ceil(110/29) = 4, 1 + ceil(108/29) = 5) = 4 ENIs, all filled: 4 x 29 + 4 = 120
+    IPs; 27 x 120 = 3,240 IPs in each of the two larger AZs, against 1,019.
+
+    * A /20 (4,096 - 5 = 4,091 usable; a /21 has 2,043) holds 3,240: it fixes both densities.
+    * Max size: 1,019 // 120 = 8 full nodes per /22 -> 24 (48 at the floor, 16 per /22).
+    * WARM_IP_TARGET=2, MINIMUM_IP_TARGET=10 (capacity-model.md §3.2): the floor T = max(1 + 2, 10) =
+      10 IPs on 1 ENI + 1 primary = 11 (1,019 // 11 = 92 per /22, 276 nodes). Full nodes: T = 108 + 2
+      = 110 on ceil(110/29) = 4 ENIs + 4 primaries = 114 IPs; 27 x 114 = 3,078 > 1,019 (a /20 again),
+      and 1,019 // 114 = 8 per /22 -> 24 such nodes. It fixes the floor only, and says so.
+    """
+    _, report = run_json(str(SEED))
+    [finding] = [f for f in report["findings"] if f["rule_id"] == "EKSIP101"]
+    assert [f["rule_id"] for f in report["findings"]] == ["EKSIP101"]  # EKSIP102 folded into it
+    first, second, third = finding["fix"].split("; or ")
+    # The options that fix both densities lead.
+    assert (
+        first
+        == "give each subnet at least 3,240 usable IPs (a /20 instead of a /22; fits the configured density too)"
+    )
+    assert second == "lower max_size to 24 (fits the configured density too; 48 fits the floor only)"
+    # The floor-only fix states the configured density that still fails, with what it needs.
+    assert third.startswith("set WARM_IP_TARGET=2 and MINIMUM_IP_TARGET=10")
+    assert "the floor drops to 11 IPs per node and 276 nodes fit, max size 80" in third
+    assert (
+        "this fits the floor only: at the configured density 108 pods per node take 114 IPs; "
+        "aws_subnet.private[0] still needs 3,078 of its 1,019 usable IPs (a /20); these subnets hold 24 such nodes"
+    ) in third
+
+
 def test_the_suggested_fix_removes_the_finding(run_json: RunJson, tmp_path: Path) -> None:
     work = tmp_path / "seed"
     shutil.copytree(SEED, work)

@@ -60,9 +60,8 @@ def test_seed_report(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     assert "aws_subnet.private\\[0\\]" in finding  # no accidental link syntax
     fix = lines[lines.index(finding) + 1]
-    assert fix.startswith(
-        "  - **Fix:** set WARM_IP_TARGET=2 and MINIMUM_IP_TARGET=10 in the vpc-cni add-on env"
-    )
+    assert fix.startswith("  - **Fix:** give each subnet at least 3,240 usable IPs (a /20 instead of a /22")
+    assert "or set WARM_IP_TARGET=2 and MINIMUM_IP_TARGET=10 in the vpc-cni add-on env" in fix
 
 
 def test_clean_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -42,11 +42,23 @@ def test_eksip101_one_node_more_fires(tmp_path: Path, capsys: Capsys) -> None:
     assert "holds 20 IPs per node at 1 pod" in f["message"]
     assert "251 usable IPs) needs 260" in f["message"]
     assert f["message"].endswith("these subnets hold only 12 nodes")
-    # Re-analysed with WARM_IP_TARGET=2, MINIMUM_IP_TARGET=10 (§3.2, p = 1): T = max(1 + 2, 10) = 10
-    # on ceil(10/9) = 2 ENIs -> 12 IPs; 251 // 12 = 20 nodes. Else max_size 12, or 260 IPs = a /23 (507).
-    assert "drops to 12 IPs per node and 20 nodes fit (max size 13)" in f["fix"]
-    assert "lower max_size to 12" in f["fix"]
-    assert "at least 260 usable IPs (a /23 instead of a /24)" in f["fix"]
+    # The options that fix full nodes too (27 pods, 30 IPs) lead: 13 x 30 = 390 IPs -> a /23 (507
+    # usable; a /24 has 251); or max_size 251 // 30 = 8 (12 fits the floor only).
+    # Then, re-analysed with WARM_IP_TARGET=2, MINIMUM_IP_TARGET=10 (§3.2, p = 1): T = max(1 + 2, 10)
+    # = 10 on ceil(10/9) = 2 ENIs -> 12 IPs; 251 // 12 = 20 nodes; but full nodes still take every
+    # slot of their 3 ENIs (27 + 3 = 30 IPs), 390 of the /24's 251, and the /24 holds 8 of them.
+    options = f["fix"].split("; or ")
+    assert (
+        options[0]
+        == "give each subnet at least 390 usable IPs (a /23 instead of a /24; fits the configured density too)"
+    )
+    assert options[1] == "lower max_size to 8 (fits the configured density too; 12 fits the floor only)"
+    assert options[2].startswith(
+        "set WARM_IP_TARGET=2 and MINIMUM_IP_TARGET=10 in the vpc-cni add-on env (the floor drops to 12 IPs "
+        "per node and 20 nodes fit, max size 13; this fits the floor only: at the configured density 27 pods "
+        "per node take 30 IPs; aws_subnet.s[0] still needs 390 of its 251 usable IPs (a /23); these subnets "
+        "hold 8 such nodes)"
+    )
     # One finding per cause: EKSIP102 stays quiet for a group that already fails at the floor.
     assert "EKSIP102" not in rule_ids(report)
 

@@ -203,6 +203,20 @@ def group_supported(
     return _no_limit(group_subnets, usable) if found >= MAX_SCAN_NODES and None in room_left else found
 
 
+def shares(total: int, maxes: Sequence[int]) -> list[int]:
+    """``total`` nodes split over groups in proportion to their max sizes, by largest remainder
+    (the split the cluster search grows its groups by)."""
+    total_max = sum(maxes)
+    if total_max == 0:
+        return [0 for _ in maxes]
+    exact = [total * m / total_max for m in maxes]
+    out = [int(x) for x in exact]
+    by_remainder = sorted(range(len(maxes)), key=lambda i: (out[i] - exact[i], i))
+    for i in by_remainder[: total - sum(out)]:
+        out[i] += 1
+    return out
+
+
 @dataclass(frozen=True)
 class Member:
     """One node group of a cluster as the cluster search sees it, at one density."""
@@ -249,14 +263,6 @@ def cluster_supported(
 
     plans = [SpreadPlan(g.subnets) for g in groups]
 
-    def shares(total: int) -> list[int]:
-        exact = [total * m / total_max for m in maxes]
-        out = [int(x) for x in exact]
-        by_remainder = sorted(range(len(maxes)), key=lambda i: (out[i] - exact[i], i))
-        for i in by_remainder[: total - sum(out)]:
-            out[i] += 1
-        return out
-
     def fits_counts(counts: Sequence[int]) -> bool:
         # Only the subnets this cluster charges: another cluster's subnets, full or not, do not
         # limit this one (a module called twice gives two clusters in one unit).
@@ -284,7 +290,7 @@ def cluster_supported(
     room_left = [_left(usable.get(a), others.get(a, 0)) for a in cluster_subnets]
     bound = node_bound(room_left, min(g.node.node_subnet_ips for g in groups))
     total = largest_true(fits_ceil, 0, bound) if fits_ceil(0) else 0
-    while total < bound and fits_counts(shares(total + 1)):
+    while total < bound and fits_counts(shares(total + 1, maxes)):
         total += 1
     if total >= MAX_SCAN_NODES and None in room_left:
         return _no_limit(cluster_subnets.values(), usable)

@@ -42,7 +42,7 @@ class _Obj:
 
 
 def finding_json(f: Finding) -> dict[str, Any]:
-    out = {
+    out: dict[str, Any] = {
         "rule_id": f.rule_id,
         "severity": f.severity.value,
         "message": f.message,
@@ -60,6 +60,11 @@ def finding_json(f: Finding) -> dict[str, Any]:
     }
     if f.branch:
         out["branch"] = f.branch
+    if f.related:
+        out["related"] = [
+            {"file": r.span.path, "line": r.span.line, "address": r.address, "message": r.message}
+            for r in f.related
+        ]
     return out
 
 

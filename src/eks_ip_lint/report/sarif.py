@@ -30,7 +30,7 @@ from typing import Any
 
 from eks_ip_lint import __version__, project
 from eks_ip_lint.engine import LintResult
-from eks_ip_lint.findings import Finding, Severity
+from eks_ip_lint.findings import Finding, RelatedLocation, Severity
 from eks_ip_lint.report._common import message_with_fix, repo_path
 from eks_ip_lint.rules import ALL_RULES, RuleMeta
 from eks_ip_lint.rules.pages import page_body
@@ -143,6 +143,8 @@ def _result(f: Finding, index: dict[str, int], fp: str, nth: int, cwd: str | Non
     result["level"] = LEVEL[f.severity]
     result["message"] = {"text": message_with_fix(f)}
     result["locations"] = [location]
+    if f.related:
+        result["relatedLocations"] = [_related(i, r, cwd) for i, r in enumerate(f.related)]
     result["partialFingerprints"] = {"primaryLocationLineHash": f"{fp}:{nth}", FINGERPRINT_KEY: fp}
     suppressions = _suppressions(f)
     if suppressions is not None:
@@ -151,6 +153,21 @@ def _result(f: Finding, index: dict[str, int], fp: str, nth: int, cwd: str | Non
     if props:
         result["properties"] = props
     return result
+
+
+def _related(i: int, r: RelatedLocation, cwd: str | None) -> dict[str, Any]:
+    """A SARIF ``relatedLocations`` entry (a cluster finding's node group max-size lines)."""
+    out: dict[str, Any] = {
+        "id": i,
+        "physicalLocation": {
+            "artifactLocation": {"uri": artifact_uri(r.span.path, cwd)},
+            "region": {"startLine": max(r.span.line, 1)},
+        },
+        "message": {"text": r.message},
+    }
+    if r.address:
+        out["logicalLocations"] = [{"fullyQualifiedName": r.address, "kind": "resource"}]
+    return out
 
 
 def fingerprint(f: Finding, cwd: str | None = None) -> str:

@@ -111,6 +111,8 @@ def _others(c: ClusterCapacity) -> list[str]:
 def _finding(f: Finding) -> list[str]:
     mark = f"[suppressed: {f.suppressed}] " if f.suppressed is not None else ""
     out = [f"{f.span}: {f.severity.value} {f.rule_id} {mark}{f.message}"]
+    if f.related:
+        out.append("  see: " + ", ".join(f"{r.span} ({r.message})" for r in f.related))
     if f.fix:
         out.append(f"  fix: {f.fix}")
     return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from eks_ip_lint.capacity.options import Options
 from eks_ip_lint.capacity.records import UnitCapacity
 from eks_ip_lint.capacity.what_if import WhatIf
-from eks_ip_lint.findings import Finding, Severity
+from eks_ip_lint.findings import Finding, RelatedLocation, Severity
 from eks_ip_lint.span import SourceSpan
 
 
@@ -56,5 +56,8 @@ class Rule:
         address: str | None = None,
         cluster: str | None = None,
         fix: str | None = None,
+        related: tuple[RelatedLocation, ...] = (),
     ) -> Finding:
-        return Finding(self.meta.id, self.meta.severity, message, span, address, cluster, fix)
+        return Finding(
+            self.meta.id, self.meta.severity, message, span, address, cluster, fix, related=related
+        )
