@@ -118,7 +118,9 @@ def test_four_groups_sharing_three_subnets_get_one_finding_with_a_combined_plan(
         "give each of aws_subnet.private[0], aws_subnet.private[1], aws_subnet.private[2] at least 2,460 usable "
         "IPs (a /20 instead of a /22; fits the configured density too)"
     )
-    assert options[1].startswith("run these node groups at 51 nodes in total, max sizes now total 126: for example")
+    assert options[1].startswith(
+        "run these node groups at 51 nodes in total, max sizes now total 126: for example"
+    )
     assert (
         "max sizes aws_eks_node_group.system 3, aws_eks_node_group.general 24, aws_eks_node_group.batch 12, "
         "aws_eks_node_group.spot 12" in options[1]
