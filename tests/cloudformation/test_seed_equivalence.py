@@ -70,7 +70,7 @@ def test_findings_point_at_the_max_size_line() -> None:
 
 
 def test_the_fix_names_the_max_size_setting_as_each_format_spells_it() -> None:
-    # Same fix, same numbers (48 nodes fit), in the key the finding's line points at.
+    # Same fix, same numbers (24 full nodes fit, 48 at the floor), in the key the finding's line points at.
     cfn = FIXTURES / "cloudformation" / "templates"
     (template,) = load_cloudformation(str(cfn / "seed-cluster.yaml")) or []
     eksctl = load_eksctl(str(FIXTURES / "eksctl" / "configs" / "seed-cluster.yaml"))
@@ -84,6 +84,6 @@ def test_the_fix_names_the_max_size_setting_as_each_format_spells_it() -> None:
             ("eksctl", run_rules(analyse(eksctl), Options())),
         )
     }
-    assert "; or lower max_size to 48; or " in fixes["terraform"]
-    assert "; or lower MaxSize to 48; or " in fixes["cloudformation"]
-    assert "; or lower maxSize to 48; or " in fixes["eksctl"]
+    assert "; or lower max_size to 24 (fits the configured density too; 48 fits the floor only); or " in fixes["terraform"]
+    assert "; or lower MaxSize to 24 (fits the configured density too; 48 fits the floor only); or " in fixes["cloudformation"]
+    assert "; or lower maxSize to 24 (fits the configured density too; 48 fits the floor only); or " in fixes["eksctl"]
