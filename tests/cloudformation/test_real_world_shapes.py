@@ -87,10 +87,16 @@ def test_fix_texts_use_each_iac_s_own_names(run_json: RunJson) -> None:
     _, cfn = run_json(str(FIXTURES / "cloudformation" / "templates" / "seed-cluster.yaml"))
     (cfn_finding,) = [f for f in cfn["findings"] if f["rule_id"] == "EKSIP101"]
     assert "ConfigurationValues" in cfn_finding["fix"]
-    assert "lower MaxSize to 48" in cfn_finding["fix"]  # 3 x (1,019 // 60) = 48
+    # 3 x (1,019 // 120) = 24 full nodes; 3 x (1,019 // 60) = 48 at the floor.
+    assert (
+        "lower MaxSize to 24 (fits the configured density too; 48 fits the floor only)" in cfn_finding["fix"]
+    )
     assert "max_size" not in cfn_finding["fix"] and "configuration_values" not in cfn_finding["fix"]
     _, eksctl = run_json(str(FIXTURES / "eksctl" / "configs" / "seed-cluster.yaml"))
     (eksctl_finding,) = [f for f in eksctl["findings"] if f["rule_id"] == "EKSIP101"]
     assert "configurationValues" in eksctl_finding["fix"]
-    assert "lower maxSize to 48" in eksctl_finding["fix"]
+    assert (
+        "lower maxSize to 24 (fits the configured density too; 48 fits the floor only)"
+        in eksctl_finding["fix"]
+    )
     assert "max_size" not in eksctl_finding["fix"] and "MaxSize" not in eksctl_finding["fix"]

@@ -84,6 +84,15 @@ def test_the_fix_names_the_max_size_setting_as_each_format_spells_it() -> None:
             ("eksctl", run_rules(analyse(eksctl), Options())),
         )
     }
-    assert "; or lower max_size to 24 (fits the configured density too; 48 fits the floor only); or " in fixes["terraform"]
-    assert "; or lower MaxSize to 24 (fits the configured density too; 48 fits the floor only); or " in fixes["cloudformation"]
-    assert "; or lower maxSize to 24 (fits the configured density too; 48 fits the floor only); or " in fixes["eksctl"]
+    assert (
+        "; or lower max_size to 24 (fits the configured density too; 48 fits the floor only); or "
+        in fixes["terraform"]
+    )
+    assert (
+        "; or lower MaxSize to 24 (fits the configured density too; 48 fits the floor only); or "
+        in fixes["cloudformation"]
+    )
+    assert (
+        "; or lower maxSize to 24 (fits the configured density too; 48 fits the floor only); or "
+        in fixes["eksctl"]
+    )
