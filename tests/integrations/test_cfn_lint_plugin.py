@@ -61,7 +61,8 @@ def test_seed_template_reports_e9101_at_the_node_group(tmp_path: Path) -> None:
     assert message.startswith(
         "EKSIP101 node group Workers (m5.4xlarge, max 80 nodes): the warm pool alone holds 60 IPs"
     )
-    assert "these subnets hold only 48 nodes Fix: set WARM_IP_TARGET=2" in message
+    assert "these subnets hold only 48 nodes Fix: give each subnet at least 3,240 usable IPs" in message
+    assert "or set WARM_IP_TARGET=2" in message
 
 
 def test_resource_metadata_ignore_checks_suppresses(tmp_path: Path) -> None:
@@ -99,10 +100,10 @@ def test_branch_findings_say_which_branch_fails() -> None:
         for m in matches
         if m["Rule"]["Id"] == "E9101"
     )
+    # In the prod branch Nodes and ProdOnly share the subnets: one finding at the cluster.
     assert ours == [
+        ("E9101", "Cluster", "IsProd=true, IsStaging=false"),
         ("E9101", "Nodes", "IsProd=false, IsStaging=true"),
-        ("E9101", "Nodes", "IsProd=true, IsStaging=false"),
-        ("E9101", "ProdOnly", "IsProd=true, IsStaging=false"),
     ]
 
 
