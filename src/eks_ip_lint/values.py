@@ -46,6 +46,7 @@ class Cause(enum.Enum):
     # Any format
     NOT_DECLARED = "not-declared"  # a subnet referenced but not declared in the analysed files
     LAUNCH_TEMPLATE_NOT_DECLARED = "launch-template-not-declared"  # a node group's, not in the files
+    LAUNCH_CONFIGURATION_NOT_DECLARED = "launch-configuration-not-declared"  # an ASG's, not in the files
     ENICONFIG_MISSING = "eniconfig-missing"  # custom networking with no ENIConfig for an AZ
     INVALID = "invalid"  # a value the deployment would reject (wrong type, out of range)
     AWS_CHOOSES = "aws-chooses"  # an argument left out whose value AWS picks (an AZ, a name)

@@ -38,7 +38,7 @@ def node_group(
     facts: Facts,
 ) -> NodeGroupFact | None:
     """The node group an ASG is, or None when it is not (visibly) part of an EKS cluster."""
-    template, overrides = _template_and_overrides(inst, templates, configs)
+    template, overrides, via = _template_and_overrides(inst, templates, configs)
     cluster_ref = _cluster_ref(inst, template, facts)
     if cluster_ref is None:
         return None
@@ -51,10 +51,7 @@ def node_group(
         types_value = [template.values["instance_type"]]
         source = f"{template.address} instance_type"
     elif template is None:
-        types_value = Unknown(
-            f"{inst.address}: its launch template is not declared in this configuration",
-            cause=Cause.LAUNCH_TEMPLATE_NOT_DECLARED,
-        )
+        types_value = _not_declared(inst, via)
     else:
         # An Auto Scaling group cannot launch from a template without an instance type.
         types_value = Unknown(f"{template.address} sets no instance_type", cause=Cause.INVALID)
@@ -81,9 +78,33 @@ def node_group(
     )
 
 
+def _not_declared(inst: ResourceInstance, via: Value) -> Unknown:
+    """Why the ASG's instance type is unknown when its template or configuration is not found."""
+    configured = inst.values.get("launch_configuration") is not None and not first_block(
+        inst, "launch_template"
+    )
+    if isinstance(via, Unknown) and via.cause not in (Cause.APPLY_TIME, Cause.UNSUPPORTED):
+        # The reference itself is unknown (a variable without a value): that is what to fix.
+        return Unknown(
+            f"{inst.address}: its launch {'configuration' if configured else 'template'} is unknown: {via.reason}",
+            cause=via.cause,
+        )
+    if configured:
+        return Unknown(
+            f"{inst.address}: its launch configuration is not declared in this configuration",
+            cause=Cause.LAUNCH_CONFIGURATION_NOT_DECLARED,
+        )
+    return Unknown(
+        f"{inst.address}: its launch template is not declared in this configuration",
+        cause=Cause.LAUNCH_TEMPLATE_NOT_DECLARED,
+    )
+
+
 def _template_and_overrides(
     inst: ResourceInstance, templates: list[ResourceInstance], configs: list[ResourceInstance]
-) -> tuple[ResourceInstance | None, list[Value]]:
+) -> tuple[ResourceInstance | None, list[Value], Value]:
+    """The launch template (or configuration) the ASG launches from, the mixed-instances
+    overrides' types, and the reference that names the template (for why it was not found)."""
     policy = first_block(inst, "mixed_instances_policy")
     lt_block: dict[str, Value] = {}
     overrides: list[Value] = []
@@ -107,11 +128,15 @@ def _template_and_overrides(
             "id": lt_block.get("id", lt_block.get("launch_template_id")),
             "name": lt_block.get("name", lt_block.get("launch_template_name")),
         }
-        return find_launch_template(ref, templates), overrides
+        return (
+            find_launch_template(ref, templates),
+            overrides,
+            ref["id"] if ref["id"] is not None else ref["name"],
+        )
     config = inst.values.get("launch_configuration")
     if config is not None:
-        return find_launch_template({"id": config, "name": config}, configs), overrides
-    return None, overrides
+        return find_launch_template({"id": config, "name": config}, configs), overrides, config
+    return None, overrides, None
 
 
 def _cluster_ref(inst: ResourceInstance, template: ResourceInstance | None, facts: Facts) -> Value:

@@ -40,6 +40,7 @@ ADVICE: Mapping[Cause, str] = {
     Cause.EKSCTL_CREATE_TIME: "set the value explicitly in the ClusterConfig (for example vpc.subnets with cidr and az)",
     Cause.NOT_DECLARED: "these subnets are created outside this configuration, so their CIDRs cannot be read from it: declare them here (aws_subnet, AWS::EC2::Subnet, or vpc.subnets with a cidr) to have this node group checked",
     Cause.LAUNCH_TEMPLATE_NOT_DECLARED: "declare the launch template in the analysed configuration (aws_launch_template, AWS::EC2::LaunchTemplate), or name the instance types on the node group itself, so its instance type can be read",
+    Cause.LAUNCH_CONFIGURATION_NOT_DECLARED: "declare the launch configuration in the analysed configuration (aws_launch_configuration, AWS::AutoScaling::LaunchConfiguration) with its instance_type, so the Auto Scaling group's instance type can be read",
     Cause.ENICONFIG_MISSING: "declare that AZ's ENIConfig (and its subnet) in the analysed configuration, or check ENI_CONFIG_LABEL_DEF: ENIConfigs are matched to AZs by name",
     Cause.INVALID: "correct the value: as written, the deployment would reject it (the reason says why), so nothing that depends on it can be checked",
     Cause.AWS_CHOOSES: "set it explicitly: left out, AWS chooses it when the resource is created, so it cannot be read before",

@@ -223,9 +223,21 @@ class _Converter:
             return ast.Index(self.expr(sig[0]), self._index_key(sig[1]), line)
         if data in ("attr_splat_expr_term", "full_splat_expr_term"):
             ops: list[ast.SplatAttr | ast.SplatIndex] = []
-            for op in self._significant(sig[1]):
+            raw = self._significant(sig[1])
+            for n, op in enumerate(raw):
                 if op.data == "get_attr":
                     ops.append(ast.SplatAttr(self._get_attr_name(op)))
+                elif data == "attr_splat_expr_term":
+                    # The legacy attribute-only splat takes attribute lookups only (HCL spec,
+                    # "Splat Operators"): in aws_launch_configuration.workers.*.id[count.index]
+                    # the index, and all that follows, applies to the list the splat made.
+                    out: ast.Expr = ast.Splat(self.expr(sig[0]), tuple(ops), line)
+                    for rest in raw[n:]:
+                        if rest.data == "get_attr":
+                            out = ast.GetAttr(out, self._get_attr_name(rest), line)
+                        else:
+                            out = ast.Index(out, self._index_key(rest), line)
+                    return out
                 else:
                     ops.append(ast.SplatIndex(self._index_key(op)))
             return ast.Splat(self.expr(sig[0]), tuple(ops), line)
