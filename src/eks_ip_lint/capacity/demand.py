@@ -43,6 +43,7 @@ from eks_ip_lint.capacity.records import (
     PrefixDemand,
     SubnetCapacity,
 )
+from eks_ip_lint.capacity.update_surge import update_surge
 from eks_ip_lint.facts.model import SubnetFact
 from eks_ip_lint.values import Unknown
 
@@ -326,6 +327,7 @@ def group_capacity(
         pod_subnets=g.pod_subnets,
         nodes_at_max=at_max_nodes,
         at=at,
+        update_surge=update_surge(g, at_max.demand, at_max.own, usable),
     )
 
 

@@ -116,6 +116,33 @@ class Exhaustion(_Record):
 
 
 @dataclass(frozen=True, repr=False)
+class SurgeShortfall(_Record):
+    """A subnet that runs out while a managed node group is updated: ``need`` IPs of ``usable``."""
+
+    subnet: str
+    need: int
+    usable: int
+
+
+@dataclass(frozen=True, repr=False)
+class UpdateSurge(_Record):
+    """The nodes EKS adds to a managed node group during an update, and whether they fit
+    (update_surge.py; capacity-beyond-node-groups.md §6)."""
+
+    strategy: str  # DEFAULT (launch first) or MINIMAL (terminate first: no surge)
+    max_unavailable: int | Unknown
+    max_unavailable_source: str
+    azs: int  # AZs of the group's declared subnets
+    surge: int | Unknown  # max(2 x azs, max unavailable); 0 with MINIMAL
+    per_az: int | Unknown  # the most of them one AZ can get
+    span: SourceSpan | None  # the update settings, if the group declares them
+    # Per density: the subnets that run out with the group at max size plus the surge (empty: it
+    # fits), and the largest max size whose update fits.
+    short: Mapping[Density, tuple[SurgeShortfall, ...] | Unknown]
+    largest_max_size: Mapping[Density, int | Unknown]
+
+
+@dataclass(frozen=True, repr=False)
 class NodeGroupCapacity(_Record):
     fact: NodeGroupFact
     cluster: str
@@ -129,6 +156,7 @@ class NodeGroupCapacity(_Record):
     # IPs an ENIConfig subnet pays for. Empty when the group is not placed.
     nodes_at_max: Mapping[str, int]
     at: Mapping[Density, GroupAtDensity]
+    update_surge: UpdateSurge | None = None  # managed node groups that can be placed
 
     @property
     def analysed(self) -> bool:

@@ -29,6 +29,7 @@ from eks_ip_lint.facts.model import (
     NodeGroupFact,
     SubnetFact,
     Unresolved,
+    UpdateConfig,
     VpcFact,
     same_ref,
 )
@@ -436,6 +437,24 @@ class _Extraction:
             custom_ami=custom_ami,
             instance_types_source=source,
             max_size_key="MaxSize",
+            update_config=self._update_config(r),
+        )
+
+    def _update_config(self, r: _Resource) -> UpdateConfig | None:
+        """``UpdateConfig {MaxUnavailable, MaxUnavailablePercentage, UpdateStrategy}``."""
+        if not isinstance(self.prop(r, "UpdateConfig"), dict):
+            return None
+
+        def number(key: str) -> int | Unknown | None:
+            v = self.prop(r, "UpdateConfig", key)
+            return None if v is None else _int(v, "")
+
+        strategy = self.prop(r, "UpdateConfig", "UpdateStrategy")
+        return UpdateConfig(
+            max_unavailable=number("MaxUnavailable"),
+            max_unavailable_percentage=number("MaxUnavailablePercentage"),
+            strategy=None if strategy is None else _str(strategy, ""),
+            span=self.span(r, "UpdateConfig"),
         )
 
     def _self_managed(self, r: _Resource) -> NodeGroupFact | None:

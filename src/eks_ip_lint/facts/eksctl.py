@@ -29,6 +29,7 @@ from eks_ip_lint.facts.model import (
     NodeGroupFact,
     NodeGroupKind,
     SubnetFact,
+    UpdateConfig,
     VpcFact,
 )
 from eks_ip_lint.sources import fs, yaml_lines
@@ -286,6 +287,29 @@ class _Extraction:
             instance_types_source=source,
             max_size_key="maxSize",
             efa_interfaces=ng.get("efaEnabled") is True,
+            update_config=self._update_config(section, i, ng) if kind == "managed" else None,
+        )
+
+    def _update_config(self, section: str, i: int, ng: dict[str, object]) -> UpdateConfig | None:
+        """``updateConfig {maxUnavailable, maxUnavailablePercentage}``: eksctl has no strategy
+        field (pkg/apis/eksctl.io/v1alpha5/types.go:1773-1784)."""
+        block = ng.get("updateConfig")
+        if not isinstance(block, dict):
+            return None
+
+        def number(key: str) -> int | Unknown | None:
+            v = block.get(key)
+            if v is None:
+                return None
+            if isinstance(v, int) and not isinstance(v, bool):
+                return v
+            return Unknown(f"updateConfig.{key} is not a whole number: {v!r}", cause=Cause.INVALID)
+
+        return UpdateConfig(
+            max_unavailable=number("maxUnavailable"),
+            max_unavailable_percentage=number("maxUnavailablePercentage"),
+            strategy=None,
+            span=self.span(section, i, "updateConfig"),
         )
 
     def _types(

@@ -103,6 +103,19 @@ NodeGroupKind = Literal["managed", "self-managed"]
 
 
 @dataclass(frozen=True)
+class UpdateConfig:
+    """A managed node group's update settings (``update_config``, ``UpdateConfig``,
+    ``updateConfig``); each None when not set. ``source`` names where a default came from when
+    the group did not set it (terraform-aws-eks sets 33 %)."""
+
+    max_unavailable: int | Unknown | None
+    max_unavailable_percentage: int | Unknown | None
+    strategy: str | Unknown | None  # DEFAULT or MINIMAL
+    span: SourceSpan
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class NodeGroupFact:
     address: str
     name: str | Unknown
@@ -128,6 +141,9 @@ class NodeGroupFact:
     # eksctl efaEnabled: each node gets one EFA interface per network card of its type, each with
     # a primary IPv4 address from the node's subnet (capacity/node_groups.py).
     efa_interfaces: bool = False
+    # Managed groups: how EKS updates them (the surge it adds); None for self-managed groups and
+    # for managed groups that set nothing (EKS's default then applies: max unavailable 1).
+    update_config: UpdateConfig | None = None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from eks_ip_lint.facts.model import (
     NodeGroupFact,
     SubnetFact,
     Unresolved,
+    UpdateConfig,
     VpcFact,
     same_ref,
 )
@@ -38,6 +39,7 @@ from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.module import ModuleEvaluation
 from eks_ip_lint.terraform.module_calls import all_calls
+from eks_ip_lint.terraform.registry.eks import UPDATE_CONFIG_SOURCE_ARG
 from eks_ip_lint.terraform.resource_instance import ResourceInstance
 from eks_ip_lint.values import Cause, Unknown, Value
 
@@ -255,6 +257,27 @@ def _node_group(
         instance_types_source=types_source,
         max_pods=max_pods_from_user_data(template.values.get("user_data")) if template is not None else None,
         max_size_key=inst.spelled.get("scaling_config.max_size", "max_size"),
+        update_config=_update_config(inst),
+    )
+
+
+def _update_config(inst: ResourceInstance) -> UpdateConfig | None:
+    """``update_config { max_unavailable | max_unavailable_percentage, update_strategy }``."""
+    block = first_block(inst, "update_config")
+    if not block:
+        return None
+
+    def number(key: str) -> int | Unknown | None:
+        v = block.get(key)
+        return None if v is None else as_int(v)
+
+    strategy = block.get("update_strategy")
+    return UpdateConfig(
+        max_unavailable=number("max_unavailable"),
+        max_unavailable_percentage=number("max_unavailable_percentage"),
+        strategy=None if strategy is None else as_str(strategy),
+        span=inst.span_of("update_config"),
+        source=str(block.get(UPDATE_CONFIG_SOURCE_ARG) or ""),
     )
 
 

@@ -23,6 +23,14 @@ from eks_ip_lint.values import Cause, Unknown, Value
 
 # The argument by which a synthesized aws_autoscaling_group names its cluster (see _group).
 SYNTHETIC_CLUSTER_ARG = "eks_ip_lint_cluster_name"
+# Not a provider argument either: in a modelled group's update_config, where its values came from.
+UPDATE_CONFIG_SOURCE_ARG = "eks_ip_lint_source"
+# terraform-aws-eks modules/eks-managed-node-group variables.tf:563-574 (v21.19.0): the module's
+# update_config default, used when the group and eks_managed_node_group_defaults set none.
+MODULE_UPDATE_CONFIG: dict[str, Value] = {
+    "max_unavailable_percentage": 33,
+    UPDATE_CONFIG_SOURCE_ARG: "terraform-aws-eks's default update_config",
+}
 
 
 def synthesize(call: CallInputs, schema: EksSchema) -> Synthesized:
@@ -195,6 +203,12 @@ def _group(
         }
         if pick("ami_type") is not None:
             values["ami_type"] = pick("ami_type")
+        update = pick(
+            "update_config", MODULE_UPDATE_CONFIG if g.container == "eks_managed_node_groups" else None
+        )
+        if isinstance(update, dict):
+            values["update_config"] = [update]
+            lines["update_config"] = line("update_config")
         out.resources.append(resource("aws_launch_template", lt_addr, lt_values, lines={}, span=span))
         out.resources.append(
             resource("aws_eks_node_group", addr, values, lines=lines, span=span, spelled=spelled)
