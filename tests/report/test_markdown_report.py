@@ -67,11 +67,13 @@ def test_seed_report(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_clean_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     work = tmp_path / "infra"
     shutil.copytree(SEED, work)
-    (work / "terraform.tfvars").write_text("max_nodes = 20\n")
+    # 18, not 20: at 20 (7 nodes in an AZ) an update's 2 more nodes per AZ need 9 x 120 = 1,080 of
+    # 1,019 IPs (EKSIP104); 6 + 2 = 8 x 120 = 960 fits.
+    (work / "terraform.tfvars").write_text("max_nodes = 18\n")
     monkeypatch.chdir(tmp_path)
     md = render_markdown(lint(LintRequest(paths=("infra",))))
     assert md.splitlines()[1] == "## ✅ eks-ip-lint: no findings"
-    assert "| `aws_eks_node_group.workers` | m5.4xlarge | 20 | 60 | 120 | 48 | 24 |" in md
+    assert "| `aws_eks_node_group.workers` | m5.4xlarge | 18 | 60 | 120 | 48 | 24 |" in md
     assert "**" not in md  # nothing is short of room, so nothing is bold
 
 

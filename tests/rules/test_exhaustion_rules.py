@@ -91,7 +91,8 @@ def test_eksip102_largest_max_size_that_fits(tmp_path: Path, capsys: Capsys) -> 
     assert node_group(report)["ips_per_node"]["configured"] == 30
     assert node_group(report)["pods_per_node_configured"] == 27  # 29 max pods - 2 hostNetwork
     assert subnet(report, "aws_subnet.s[0]")["demand_at_max_configured"] == 240  # 8 x 30 <= 251
-    assert not report["findings"]
+    # It fits at max size; only an update's 2 more nodes in the AZ (10 x 30 = 300) do not: EKSIP104.
+    assert rule_ids(report) == {"EKSIP104"}
 
 
 def test_eksip102_one_node_more_fires(tmp_path: Path, capsys: Capsys) -> None:
@@ -134,7 +135,8 @@ def test_eksip102_pods_per_node_edge(
     [
         (42, [6, 6], set()),  # 21 + 21 nodes: 27 - 21 = 6 free in each: enough
         (43, [5, 6], {"EKSIP103"}),  # 22 + 21: one subnet keeps 5 (sorted: [5, 6])
-        (54, [0, 0], {"EKSIP103"}),  # 27 + 27: 0 free, the nodes still fit
+        # 27 + 27: 0 free, the nodes still fit; an update's 2 more per AZ (29 > 27) do not.
+        (54, [0, 0], {"EKSIP103", "EKSIP104"}),
         (56, [-1, -1], {"EKSIP101"}),  # 28 + 28 > 27: over-committed is EKSIP101's, not EKSIP103's
     ],
 )

@@ -35,11 +35,13 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
             surge = g.update_surge
             if surge is None or not isinstance(surge.surge, int) or surge.surge == 0:
                 continue
-            # The first density at which the group fits at max size but not during an update: a
-            # group that does not fit at max size is EKSIP101's or EKSIP102's.
+            # A group that does not fit at max size is EKSIP101's or EKSIP102's: one finding per
+            # cause. For one that fits, the first density at which its update does not.
+            if any(g.at[d].exhaustion is not None for d in Density):
+                continue
             for d in (Density.FLOOR, Density.CONFIGURED):
                 short = surge.short[d]
-                if g.at[d].exhaustion is not None or isinstance(short, Unknown) or not short:
+                if isinstance(short, Unknown) or not short:
                     continue
                 yield RULE.finding(
                     _message(cluster, g, surge, d),
