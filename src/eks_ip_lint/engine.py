@@ -36,6 +36,7 @@ from eks_ip_lint.kinds.base import AHEAD_HCL
 from eks_ip_lint.policy import Policy
 from eks_ip_lint.results import LintRequest, LintResult, ProgressSink, UnitResult
 from eks_ip_lint.sources import discover, fs, parse_cache
+from eks_ip_lint.sources import not_read as not_read_files
 from eks_ip_lint.unit_cache import DOCUMENT, Entry, Source, StoredUnit, UnitCache
 
 __all__ = ["LintRequest", "LintResult", "Policy", "UnitResult", "lint", "lint_paths"]
@@ -115,8 +116,12 @@ class _Run:
         finally:
             if self.progress is not None:
                 self.progress.done()
+        unclaimed: list[str] = []
         for path in found.documents:
-            units.extend(self._document_units(path))
+            document_units = self._document_units(path)
+            units.extend(document_units)
+            if not document_units:
+                unclaimed.append(path)
         # A file read as part of another unit (a nested stack's template) is analysed as part of
         # it, not on its own (alone, the values its parent passes are missing).
         included = {os.path.realpath(p) for u in units for p in u.stored.facts.included}
@@ -131,7 +136,12 @@ class _Run:
         }
         results = [self._result(u, linked.get(id(u))) for u in units]
         self.cache.flush()
-        return LintResult(tuple(_qualify_branches(results)))
+        # Files of languages not read are always named (they may declare clusters); YAML/JSON that
+        # no kind claimed only when nothing was checked: beside a checked module, package.json and
+        # docker-compose.yml are noise, but in a run that read nothing they explain the silence.
+        documents = [] if results else [(not_read_files.document_sort(p), p) for p in unclaimed]
+        not_read = not_read_files.group([*found.unread, *documents])
+        return LintResult(tuple(_qualify_branches(results)), not_read)
 
     def _parse_ahead(self, found: discover.Scan) -> None:
         """Parse the files of the sources to compute in worker processes first (prefetch)."""

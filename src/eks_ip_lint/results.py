@@ -14,6 +14,7 @@ from typing import Protocol
 from eks_ip_lint.branches import unique
 from eks_ip_lint.capacity.analysis import Options, UnitCapacity
 from eks_ip_lint.findings import Finding
+from eks_ip_lint.sources.not_read import NotRead
 from eks_ip_lint.terraform.variable_inputs import VariableInputs
 
 
@@ -51,6 +52,9 @@ class LintResult:
     # What the run says about the user's own settings besides findings: suppressions that name no
     # rule or match nothing (policy.Policy.apply). The CLI prints them on standard error.
     notes: tuple[str, ...] = ()
+    # Files the scan saw and did not analyse, by sort (sources/not_read.py): a run that checked
+    # nothing says what it found instead.
+    not_read: tuple[NotRead, ...] = ()
 
     @property
     def findings(self) -> list[Finding]:

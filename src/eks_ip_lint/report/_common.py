@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from eks_ip_lint.findings import Finding
 from eks_ip_lint.repo_paths import repo_path
+from eks_ip_lint.sources.not_read import NotRead
 
 __all__ = ["findings_to_show", "message_with_fix", "repo_path", "severity_counts", "unit_title"]
 
@@ -39,3 +40,24 @@ def findings_to_show(per_unit: Sequence[Sequence[Finding]]) -> list[list[Finding
 
 def unit_title(path: str, branch: str) -> str:
     return f"{path} (branch {branch})" if branch else path
+
+
+# Paths named per sort of file not read; the rest is counted.
+NOT_READ_EXAMPLES = 3
+
+
+def not_read_lines(not_read: Sequence[NotRead], checked: int) -> list[str]:
+    """What the run saw and did not analyse, one line per sort: "not read: 12 Kubernetes manifest(s)
+    declaring nothing eks-ip-lint reads (k8s/a.yaml, k8s/b.yaml, k8s/c.yaml, ...)". With
+    nothing checked at all, a first line says so: a green run that read nothing is not a pass."""
+    lines = []
+    if checked == 0:
+        lines.append(
+            "nothing was checked: no Terraform or OpenTofu module, Terragrunt unit, CloudFormation "
+            "template, eksctl config or Terraform plan was found"
+        )
+    for n in not_read:
+        shown = ", ".join(repo_path(p) for p in n.paths[:NOT_READ_EXAMPLES])
+        more = ", ..." if len(n.paths) > NOT_READ_EXAMPLES else ""
+        lines.append(f"not read: {len(n.paths)} {n.what} ({shown}{more})")
+    return lines

@@ -201,4 +201,8 @@ def render_json(result: LintResult, *, fail_on: str, pods_per_node: int | None) 
         "findings": [finding_json(f) for f in result.findings],
         "summary": counts,
     }
+    if result.not_read:  # absent when every file seen was analysed: earlier reports are unchanged
+        doc["not_read"] = [
+            {"what": n.what, "count": len(n.paths), "paths": list(n.paths)} for n in result.not_read
+        ]
     return json.dumps(doc, indent=2, sort_keys=False) + "\n"

@@ -23,7 +23,7 @@ from eks_ip_lint.capacity.cni import NodeIps
 from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintResult, UnitResult
 from eks_ip_lint.findings import Finding, Severity
-from eks_ip_lint.report._common import findings_to_show, repo_path, severity_counts
+from eks_ip_lint.report._common import findings_to_show, not_read_lines, repo_path, severity_counts
 from eks_ip_lint.values import Unknown
 
 MARKER = "<!-- eks-ip-lint -->"
@@ -250,6 +250,7 @@ def _heading(result: LintResult) -> str:
             if clusters
             else "\n"
         )
+        + "".join(f"\n> {line}\n" for line in not_read_lines(result.not_read, units))
     )
 
 

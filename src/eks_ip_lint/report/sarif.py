@@ -195,11 +195,14 @@ def sarif_log(result: LintResult, cwd: str | None = None) -> dict[str, Any]:
     }
     if DOCS_BASE_URL and docs_url(ALL_RULES[0].meta) is not None:
         driver["informationUri"] = project.PROJECT_URL  # the tool's home page, not its docs folder
-    return {
-        "$schema": SARIF_SCHEMA_URI,
-        "version": SARIF_VERSION,
-        "runs": [{"tool": {"driver": driver}, "columnKind": "utf16CodeUnits", "results": results}],
-    }
+    run: dict[str, Any] = {"tool": {"driver": driver}, "columnKind": "utf16CodeUnits", "results": results}
+    if result.not_read:  # SARIF run property bag: what the run saw and did not analyse
+        run["properties"] = {
+            "notRead": [
+                {"what": n.what, "count": len(n.paths), "paths": list(n.paths)} for n in result.not_read
+            ]
+        }
+    return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 
 def render_sarif(result: LintResult, cwd: str | None = None) -> str:

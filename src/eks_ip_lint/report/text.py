@@ -8,7 +8,7 @@ from eks_ip_lint.capacity.cni import NodeIps
 from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintResult
 from eks_ip_lint.findings import Finding
-from eks_ip_lint.report._common import findings_to_show, unit_title
+from eks_ip_lint.report._common import findings_to_show, not_read_lines, unit_title
 from eks_ip_lint.report._table import render
 from eks_ip_lint.values import Unknown
 
@@ -140,4 +140,5 @@ def render_text(result: LintResult) -> str:
         f"{counts['warning']} warning(s), {counts['info']} info"
         + (f", {counts['suppressed']} suppressed" if counts["suppressed"] else "")
     )
+    lines += not_read_lines(result.not_read, units)
     return "\n".join(lines) + "\n"

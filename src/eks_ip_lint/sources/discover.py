@@ -11,11 +11,13 @@ never entered.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from eks_ip_lint.errors import UsageError
+from eks_ip_lint.sources.not_read import unread_language
 
 SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "__pycache__", ".terragrunt-cache"})
 # Files that may be a CloudFormation template (YAML, JSON, CDK output) or an eksctl ClusterConfig;
@@ -66,6 +68,8 @@ class Scan:
     # Per directory kind: its source directories, in the order found.
     dirs: dict[str, list[str]]
     documents: list[str]  # YAML/JSON files that may be templates, plans or ClusterConfigs
+    # Files of infrastructure languages that are not read: (what they are, path), for the report.
+    unread: list[tuple[str, str]] = dataclasses.field(default_factory=list)
 
 
 def scan(paths: Iterable[str], kinds: Mapping[str, Markers]) -> Scan:
@@ -87,6 +91,7 @@ def scan(paths: Iterable[str], kinds: Mapping[str, Markers]) -> Scan:
             out.append(item)
 
     used_files: dict[str, list[str]] = {}  # per kind with users: the named files to look up
+    unread: list[tuple[str, str]] = []
     for p in paths:
         if not os.path.exists(p):
             raise UsageError(f"{p}: no such file or directory")
@@ -111,12 +116,14 @@ def scan(paths: Iterable[str], kinds: Mapping[str, Markers]) -> Scan:
             for e in files:
                 if _is_document(e.name):
                     add(documents, seen_documents, e.path)
+                elif (words := unread_language(e.name)) is not None:
+                    unread.append((words, e.path))
     for kind, named in used_files.items():
         users = kinds[kind].users
         assert users is not None
         for d in users(named):
             add(dirs[kind], seen_dirs[kind], d)
-    return Scan(dirs, documents)
+    return Scan(dirs, documents, unread)
 
 
 def roots(dirs: list[str], called: Iterable[str]) -> list[str]:
