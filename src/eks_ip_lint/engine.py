@@ -141,7 +141,7 @@ class _Run:
         # docker-compose.yml are noise, but in a run that read nothing they explain the silence.
         documents = [] if results else [(not_read_files.document_sort(p), p) for p in unclaimed]
         not_read = not_read_files.group([*found.unread, *documents])
-        return LintResult(tuple(_qualify_branches(results)), not_read)
+        return LintResult(tuple(_qualify_branches(results)), not_read=not_read)
 
     def _parse_ahead(self, found: discover.Scan) -> None:
         """Parse the files of the sources to compute in worker processes first (prefetch)."""
