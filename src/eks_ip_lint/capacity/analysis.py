@@ -152,24 +152,24 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
 
 def _cluster_subnets(fact: ClusterFact | None, facts: Facts) -> list[str]:
     """The subnets the cluster itself is given (its control plane's ENIs go there)."""
-    out: list[str] = []
+    out: dict[str, None] = {}  # ordered and O(1) membership: 10,000 subnets are not quadratic
     if fact is not None and not isinstance(fact.subnet_refs, Unknown):
         for r in fact.subnet_refs:
             s = facts.subnet_for(r)
-            if s is not None and s.address not in out:
-                out.append(s.address)
-    return out
+            if s is not None:
+                out.setdefault(s.address)
+    return list(out)
 
 
 def _subnet_order(groups: Sequence[SizedGroup], cluster_subnets: Sequence[str]) -> list[str]:
     """The cluster's subnets as reports list them: each group's node subnets, its ENIConfig
     subnets, then the cluster's own."""
-    out: list[str] = []
+    out: dict[str, None] = {}  # insertion-ordered set
     for g in groups:
-        out.extend(s.address for s in g.subnets if s.address not in out)
-        out.extend(t for t in g.pod_subnets.values() if isinstance(t, str) and t not in out)
-    out.extend(a for a in cluster_subnets if a not in out)
-    return out
+        out.update((s.address, None) for s in g.subnets)
+        out.update((t, None) for t in g.pod_subnets.values() if isinstance(t, str))
+    out.update((a, None) for a in cluster_subnets)
+    return list(out)
 
 
 def _belongs(ref: Value, name: str, fact: ClusterFact | None) -> bool:

@@ -102,7 +102,7 @@ def prefixlen(subnet: SubnetFact) -> int | None:
     return None if isinstance(subnet.cidr, Unknown) else _ipv4_prefixlen(subnet.cidr)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65_536)  # above the 10,000 subnets one block may expand to
 def _ipv4_prefixlen(cidr: str) -> int | None:
     # Memoised: spread() sorts by usable space on every node-count step, and parsing the CIDR each
     # time was a third of a monorepo run (benchmarks/RESULTS.md).

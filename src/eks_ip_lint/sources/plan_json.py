@@ -36,17 +36,35 @@ class PlanDocument:
     path: str
     text: str
     data: dict[str, Any]
-    _lines: dict[str, int] = field(default_factory=dict)
+    _lines: dict[str, int] | None = field(default=None, repr=False)
 
     def line_of_address(self, address: str) -> int:
         """The line of ``"address": "<address>"`` in the file; 1 when it is not found."""
-        if address in self._lines:
-            return self._lines[address]
-        pattern = re.compile(r'"address"\s*:\s*' + re.escape(json.dumps(address)))
-        m = pattern.search(self.text)
-        line = self.text.count("\n", 0, m.start()) + 1 if m else 1
-        self._lines[address] = line
-        return line
+        if self._lines is None:
+            self._lines = _address_lines(self.text)
+        return self._lines.get(address, 1)
+
+
+# A JSON string literal after an "address" key; its text is decoded with json.loads.
+_ADDRESS_RE = re.compile(r'"address"\s*:\s*("(?:[^"\\]|\\.)*")')
+
+
+def _address_lines(text: str) -> dict[str, int]:
+    """Every address member's first line, in one pass over the text: searching the text once per
+    address took 108 s on a 13 MB plan."""
+    lines: dict[str, int] = {}
+    line = 1
+    last = 0
+    for m in _ADDRESS_RE.finditer(text):
+        line += text.count("\n", last, m.start())
+        last = m.start()
+        try:
+            address = json.loads(m.group(1))
+        except ValueError:
+            continue
+        if isinstance(address, str):
+            lines.setdefault(address, line)
+    return lines
 
 
 def looks_like_plan(data: object) -> bool:

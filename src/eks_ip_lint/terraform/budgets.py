@@ -43,3 +43,61 @@ def check_instances(n: int, what: str) -> None:
 
 def _shown(n: int) -> str:
     return f"{n:,}" if n.bit_length() < 64 else f"about 10^{len(str(n)) - 1}"
+
+
+# The largest value (string characters plus collection elements, counted through nesting) one
+# function argument, function result or string template may be: 4 Mi, far above any real policy
+# document or user-data script, far below what forty doubling locals reach (16 x 2^40).
+MAX_VALUE_SIZE = 1 << 22
+# What one module evaluation may build in total through function calls and templates.
+MAX_BUILT_TOTAL = 1 << 26
+
+
+def value_size(v: Value, limit: int = MAX_VALUE_SIZE) -> int:
+    """The size of ``v`` (string lengths plus one per element, shared references counted each
+    time they occur, as an encoding would write them), or ``limit + 1`` as soon as it is larger:
+    the walk costs at most ``limit`` steps."""
+    total = 0
+    stack: list[object] = [v]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item) + 1
+        elif isinstance(item, list):
+            total += 1
+            stack.extend(item)
+        elif isinstance(item, dict):
+            total += 1 + sum(len(k) for k in item)
+            stack.extend(item.values())
+        else:
+            total += 1
+        if total > limit:
+            return limit + 1
+    return total
+
+
+def too_large(what: str, size: int | None = None) -> EvalError:
+    """The error for a value past MAX_VALUE_SIZE."""
+    shown = f" ({size:,})" if size is not None else ""
+    return EvalError(
+        f"{what} would be larger than the {MAX_VALUE_SIZE:,} characters and elements{shown} "
+        "eks-ip-lint builds for one value",
+        cause=Cause.UNSUPPORTED,
+    )
+
+
+# Module instances one root module's evaluation may create, through every level of calls:
+# count = 15 at four levels is 50,625 of them.
+MAX_MODULE_INSTANCES = 2_000
+
+
+class ModuleBudget:
+    """Shared by a root module's evaluation and every module it calls."""
+
+    def __init__(self) -> None:
+        self.instances = 0
+
+    def take_instance(self) -> bool:
+        """Count one more module instance; False once the budget is spent."""
+        self.instances += 1
+        return self.instances <= MAX_MODULE_INSTANCES

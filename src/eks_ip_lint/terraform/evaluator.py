@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Protocol, TypeAlias, Union
 
 from eks_ip_lint.sources import hcl_ast as ast
-from eks_ip_lint.terraform import convert, files, functions
+from eks_ip_lint.terraform import budgets, convert, files, functions
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.symbolic import SymbolicMap, Unordered, position_unknown, symbolic_map
 from eks_ip_lint.values import Cause, Unknown, Value, first_unknown
@@ -136,6 +136,7 @@ class Evaluator:
         self.scope = scope
         self.depth = 0
         self.iterations = 0
+        self.built = 0  # characters and elements built by calls and templates (budgets.py)
         # How many try()/can() calls the current expression is inside: there a missing file is
         # the error Terraform's try() catches, elsewhere an Unknown (see files.MissingFileError).
         self.guarded = 0
@@ -234,7 +235,22 @@ class Evaluator:
             if v is None:
                 raise EvalError("cannot include a null value in a string template")
             pieces.append(convert.to_string(v))
+        size = sum(len(p) for p in pieces)
+        if size > budgets.MAX_VALUE_SIZE:
+            raise budgets.too_large("A string template's result", size)
+        self._built(size)
         return "".join(pieces)
+
+    def _built(self, size: int) -> None:
+        """Count what this evaluation built; past MAX_BUILT_TOTAL, 40 lines of doubling locals
+        each under the per-value bound still cannot take the machine's memory."""
+        self.built += size
+        if self.built > budgets.MAX_BUILT_TOTAL:
+            raise EvalError(
+                f"this module's expressions built more than {budgets.MAX_BUILT_TOTAL:,} characters and "
+                "elements in total; eks-ip-lint stops evaluating them",
+                cause=Cause.UNSUPPORTED,
+            )
 
     def _object(self, e: ast.ObjectExpr, env: Mapping[str, Value]) -> Value:
         out: dict[str, Value] = {}
@@ -279,7 +295,12 @@ class Evaluator:
             if not isinstance(last, list):
                 raise EvalError("the last argument before ... must be a list")
             args.extend(last)
-        return functions.call_function(e.name, args)
+        result = functions.call_function(e.name, args)
+        size = budgets.value_size(result)
+        if size > budgets.MAX_VALUE_SIZE:
+            raise budgets.too_large(f"The result of {e.name}()")
+        self._built(size)
+        return result
 
     def _fileset(self, e: ast.Call, env: Mapping[str, Value]) -> Value:
         """fileset(path, pattern) over the module's own files (files.fileset)."""

@@ -20,6 +20,7 @@ call shares:
 from __future__ import annotations
 
 from eks_ip_lint.terraform import (
+    budgets,
     functions_collections,
     functions_encoding,
     functions_format,
@@ -72,6 +73,10 @@ def call_function(name: str, args: list[Value]) -> Value:
             f'Call to unknown function: there is no function named "{name}".', cause=Cause.UNSUPPORTED
         )
     _check_arity(name, function, len(args))
+    # Hostile input: most functions' results are bounded by their arguments' size (join, jsonencode,
+    # flatten), so a bound on the arguments bounds them; replace() checks its own amplification.
+    if budgets.value_size(args) > budgets.MAX_VALUE_SIZE:
+        raise budgets.too_large(f'The arguments of function "{name}"')
     if not function.structural:
         for arg in args:
             u = first_unknown(arg)

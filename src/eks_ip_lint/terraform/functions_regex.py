@@ -1,19 +1,24 @@
 """Terraform's regular expression functions: regex, regexall, and replace's /pattern/ form.
 
-Terraform uses Go's RE2 syntax; we use Python's ``re``, which agrees on the common syntax. The
-differences we handle: RE2-only ``(?<name>...)`` groups are rewritten to ``(?P<name>...)``; Perl
-features RE2 rejects (lookaround, backreferences, atomic and possessive forms, conditionals) are
-rejected here too; ``\\d``, ``\\w``, ``\\s``, ``\\b`` are ASCII-only as in RE2; and repeated
-matching skips an empty match right after a previous match, as Go does. Not handled: Unicode
-classes such as ``\\pL`` (an error here, valid in RE2), RE2's ``\\z`` and ``(?U)``, and ``(?i)``
-folding of non-ASCII letters (RE2 folds them, ``re.ASCII`` does not).
+Terraform uses Go's RE2 engine, and so do we: google-re2 (the RE2 library's own Python binding)
+matches in time linear in the input, so a hostile ``regex("^(a|a)*$", ...)`` that makes a
+backtracking engine double its work per character ends at once. RE2 also brings Go's syntax
+(``\\pL``, ``\\z``, ``(?U)``, Unicode case folding). Kept from the translation to Python's ``re``
+the package used before: Go 1.22's ``(?<name>...)`` is rewritten to ``(?P<name>...)``, Perl
+features RE2 rejects (lookaround, backreferences) get Go's messages, and repeated matching skips
+an empty match right after a previous match, as Go does. Where the binding cannot be imported
+(a platform without its wheel), Python's ``re`` is the fallback, without the linear-time bound.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any, Protocol
 
+from eks_ip_lint.terraform import budgets
 from eks_ip_lint.terraform.functions_common import Function, FunctionError, arg_string
 from eks_ip_lint.values import Value
 
@@ -66,15 +71,61 @@ def _translate(pattern: str) -> str:
     return "".join(out)
 
 
-def compile_re2(pattern: str) -> re.Pattern[str]:
-    """Compile a Terraform (RE2) pattern."""
+class Match(Protocol):
+    """What re.Match and re2's match objects share, and all this module uses."""
+
+    def start(self) -> int: ...
+    def end(self) -> int: ...
+    def group(self, group: int | str = 0) -> str | None: ...
+    def groups(self) -> tuple[str | None, ...]: ...
+    def groupdict(self) -> dict[str, str | None]: ...
+
+
+class Pattern(Protocol):
+    """What re.Pattern and re2's compiled patterns share."""
+
+    @property
+    def groups(self) -> int: ...
+    @property
+    def groupindex(self) -> Mapping[str, int]: ...
+    def search(self, string: str, pos: int = 0) -> Match | None: ...
+
+
+@functools.cache
+def _re2() -> Any:
+    """google-re2 and its options (errors not logged to stderr), or None without the binding."""
     try:
-        return re.compile(_translate(pattern), re.ASCII)
-    except re.error as err:
-        raise FunctionError(f"invalid regexp pattern: {err}", "pattern") from err
+        module = importlib.import_module("re2")
+    except ImportError:  # pragma: no cover - the binding is a dependency; see the docstring
+        return None
+    options = module.Options()
+    options.log_errors = False
+    return module, options
 
 
-def go_matches(rx: re.Pattern[str], s: str) -> Iterator[re.Match[str]]:
+@functools.lru_cache(maxsize=256)
+def compile_re2(pattern: str) -> Pattern:
+    """Compile a Terraform (RE2) pattern."""
+    translated = _translate(pattern)
+    engine = _re2()
+    if engine is None:  # pragma: no cover
+        try:
+            fallback: Any = re.compile(translated, re.ASCII)  # typeshed's Match is not the Protocol
+            return fallback  # type: ignore[no-any-return]
+        except re.error as err:
+            raise FunctionError(f"invalid regexp pattern: {err}", "pattern") from err
+    module, options = engine
+    try:
+        compiled: Pattern = module.compile(translated, options)
+    except module.error as err:
+        message = (
+            err.args[0].decode("utf-8", "replace") if err.args and isinstance(err.args[0], bytes) else err
+        )
+        raise FunctionError(f"invalid regexp pattern: {message}", "pattern") from err
+    return compiled
+
+
+def go_matches(rx: Pattern, s: str) -> Iterator[Match]:
     """Successive matches as Go finds them: an empty match right after a match is skipped."""
     pos = 0
     previous_end = -1
@@ -110,7 +161,7 @@ def _group_name(template: str, start: int) -> tuple[str, int] | None:
     return name, end
 
 
-def _expand(template: str, m: re.Match[str]) -> str:
+def _expand(template: str, m: Match) -> str:
     """Go's Regexp.Expand: ``$1``, ``${1}``, ``$name``, ``${name}``, ``$$``; unknown groups are empty."""
     out: list[str] = []
     i = 0
@@ -159,12 +210,16 @@ def _replace(args: list[Value]) -> Value:
     s = arg_string(args[0], "str")
     substr = arg_string(args[1], "substr")
     replacement = arg_string(args[2], "replace")
+    # Every occurrence (every position, for an empty or regex pattern) may grow by the replacement.
+    occurrences = s.count(substr) if substr and not substr.startswith("/") else len(s) + 1
+    if len(s) + occurrences * len(replacement) > budgets.MAX_VALUE_SIZE:
+        raise budgets.too_large("The result of replace()")
     if len(substr) > 1 and substr.startswith("/") and substr.endswith("/"):
         return regex_replace(s, substr[1:-1], replacement)
     return s.replace(substr, replacement)
 
 
-def _match_value(rx: re.Pattern[str], m: re.Match[str]) -> Value:
+def _match_value(rx: Pattern, m: Match) -> Value:
     """A match as Terraform returns it: the text, a list of groups, or an object of named groups."""
     if rx.groups == 0:
         return m.group(0)
@@ -173,7 +228,7 @@ def _match_value(rx: re.Pattern[str], m: re.Match[str]) -> Value:
     return list(m.groups())
 
 
-def _compile_for_match(pattern: str) -> re.Pattern[str]:
+def _compile_for_match(pattern: str) -> Pattern:
     rx = compile_re2(pattern)
     if rx.groupindex and len(rx.groupindex) != rx.groups:
         raise FunctionError(

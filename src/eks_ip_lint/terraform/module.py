@@ -49,6 +49,7 @@ class ModuleEvaluation:
         # carries its module path, as in Terraform's plan.
         self.address_prefix = address_prefix
         self.depth = depth  # nesting level of module calls, bounded by module_calls.MAX_DEPTH
+        self.budget = budgets.ModuleBudget()  # child() hands the root's to every called module
         self.evaluator = Evaluator(self)
         self._locals: dict[str, Value] = {}
         self._instances: dict[tuple[str, str, str], list[ResourceInstance] | Unknown] = {}
@@ -151,6 +152,7 @@ class ModuleEvaluation:
             depth=self.depth + 1,
         )
         child.cwd = self.cwd
+        child.budget = self.budget
         child.root_dir = self.root_dir
         child.module_key = key
         return child

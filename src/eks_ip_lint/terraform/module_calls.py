@@ -72,6 +72,9 @@ class Caller(Protocol):
     @property
     def module_key(self) -> str: ...
 
+    @property
+    def budget(self) -> budgets.ModuleBudget: ...
+
     def child(
         self: E, source: ModuleSource, variables: Mapping[str, Value], *, address: str, shown: str, key: str
     ) -> E:
@@ -324,6 +327,12 @@ def _instantiate(
     where = f"{call.address} ({source or 'no source'})"
     if caller.depth >= MAX_DEPTH:
         reason = f"{where} is nested more than {MAX_DEPTH} modules deep; not followed"
+        return _unknown(call, inputs, Unknown(reason, cause=Cause.UNSUPPORTED), span)
+    if not caller.budget.take_instance():
+        reason = (
+            f"{where}: the root module already has {budgets.MAX_MODULE_INSTANCES:,} module instances "
+            "(count/for_each at every level); not followed"
+        )
         return _unknown(call, inputs, Unknown(reason, cause=Cause.UNSUPPORTED), span)
     if source.startswith(("./", "../")):
         directory = os.path.normpath(os.path.join(caller.source.dir, source))
