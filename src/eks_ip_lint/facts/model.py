@@ -273,10 +273,6 @@ class Facts:
     # The --var names this unit's Terraform module does not declare; None for a unit that takes no
     # Terraform variables (or was not parsed). The engine refuses a --var no unit declares.
     undeclared_vars: tuple[str, ...] | None = None
-    # subnet_for's index, derived from ``subnets``: not part of the facts' value.
-    _index: tuple[tuple[int, int], dict[tuple[str, Value], SubnetFact]] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
 
     def merge(self, other: Facts) -> None:
         """Add the facts of a part of this unit (a nested stack's template)."""
@@ -303,14 +299,19 @@ class Facts:
         return self._subnets_by_ref().get(key)
 
     def _subnets_by_ref(self) -> dict[tuple[str, Value], SubnetFact]:
-        # Rebuilt when the subnet list was replaced or grew (merge of a nested stack's facts).
+        # Rebuilt when the subnet list was replaced or grew (merge of a nested stack's facts). Kept
+        # in the instance's __dict__, not as a field: derived data is not part of the facts' value
+        # (equality, the cache's encoding).
         stamp = (id(self.subnets), len(self.subnets))
-        if self._index is None or self._index[0] != stamp:
-            index: dict[tuple[str, Value], SubnetFact] = {}
-            for s in self.subnets:
-                for r in s.refs:
-                    k = _ref_key(r)
-                    if k is not None:
-                        index.setdefault(k, s)
-            self._index = (stamp, index)
-        return self._index[1]
+        cached = self.__dict__.get("_subnet_index")
+        if cached is not None and cached[0] == stamp:
+            index: dict[tuple[str, Value], SubnetFact] = cached[1]
+            return index
+        index = {}
+        for s in self.subnets:
+            for r in s.refs:
+                k = _ref_key(r)
+                if k is not None:
+                    index.setdefault(k, s)
+        self.__dict__["_subnet_index"] = (stamp, index)
+        return index
