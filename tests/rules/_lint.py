@@ -117,9 +117,12 @@ resource "aws_eks_cluster" "c" {{
         )
     template = ""
     if max_pods is not None:
+        # A custom AMI (image_id): only then does the user data's --max-pods take effect on a
+        # managed node group; with an EKS AMI, EKS overrides it (capacity-beyond-node-groups.md §5).
         blocks.append(
             f"""resource "aws_launch_template" "nodes" {{
   name      = "nodes"
+  image_id  = "ami-0123456789abcdef0"
   user_data = base64encode("export KUBELET_EXTRA_ARGS=\\"--max-pods={max_pods}\\"")
 }}
 """

@@ -29,6 +29,7 @@ from eks_ip_lint.capacity import custom_networking, instance_types, max_pods
 from eks_ip_lint.capacity.cni import NodeIps, node_ips, pod_ip_capacity
 from eks_ip_lint.capacity.cni_settings import CniSettings
 from eks_ip_lint.capacity.instance_types import InstanceLimits
+from eks_ip_lint.capacity.max_pods_expression import nodeadm_expression_max_pods
 from eks_ip_lint.capacity.options import Options
 from eks_ip_lint.capacity.records import DENSITIES, Density, EffectiveCni, NodeSizing, PodCapacity
 from eks_ip_lint.facts.model import EniConfigFact, Facts, NodeGroupFact, SubnetFact
@@ -71,15 +72,26 @@ def _choose_type(
 def _max_pods(
     group: NodeGroupFact, types: Sequence[InstanceLimits], settings: CniSettings
 ) -> tuple[int | Unknown, str]:
+    # Which setting takes effect was decided with the facts (facts/max_pods_config.as_eks_applies,
+    # capacity-beyond-node-groups.md §5): an explicit value, else EKS's rule for its own AMIs,
+    # else nodeadm's maxPodsExpression, else nodeadm's default.
     if group.max_pods is not None:
         return group.max_pods, "set explicitly"
     if group.kind == "managed" and not group.custom_ami:
         value = max_pods.managed_node_group_max_pods(types, settings)
+        overridden = (
+            f"; the user data's {group.max_pods_overridden} is overridden by EKS (no custom AMI)"
+            if group.max_pods_overridden
+            else ""
+        )
         return (
             value,
-            "EKS managed node group rule (max-pods-calculator, capped at 110 below 30 vCPUs, else 250)",
+            "EKS managed node group rule (max-pods-calculator, capped at 110 below 30 vCPUs, else 250)"
+            + overridden,
         )
     chosen = max(types, key=lambda t: t.default_max_pods)
+    if group.max_pods_expression is not None:
+        return nodeadm_expression_max_pods(group.max_pods_expression, chosen)
     return max_pods.nodeadm_max_pods(chosen), "nodeadm default: ENIs x (IPv4 per ENI - 1) + 2"
 
 

@@ -140,8 +140,14 @@ class NodeGroupFact:
     max_size_span: SourceSpan
     instance_types_span: SourceSpan
     subnets_span: SourceSpan
-    # An explicit kubelet max pods (user data, bootstrap args); None when the node's default applies.
+    # An explicit kubelet max pods (user data, bootstrap args) that takes effect; None when the
+    # node's default applies (facts/max_pods_config.as_eks_applies decides which setting wins).
     max_pods: int | Unknown | None = None
+    # AL2023 nodeadm kubelet.maxPodsExpression that takes effect (capacity evaluates it per type).
+    max_pods_expression: str | None = None
+    # A user-data max pods setting EKS overrides (managed node group without a custom AMI), as
+    # written, so the report can say it is not what the nodes run with.
+    max_pods_overridden: str = ""
     # Managed node groups with a custom AMI do not get the EKS max-pods rule (110/250 cap).
     custom_ami: bool = False
     instance_types_source: str = ""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from eks_ip_lint.facts.max_pods_config import max_pods_from_user_data
+from eks_ip_lint.facts.max_pods_config import read_user_data
 from eks_ip_lint.facts.model import Facts, NodeGroupFact
 from eks_ip_lint.facts.tf_values import (
     as_int,
@@ -56,6 +56,8 @@ def node_group(
         # An Auto Scaling group cannot launch from a template without an instance type.
         types_value = Unknown(f"{template.address} sets no instance_type", cause=Cause.INVALID)
     user_data = template.values.get("user_data") if template is not None else None
+    # Self-managed nodes run their user data as written: it decides max pods.
+    settings = read_user_data(user_data)
     return NodeGroupFact(
         address=inst.address,
         name=as_str(inst.values.get("name")) if inst.values.get("name") is not None else inst.name,
@@ -71,7 +73,8 @@ def node_group(
         max_size_span=inst.span_of("max_size"),
         instance_types_span=inst.span_of("mixed_instances_policy", "launch_template", "launch_configuration"),
         subnets_span=inst.span_of("vpc_zone_identifier"),
-        max_pods=max_pods_from_user_data(user_data),
+        max_pods=settings.value,
+        max_pods_expression=settings.expression,
         custom_ami=True,  # self-managed nodes never get the managed-node-group max-pods rule
         instance_types_source=source,
         max_size_key=inst.spelled.get("max_size", "max_size"),

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from eks_ip_lint.facts import cluster_binding, cni_carriers, self_managed, subnet_lookups, tf_consumers
 from eks_ip_lint.facts.cni_config import parse_configuration_values
-from eks_ip_lint.facts.max_pods_config import max_pods_from_user_data
+from eks_ip_lint.facts.max_pods_config import as_eks_applies, read_user_data
 from eks_ip_lint.facts.model import (
     ClusterFact,
     CniSource,
@@ -238,6 +238,13 @@ def _node_group(
     custom_ami = inst.values.get("ami_type") == "CUSTOM" or (
         template is not None and template.values.get("image_id") is not None
     )
+    ami_type = inst.values.get("ami_type")
+    applied = as_eks_applies(
+        read_user_data(template.values.get("user_data") if template is not None else None),
+        managed=True,
+        custom_ami=custom_ami,
+        bottlerocket_ami=isinstance(ami_type, str) and ami_type.startswith("BOTTLEROCKET"),
+    )
     name = inst.values.get("node_group_name") or inst.values.get("node_group_name_prefix")
     return NodeGroupFact(
         address=inst.address,
@@ -255,7 +262,9 @@ def _node_group(
         subnets_span=inst.span_of("subnet_ids"),
         custom_ami=custom_ami,
         instance_types_source=types_source,
-        max_pods=max_pods_from_user_data(template.values.get("user_data")) if template is not None else None,
+        max_pods=applied.value,
+        max_pods_expression=applied.expression,
+        max_pods_overridden=applied.overridden,
         max_size_key=inst.spelled.get("scaling_config.max_size", "max_size"),
         update_config=_update_config(inst),
     )
