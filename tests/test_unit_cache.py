@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from eks_ip_lint import engine
 from eks_ip_lint.capacity.analysis import Options
-from eks_ip_lint.engine import LintRequest, lint
+from eks_ip_lint.engine import LintRequest, lint, scanned_roots
 from eks_ip_lint.report.json_report import render_json
 from eks_ip_lint.unit_cache import UnitCache
 
@@ -183,7 +183,8 @@ def test_a_run_over_part_of_a_folder_keeps_the_entries_of_the_rest(tmp_path: Pat
         assert report(envs / "b") == b
     shutil.rmtree(envs / "b")
     report(envs)
-    pack = UnitCache(LintRequest(paths=(str(envs),)))._pack(str(envs))
+    request = LintRequest(paths=(str(envs),))
+    pack = UnitCache(request, roots=scanned_roots(request))._pack(str(envs))
     assert sorted(pack) == [("terraform", str(envs / "a"))]
 
 

@@ -133,6 +133,14 @@ def _lint_parser() -> _Parser:
         help="configuration file (default: .eks-ip-lint.yaml or [tool.eks-ip-lint] in pyproject.toml, "
         "in the current directory or a parent)",
     )
+    p.add_argument(
+        "--allow-outside",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="also read files below PATH: links, ../ paths, module sources and templates that leave "
+        "the scanned paths and their Git repository are otherwise not read (docs/security.md)",
+    )
     p.add_argument("--no-config", action="store_true", help="ignore configuration files")
     p.add_argument(
         "--baseline",
@@ -349,6 +357,7 @@ def _lint(argv: list[str]) -> int:
         parameters=_parameters(ns.parameters_file, ns.parameter),
         jobs=_jobs(ns.jobs),
         nested_templates=_nested_templates(ns.nested_template),
+        allow_outside=tuple(ns.allow_outside),
         use_cache=not ns.no_cache,
     )
     if ns.compare_to is not None:

@@ -53,10 +53,37 @@ def lint(
         for k in DIRECTORY_KINDS
     }
     found = discover.scan(request.paths, markers)
-    with parse_cache.scope(request.use_cache):
+    roots = scanned_roots(request)
+    with parse_cache.scope(request.use_cache), fs.confine(roots):
         with fs.session():
-            result = _Run(request, policy.disabled, progress).run(found)
-        return policy.apply(result)
+            result = _Run(request, policy.disabled, progress, roots).run(found)
+        return policy.apply(result)  # reads inline suppressions: confined too
+
+
+def scanned_roots(request: LintRequest) -> tuple[str, ...]:
+    """The trees a run reads (docs/security.md): each path it was given (a file: its folder), the Git repository that
+    holds it (its local modules and templates may sit beside it), the files named on the command
+    line (variable files, nested templates) and ``--allow-outside`` paths. Nothing else is read,
+    whatever a link, a ``../`` or a manifest in the tree points at."""
+    out: list[str] = []
+    for path in request.paths:
+        start = os.path.abspath(path)
+        here = start if os.path.isdir(start) else os.path.dirname(start)  # a file stands for its folder
+        out.append(here)
+        while True:
+            if os.path.exists(os.path.join(here, ".git")):
+                out.append(here)
+                break
+            parent = os.path.dirname(here)
+            if parent == here:
+                break
+            here = parent
+    out.extend(request.variables.var_files)
+    out.extend(request.nested_templates.values())
+    out.extend(request.allow_outside)
+    # Without the roots below another root: runs over parts of one repository share cache keys.
+    full = sorted({os.path.abspath(p) for p in out})
+    return tuple(p for p in full if not any(p.startswith(q.rstrip(os.sep) + os.sep) for q in full))
 
 
 def lint_paths(paths: Sequence[str], **kwargs: Any) -> LintResult:
@@ -71,14 +98,20 @@ class _Unit:
 
 
 class _Run:
-    def __init__(self, request: LintRequest, skip: frozenset[str], progress: ProgressSink | None) -> None:
+    def __init__(
+        self,
+        request: LintRequest,
+        skip: frozenset[str],
+        progress: ProgressSink | None,
+        roots: tuple[str, ...] = (),
+    ) -> None:
         self.request = request
         self.skip = skip
         self.progress = progress
         self.inputs = Inputs(
             request.variables, request.workspace, request.parameters, request.nested_templates
         )
-        self.cache = UnitCache(request, skip)
+        self.cache = UnitCache(request, skip, roots)
         self.entries: dict[Source, Entry | None] = {}
         self.sources: dict[Source, object] = {}  # directory sources read in this run
 

@@ -36,6 +36,9 @@ class LintRequest:
     # Read and write the parse and unit caches (--no-cache: False). EKS_IP_LINT_NO_CACHE=1 turns
     # them off whatever this says.
     use_cache: bool = True
+    # --allow-outside: trees beyond the scanned paths and their repository that may be read
+    # (docs/security.md); the run reads nothing else.
+    allow_outside: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

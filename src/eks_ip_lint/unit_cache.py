@@ -100,9 +100,11 @@ class UnitCache:
     Disabled, it finds nothing and stores nothing. Call :meth:`flush` at the end of the run.
     """
 
-    def __init__(self, request: LintRequest, skip: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, request: LintRequest, skip: frozenset[str] = frozenset(), roots: tuple[str, ...] = ()
+    ) -> None:
         self.enabled = parse_cache.enabled()
-        self._prefix = _salt() + _request_digest(request, skip) if self.enabled else b""
+        self._prefix = _salt() + _request_digest(request, skip, roots) if self.enabled else b""
         self._packs: dict[str, dict[Source, Entry]] = {}
         self._seen: set[Source] = set()
         self._dirty: set[str] = set()
@@ -197,7 +199,7 @@ def _salt() -> bytes:
     return _salt_memo[0]
 
 
-def _request_digest(request: LintRequest, skip: frozenset[str]) -> bytes:
+def _request_digest(request: LintRequest, skip: frozenset[str], roots: tuple[str, ...] = ()) -> bytes:
     """Everything of the request besides the paths that shapes a unit's result, and the rules
     that do not run. ``jobs`` and ``use_cache`` do not."""
     shaping: tuple[object, ...] = (
@@ -210,4 +212,6 @@ def _request_digest(request: LintRequest, skip: frozenset[str]) -> bytes:
     )
     if skip:  # added only when set: the keys of runs with every rule are unchanged
         shaping += (sorted(skip),)
+    if roots:  # what may be read (fs.confine): a file outside them reads as not there
+        shaping += (sorted(roots),)
     return hashlib.sha256(repr(shaping).encode("utf-8", "surrogatepass")).digest()

@@ -53,6 +53,7 @@ class Cause(enum.Enum):
     CLUSTER_AMBIGUOUS = "cluster-ambiguous"  # which cluster a CNI carrier or node group belongs to
     MAX_PODS_UNDECIDED = "max-pods-undecided"  # EKS's max-pods cap rests on a vCPU count not known
     # Terragrunt
+    OUTSIDE_TREE = "outside-tree"  # a link, module source or template outside the scanned tree
     DEPENDENCY_NOT_READ = "dependency-not-read"  # a dependency block whose outputs are not read
 
 

@@ -206,6 +206,10 @@ class _Extraction:
                 Cause.NESTED_TEMPLATE_NOT_GIVEN,
             )
             return None
+        if fs.outside(path):
+            shown = url if isinstance(url, str) else path
+            self._unresolved(r, what, f"its template {shown} is {fs.OUTSIDE}", Cause.OUTSIDE_TREE)
+            return None
         if not fs.isfile(path):
             shown = url if isinstance(url, str) else path
             self._unresolved(

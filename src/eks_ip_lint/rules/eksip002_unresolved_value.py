@@ -29,6 +29,7 @@ ADVICE: Mapping[Cause, str] = {
     Cause.MODULE_NOT_ON_DISK: "run terraform init so the module is under .terraform/modules, or pass its outputs in through variables",
     Cause.UNSUPPORTED: _REPLACE_EXPRESSION,
     Cause.FILE_NOT_READ: "keep the file in the module's directory, readable and under 1 MiB, so eks-ip-lint reads it, or write its content in place of the file() call",
+    Cause.OUTSIDE_TREE: "keep it inside the repository being linted, or, if reading it is intended, pass --allow-outside PATH (docs/security.md)",
     Cause.PARAMETER_UNSET: "give the parameter a value: --parameter NAME=VALUE or --parameters-file FILE",
     Cause.PSEUDO_PARAMETER: "give it with --parameter (pseudo parameters too: --parameter AWS::Region=eu-west-1)",
     Cause.DEPLOY_TIME: _REPLACE_EXPRESSION,

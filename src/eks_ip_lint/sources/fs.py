@@ -39,7 +39,7 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import NoReturn
@@ -83,15 +83,16 @@ class _Failure:
     """An OSError as an answer: raised again, the same, on every later question. Answers a read
     as a :class:`_Read` does (a digest, no stamp), so callers need not tell them apart."""
 
-    __slots__ = ("errno", "strerror")
+    __slots__ = ("errno", "outside", "strerror")
     stamp: Stamp | None = None
 
     def __init__(self, exc: OSError) -> None:
         self.errno = exc.errno
         self.strerror = exc.strerror or str(exc)
+        self.outside = isinstance(exc, OutsideTree)
 
     def raise_for(self, path: str) -> NoReturn:
-        raise OSError(self.errno, self.strerror, path)
+        raise (OutsideTree if self.outside else OSError)(self.errno, self.strerror, path)
 
     def digest(self, limit: int = 0) -> bytes:
         return f"error:{self.errno}:{self.strerror}".encode()
@@ -102,12 +103,76 @@ class _Session:
         self.reads: dict[str, _Read | _Failure] = {}
         self.answers: dict[Question, object] = {}
         self.stamps: dict[str, Stamp | None] = {}
+        self.real: dict[str, str] = {}
+
+
+# What a read or listing outside the scanned tree answers (docs/security.md): the same whether or
+# not anything is there, and naming nothing but the path the reader asked for.
+OUTSIDE = "outside the scanned tree, not read (eks-ip-lint reads only below the paths it is given; see --allow-outside)"
+
+
+class OutsideTree(PermissionError):
+    """A path that resolves (symlinks followed) outside every root of :func:`confine`."""
 
 
 # Context variables, not module globals: runs in two threads (a library caller, a plugin host)
 # must neither share a memo nor log into each other's recordings.
 _session_var: ContextVar[_Session | None] = ContextVar("eks_ip_lint_fs_session", default=None)
 _recordings_var: ContextVar[tuple[list[Op], ...]] = ContextVar("eks_ip_lint_fs_recordings", default=())
+# The real paths of the trees a run may read (confine); None: anywhere (a library caller's parse).
+_roots_var: ContextVar[tuple[str, ...] | None] = ContextVar("eks_ip_lint_fs_roots", default=None)
+
+
+@contextlib.contextmanager
+def confine(roots: Iterable[str]) -> Iterator[None]:
+    """Within it, a file or directory whose real path (symlinks resolved) is not at or below one
+    of ``roots`` is never read or listed: a read or a listing fails with :class:`OutsideTree`
+    and ``isdir``/``isfile`` answer False, whether or not it exists. Every reader asks through
+    this module, so none can be pointed outside by a link, ``../``, an absolute path or a
+    manifest. Part of what a unit's result depends on: the unit cache keys entries by the roots."""
+    token = _roots_var.set(tuple(sorted({os.path.realpath(r) for r in roots})))
+    try:
+        yield
+    finally:
+        _roots_var.reset(token)
+
+
+def roots() -> tuple[str, ...] | None:
+    """The roots of the current :func:`confine`, or None."""
+    return _roots_var.get()
+
+
+def outside(path: str) -> bool:
+    """Whether ``path`` resolves outside the confined roots (False when not confined); asked
+    like any other question, so a unit's entry checks it again."""
+    return bool(_answer("outside", path))
+
+
+def _outside(path: str) -> bool:
+    allowed = _roots_var.get()
+    if allowed is None:
+        return False
+    real = _realpath(path)
+    return not any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in allowed)
+
+
+def _realpath(path: str) -> str:
+    """``os.path.realpath``, from the session's memo: a directory's once per run, then one
+    ``lstat`` per file (most files are not links)."""
+    memo = _session_var.get()
+    if memo is None:
+        return os.path.realpath(path)
+    known = memo.real.get(path)
+    if known is None:
+        parent, name = os.path.split(os.path.abspath(path))
+        if not name or name in (".", "..") or parent == path:
+            known = os.path.realpath(path)
+        else:
+            real_parent = memo.real.get(parent) or _realpath(parent)
+            joined = os.path.join(real_parent, name)
+            known = os.path.realpath(joined) if os.path.islink(joined) else joined
+        memo.real[path] = known
+    return known
 
 
 @contextlib.contextmanager
@@ -171,6 +236,8 @@ def _read(path: str, limit: int) -> _Read | _Failure:
 
 
 def _read_file(path: str, limit: int) -> _Read | _Failure:
+    if _outside(path):
+        return _Failure(OutsideTree(errno.EACCES, OUTSIDE, path))
     try:
         # O_NONBLOCK: opening a FIFO named like a source file must not wait for a writer forever;
         # anything but a regular file is refused below, before a byte is read.
@@ -224,7 +291,13 @@ def _ask(op: str, path: str) -> object:
         return memo.answers[question]
     answer: object
     try:
-        if op == "listdir":
+        if op == "outside":
+            answer = _outside(path)
+        elif op in ("listdir", "isdir", "isfile") and _outside(path):
+            if op == "listdir":
+                raise OutsideTree(errno.EACCES, OUTSIDE, path)
+            answer = False  # nothing outside is there, as far as the run is concerned
+        elif op == "listdir":
             answer = tuple(sorted(os.listdir(path)))
         elif op == "isdir":
             answer = os.path.isdir(path)

@@ -336,6 +336,18 @@ def _instantiate(
         return _unknown(call, inputs, Unknown(reason, cause=Cause.UNSUPPORTED), span)
     if source.startswith(("./", "../")):
         directory = os.path.normpath(os.path.join(caller.source.dir, source))
+        if fs.outside(directory):
+            # Not read, whatever is there (docs/security.md): said the same whether it exists.
+            reason = f"{where}: the module directory {source} is {fs.OUTSIDE}"
+            if not call.errors:
+                placed = caller.source.module_calls[call.name]
+                line = placed.block.body.attributes["source"].line
+                call.errors.append(
+                    InputError(
+                        f"module {call.name}: {source} is {fs.OUTSIDE}", placed.path, line, skipped=False
+                    )
+                )
+            return ModuleInstance(inputs.address, unknown=Unknown(reason, cause=Cause.OUTSIDE_TREE))
         if not fs.isdir(directory):
             # terraform init refuses it ("Unreadable module directory"): an error at the source
             # line, once per call. A git submodule not checked out or a sparse checkout is the
@@ -363,6 +375,9 @@ def _instantiate(
         call.notes.extend(result.notes)
         return ModuleInstance(inputs.address, synthesized=result)
     downloaded = _downloaded_dir(caller, call.name)
+    if downloaded is not None and fs.outside(downloaded):
+        reason = f"{where}: .terraform/modules/modules.json puts it in a directory {fs.OUTSIDE}"
+        return _unknown(call, inputs, Unknown(reason, cause=Cause.OUTSIDE_TREE), span)
     if downloaded is not None:
         call.kind = "downloaded"
         return _evaluate_dir(caller, call, inputs, downloaded, downloaded)
@@ -407,7 +422,7 @@ def _downloaded_dir(caller: Caller, name: str) -> str | None:
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict) and entry.get("Key") == key and isinstance(entry.get("Dir"), str):
             directory = os.path.normpath(os.path.join(caller.root_dir, entry["Dir"]))
-            return directory if fs.isdir(directory) else None
+            return directory if fs.outside(directory) or fs.isdir(directory) else None
     return None
 
 
