@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from eks_ip_lint.terraform.registry import blueprints_addons, eks, vpc
+from eks_ip_lint.terraform.registry import blueprints_addons, eks, eks_submodules, vpc
 from eks_ip_lint.terraform.registry.common import CallInputs, Synthesized
 from eks_ip_lint.terraform.registry.eks_tables import BY_MAJOR, V17, V18_V20, V21, EksSchema
 
@@ -33,9 +33,20 @@ class Model:
 _BLUEPRINTS_ADDONS = re.compile(r"^(?:registry\.terraform\.io/)?aws-ia/eks-blueprints-addons/aws$")
 
 
+# terraform-aws-modules/eks/aws//modules/eks-managed-node-group, or the git form with //modules/...
+_SUBMODULE = re.compile(
+    r"^(?:(?:registry\.terraform\.io/)?terraform-aws-modules/eks/aws"
+    r"|.*github\.com[/:]terraform-aws-modules/terraform-aws-eks(?:\.git)?)"
+    r"//modules/(?P<sub>[a-z-]+)(?:\?ref=(?P<ref>[^&]+))?$"
+)
+
+
 def match(source: str, version: str | None, input_names: Iterable[str]) -> Model | None:
     if _BLUEPRINTS_ADDONS.match(source):
         return Model("aws-ia/eks-blueprints-addons/aws", blueprints_addons.synthesize)
+    sub = _SUBMODULE.match(source)
+    if sub is not None:
+        return _submodule(sub.group("sub"), version, sub.group("ref"), set(input_names))
     m = _REGISTRY.match(source)
     ref: str | None = None
     if m is None:
@@ -49,6 +60,26 @@ def match(source: str, version: str | None, input_names: Iterable[str]) -> Model
     schema, why = _eks_schema(version, ref, set(input_names))
     return Model(
         f"terraform-aws-modules/eks/aws {schema.generation} ({why})", lambda c: eks.synthesize(c, schema)
+    )
+
+
+def _submodule(name: str, version: str | None, ref: str | None, names: set[str]) -> Model | None:
+    """A node group submodule of terraform-aws-eks called on its own (eks_submodules.py)."""
+    if name not in eks_submodules.SUBMODULES:
+        return None  # fargate-profile and the others: not modelled
+    kind = eks_submodules.SUBMODULES[name]
+    major, why = None, ""
+    for label, text in (("version", version), ("ref", ref)):
+        found = _MAJOR.search(text) if text else None
+        if found:
+            major, why = int(found.group(1)), f'{label} "{text}"'
+            break
+    if major is not None and not 18 <= major <= 21:
+        major, why = None, ""  # before v18 the submodules were the root module's internals
+    schema, guessed = eks_submodules.schema_for(major, names)
+    return Model(
+        f"terraform-aws-modules/eks/aws//modules/{name} {schema.generation} ({why or guessed})",
+        lambda c: eks_submodules.synthesize(c, kind, schema),
     )
 
 

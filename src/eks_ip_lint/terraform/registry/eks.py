@@ -148,14 +148,20 @@ def _group(
     cluster_name: Value,
     module_subnets: Value,
     out: Synthesized,
+    standalone: bool = False,
 ) -> None:
     def pick(k: str, module_default: Value = None) -> Value:
         return first_set(lookup(spec, k), lookup(defaults, k), module_default)
 
     # Lists (v17 worker groups) have no literal keys to follow: their lines are the input's.
     group_line = call.line(g.container) if g.is_list else call.line(g.container, key)
+    if standalone:
+        # A node group submodule called on its own: the group's keys are the call's arguments.
+        group_line = call.span.line
 
     def line(k: str) -> int:
+        if standalone:
+            return call.line(k)
         if lookup(spec, k) is not None:
             return group_line if g.is_list else call.line(g.container, key, k)
         if g.defaults_input and lookup(defaults, k) is not None:
