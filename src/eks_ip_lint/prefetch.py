@@ -50,6 +50,11 @@ def warm(hcl_files: Sequence[str], documents: Sequence[str], jobs: int) -> int:
     # (about 20 ms), which a warm run, with nothing left to parse, never needs.
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
+    if todo_hcl:
+        # Loaded once here: forked workers inherit the parser instead of each loading its tables.
+        from eks_ip_lint.sources import hcl_tables  # noqa: PLC0415
+
+        hcl_tables.parser()
     # No pool here (no /dev/shm, a sandbox...) or a worker killed: the engine parses inline.
     with contextlib.suppress(Exception), ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
         list(pool.map(_parse_chunk, chunks))
@@ -95,6 +100,11 @@ def _parse_chunk(chunk: tuple[str, list[str]]) -> None:
 
                 parse_cache.cached_parse(path, read_text(path), hcl.parse_file)
             else:
-                from eks_ip_lint.sources import cloudformation  # noqa: PLC0415
+                from eks_ip_lint.facts.cloudformation import text_may_declare_capacity  # noqa: PLC0415
+                from eks_ip_lint.sources import cloudformation, yaml_lines  # noqa: PLC0415
 
-                cloudformation.decode(path)
+                # the decoder load_cloudformation will ask for: cfn-lint's only where it matters
+                if text_may_declare_capacity(path):
+                    cloudformation.decode(path)
+                else:
+                    yaml_lines.load(path)

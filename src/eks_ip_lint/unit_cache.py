@@ -3,8 +3,10 @@
 What a unit's result (facts, capacity, findings) depends on:
 
 - the code that computes it: this package, python-hcl2 and lark, cfn-lint's decoder, PyYAML
-  and the Python version. Their stamp (name, size and mtime of every installed file, as for the
-  parse cache) is part of the key, so an upgrade or an edit of an editable install misses;
+  and the Python version. Their stamp (the sha256 of every installed file as the installer's
+  RECORD lists it, or the name, size and mtime of each file of an editable install, as for the
+  parse cache) is part of the key, so an upgrade or an edit of an editable install misses, and a
+  reinstall of the same version or a CI cache restored into a fresh virtual environment hits;
 - the request: variables, options, workspace, CloudFormation parameters, nested templates, the
   rules switched off, the working directory and the unit's path as named (findings print it).
   Also part of the key;

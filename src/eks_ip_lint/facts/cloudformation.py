@@ -34,7 +34,7 @@ from eks_ip_lint.facts.model import (
     same_ref,
 )
 from eks_ip_lint.sources import cloudformation as cfn_source
-from eks_ip_lint.sources import fs
+from eks_ip_lint.sources import fs, yaml_lines
 from eks_ip_lint.sources.lined import MAX_DOCUMENT_BYTES, DecodeProblem, LinedDocument
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.values import Cause, Unknown, Value, describe
@@ -69,7 +69,11 @@ def load_cloudformation(
         # A template names an AWS:: type or its format version; anything else (Kubernetes
         # manifests, package.json, workflows) is not decoded at all.
         return None
-    decoded = cfn_source.decode(path)
+    # Importing cfn-lint's decoder costs about half a second (sympy, networkx): a template that
+    # names no type this module reads (an S3 bucket, a Lambda) cannot have facts, so PyYAML only
+    # checks that it decodes (a broken template is still reported) and that it is a template.
+    relevant = text_may_declare_capacity(path)
+    decoded = cfn_source.decode(path) if relevant else yaml_lines.load(path)
     if isinstance(decoded, DecodeProblem):
         if not _text_looks_like_template(path):
             return None
@@ -82,6 +86,8 @@ def load_cloudformation(
         return [facts]
     if not looks_like_template(decoded.data):
         return None
+    if not relevant:
+        return [Facts(unit=path)]
     ctx = Context(dict(nested_templates or {}))
     given: dict[str, Value] = dict(parameters or {})
     template = decoded.data if isinstance(decoded.data, dict) else {}
@@ -99,6 +105,25 @@ def text_may_be_template(path: str) -> bool:
     except OSError:
         return True  # unreadable: decode() says why
     return b"AWS::" in head or b"AWSTemplateFormatVersion" in head
+
+
+# The types run() reads, nested stacks (whose templates may), and words of the third-party types
+# declares_capacity_elsewhere names. Searched in the text: a template that mentions none of them
+# cannot produce a fact, whatever else it declares.
+_CAPACITY_TEXT = re.compile(
+    rb"AWS::(?:EKS::|EC2::(?:VPC|VPCCidrBlock|Subnet|LaunchTemplate)\b|CloudFormation::Stack\b|"
+    rb"AutoScaling::|Serverless::Application\b)|eks|kubernetes|k8s",
+    re.IGNORECASE,
+)
+
+
+def text_may_declare_capacity(path: str) -> bool:
+    """Whether the file names a type this module reads: only then is cfn-lint's decoder used."""
+    try:
+        head = fs.read(path, MAX_DOCUMENT_BYTES)
+    except OSError:
+        return True  # unreadable: decode() says why
+    return bool(_CAPACITY_TEXT.search(head))
 
 
 def _text_looks_like_template(path: str) -> bool:

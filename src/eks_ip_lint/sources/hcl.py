@@ -1,7 +1,8 @@
 """Parse HCL files with python-hcl2 and convert its parse tree into :mod:`hcl_ast` records.
 
-This is the only module that imports ``hcl2`` or ``lark``. We read python-hcl2's *parse tree*
-(``hcl2.parses_to_tree``), not its dict serialisation: the dict form turns every expression back
+This module and :mod:`hcl_tables` (the parser itself) are the only importers of ``hcl2`` and
+``lark``. We read python-hcl2's *parse tree* (``hcl2.parses_to_tree``, with the parser of
+:mod:`hcl_tables`), not its dict serialisation: the dict form turns every expression back
 into a ``"${...}"`` string that would have to be parsed a second time, and it drops line numbers.
 The grammar rule names used below are python-hcl2 8.x's (``hcl2/hcl2.lark``); the dependency is
 pinned to that major version, so a grammar change touches this file only.
@@ -47,11 +48,14 @@ def parse_expression(text: str, path: str = "<expression>", line: int = 1) -> as
 
 
 def _parse_tree(path: str, text: str) -> Any:
-    import hcl2  # noqa: PLC0415 -- imported lazily: CloudFormation-only runs never pay for it
     from lark.exceptions import LarkError, UnexpectedInput  # noqa: PLC0415
 
+    from eks_ip_lint.sources import hcl_tables  # noqa: PLC0415 -- CloudFormation-only runs never load it
+
     try:
-        return hcl2.parses_to_tree(text)
+        # What hcl2.parses_to_tree does, with tables shipped prebuilt instead of a pickle it writes
+        # into site-packages (hcl_tables.py); the newline is python-hcl2's workaround for lark#237.
+        return hcl_tables.parser().parse(text + "\n")
     except UnexpectedInput as exc:
         reason, at_end = _describe_lark_error(exc)
         last_line = text.count("\n") + (0 if text.endswith("\n") else 1)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
+import functools
 import hashlib
 import os
 import sys
@@ -112,7 +113,7 @@ def cache_dir() -> Path:
 # ``decode`` package, and ``version.py`` catches everything else an upgrade changes) and our
 # modules (in this directory) that turn that code's output into our records.
 PRODUCERS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {
-    "parse-cache": ((("hcl2", ""), ("lark", "")), ("hcl.py", "hcl_ast.py")),
+    "parse-cache": ((("hcl2", ""), ("lark", "")), ("hcl.py", "hcl_ast.py", "hcl_tables.py")),
     "cfn-decode": ((("cfnlint", "decode"), ("cfnlint", "version.py")), ("cloudformation.py", "lined.py")),
     "yaml-lines": ((("yaml", ""),), ("yaml_decode.py", "lined.py")),
 }
@@ -137,14 +138,29 @@ def _salt_of(kind: str) -> bytes:
     return _salts[kind]
 
 
-def installed_stamp(package: str, part: str) -> bytes:
-    """The name, size and mtime of every file under ``part`` of an installed package's directory,
-    found without importing it. An upgrade, a reinstall or an edited editable install changes the
-    stamp, so no entry made by other parser code is served.
+# The distribution each stamped import package comes from, for its RECORD (see installed_stamp).
+DISTRIBUTIONS = {
+    "eks_ip_lint": "eks_ip_lint",
+    "hcl2": "python_hcl2",
+    "lark": "lark",
+    "cfnlint": "cfn_lint",
+    "yaml": "pyyaml",
+}
+# Files a package writes next to itself at run time: never part of what it is.
+_RUNTIME_FILES = frozenset({".lark_cache.bin"})
 
-    Not importlib.metadata's version(): importing importlib.metadata (email, zipfile, csv...) and
-    searching sys.path for the distribution took 20-30 ms of every run, more than the rest of a
-    warm run's cache lookups, and a version number misses an editable install's edits.
+
+def installed_stamp(package: str, part: str) -> bytes:
+    """What identifies the installed code under ``part`` of ``package``, found without importing it.
+
+    By content where the installer recorded it: the sha256 of every file under ``part`` as listed
+    in the distribution's ``RECORD`` (written by pip at install). A reinstall of the same version
+    into a fresh virtual environment, and so a CI cache restored into one, has the same stamp; an
+    upgrade has another. Without a RECORD that lists the files (an editable install, a source
+    checkout on ``PYTHONPATH``), the name, size and mtime of every file, so an edit misses.
+
+    Not importlib.metadata: importing it (email, zipfile, csv...) and searching sys.path for the
+    distribution took 20-30 ms of every run, more than the rest of a warm run's cache lookups.
     """
     import importlib.util  # noqa: PLC0415
 
@@ -155,15 +171,62 @@ def installed_stamp(package: str, part: str) -> bytes:
     roots = list(spec.submodule_search_locations or []) if spec is not None else []
     if not roots:
         return f"{package}:not installed\0".encode()
+    recorded = _recorded_hashes(roots[0], package, part)
+    if recorded is not None:
+        return f"{package}/{part}:record\0".encode() + recorded
     top = os.path.join(roots[0], part) if part else roots[0]
     out = [f"{package}/{part}".encode()]
     for path in [top] if os.path.isfile(top) else _files_under(top):
+        if os.path.basename(path) in _RUNTIME_FILES:
+            continue
         try:
             st = os.stat(path)
         except OSError:
             continue
         out.append(f"{os.path.relpath(path, roots[0])}:{st.st_size}:{st.st_mtime_ns}".encode())
     return b"\0".join(out) + b"\0"
+
+
+def _recorded_hashes(root: str, package: str, part: str) -> bytes | None:
+    """The RECORD lines (path and hash) of the files under ``package/part``, sorted; None when
+    no RECORD of the package's distribution lists any (or its files are not where it says)."""
+    distribution = DISTRIBUTIONS.get(package)
+    site = os.path.dirname(root)
+    if distribution is None or os.path.basename(root) != package:
+        return None
+    record = _dist_infos(site).get(distribution)
+    if record is None:
+        return None
+    prefix = f"{package}/{part}" if part else f"{package}/"
+    lines = [
+        line.strip()
+        for line in _record_lines(record)
+        if line.startswith(prefix) and ",sha256=" in line and "/__pycache__/" not in line
+    ]
+    return "\n".join(sorted(lines)).encode() + b"\0" if lines else None
+
+
+@functools.cache
+def _dist_infos(site: str) -> dict[str, str]:
+    """Normalised distribution name -> its RECORD's path, for one site-packages directory."""
+    try:
+        names = os.listdir(site)
+    except OSError:
+        return {}
+    return {
+        n.split("-", 1)[0].lower().replace(".", "_").replace("-", "_"): os.path.join(site, n, "RECORD")
+        for n in names
+        if n.endswith(".dist-info")
+    }
+
+
+@functools.cache
+def _record_lines(path: str) -> tuple[str, ...]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return tuple(fh)
+    except (OSError, UnicodeDecodeError):
+        return ()
 
 
 def _files_under(top: str) -> list[str]:
