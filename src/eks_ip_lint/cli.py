@@ -194,6 +194,13 @@ def _lint_parser() -> _Parser:
         help="leave out files and directories matching GLOB (repeatable; relative to the current "
         "directory; added to the configuration file's exclude)",
     )
+    p.add_argument(
+        "--fail-on-unchecked",
+        action="store_true",
+        help="exit 1 when anything was not checked (a node group whose numbers could not be computed, a "
+        "cluster with no node groups), whatever --fail-on says; the report's coverage line lists them "
+        "(configuration: fail_on_unchecked: true)",
+    )
     p.add_argument("--list-rules", action="store_true", help="list the rules and exit (--format json too)")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     return p
@@ -398,11 +405,20 @@ def _lint(argv: list[str]) -> int:
     _write(text, ns.output)
     if formatter.after_write is not None:
         formatter.after_write(text, context)
+    if (ns.fail_on_unchecked or config.fail_on_unchecked) and _unchecked(result):
+        return EXIT_FINDINGS
     if ns.fail_on == "never":
         return EXIT_OK
     threshold = Severity(ns.fail_on).rank
     failing = [f for f in result.findings if f.suppressed is None and f.severity.rank >= threshold]
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _unchecked(result: LintResult) -> bool:
+    """Whether anything the run should have checked was not (the reports' coverage line)."""
+    from eks_ip_lint.capacity.coverage import unit_coverage  # noqa: PLC0415
+
+    return any(not item.checked for u in result.units for item in unit_coverage(u.capacity))
 
 
 def _rule_ids(values: list[str], option: str) -> list[str]:

@@ -47,6 +47,8 @@ class Config:
     source: str | None = None
     pods_per_node: int | None = None
     reserved_ips_per_subnet: int = 0
+    # Exit 1 when anything was not checked (--fail-on-unchecked; report "coverage").
+    fail_on_unchecked: bool = False
     rules: Mapping[str, RuleConfig] = field(default_factory=dict)
     exclude: tuple[str, ...] = ()
 
@@ -294,6 +296,7 @@ def _build(path: str, data: Mapping[str, Any], prefix: str) -> Config:
         source=path,
         pods_per_node=data.get("pods_per_node"),
         reserved_ips_per_subnet=data.get("reserved_ips_per_subnet", 0),
+        fail_on_unchecked=bool(data.get("fail_on_unchecked", False)),
         rules=rules,
         exclude=tuple(data.get("exclude", ())),
     )

@@ -28,7 +28,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_the_schema_is_shipped_in_the_package_and_valid() -> None:
     doc = schema()
     jsonschema.Draft202012Validator.check_schema(doc)
-    assert set(doc["properties"]) == {"pods_per_node", "reserved_ips_per_subnet", "rules", "exclude"}
+    assert set(doc["properties"]) == {
+        "pods_per_node",
+        "reserved_ips_per_subnet",
+        "fail_on_unchecked",
+        "rules",
+        "exclude",
+    }
 
 
 def test_no_file_gives_the_defaults(project: Path) -> None:

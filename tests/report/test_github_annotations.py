@@ -74,6 +74,7 @@ def test_seed_annotation_exactly(monkeypatch: pytest.MonkeyPatch, capsys: pytest
     assert lines == [
         "::error file=examples/seed-cluster/main.tf,line=51,endLine=53,title=EKSIP101::"
         f"{SEED_MESSAGE} Fix: {fix}",
+        "eks-ip-lint: coverage: 1 of 1 node group checked",
         "eks-ip-lint: 1 module checked: 1 error(s), 0 warning(s), 0 info",
     ]
 
@@ -103,7 +104,8 @@ def test_severity_commands_and_escaping() -> None:
         out[1]
         == "::notice file=infra/main.tf,line=9,title=EKSIP002::100%25 of%0D%0Athe value is unknown Fix: set it"
     )
-    assert out[2] == "eks-ip-lint: 1 module checked: 0 error(s), 1 warning(s), 1 info"
+    assert out[2] == "eks-ip-lint: coverage: no node groups found, nothing checked"
+    assert out[3] == "eks-ip-lint: 1 module checked: 0 error(s), 1 warning(s), 1 info"
 
 
 def test_relative_paths(tmp_path: Path) -> None:
@@ -148,7 +150,12 @@ def test_a_command_in_a_terraform_string_stays_inside_the_message(
     main([str(work), "--format", "github", "--fail-on", "never"])
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1].startswith("eks-ip-lint: 1 module checked: ")
-    parsed = [_parse(line) for line in lines[:-1]]  # each line is one whole command
+    # The coverage line quotes the type too, escaped so that it stays one plain line.
+    assert (
+        lines[-2].startswith("eks-ip-lint: coverage: 0 of 1 node group checked")
+        and "%0A::add-mask" in lines[-2]
+    )
+    parsed = [_parse(line) for line in lines[:-2]]  # each line is one whole command
     assert not any(name == "add-mask" for name, _, _ in parsed)
     assert any("m5.4x" in data and "::add-mask::x" in data for _, _, data in parsed), lines
 

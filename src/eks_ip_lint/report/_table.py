@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 
 def _numeric(cell: str) -> bool:
-    return cell == "?" or cell.replace(",", "").isdigit()
+    # "1,620+?": a known part and an unknown rest (a node group that could not be computed).
+    return cell == "?" or cell.removesuffix("+?").replace(",", "").isdigit()
 
 
 def render(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:

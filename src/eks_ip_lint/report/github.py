@@ -15,7 +15,13 @@ from collections.abc import Sequence
 
 from eks_ip_lint.engine import LintResult
 from eks_ip_lint.findings import Finding, Severity
-from eks_ip_lint.report._common import message_with_fix, repo_path, severity_counts
+from eks_ip_lint.report._common import (
+    coverage,
+    coverage_sentence,
+    message_with_fix,
+    repo_path,
+    severity_counts,
+)
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -51,6 +57,9 @@ def render_github(result: LintResult, cwd: str | None = None) -> str:
     counts = severity_counts(live)
     suppressed = len(result.findings) - len(live)
     units = len(result.units)
+    # What was checked, as a plain line: escaped like a command's data, so a reason quoting the
+    # user's text (a newline, then "::") cannot start a workflow command.
+    lines.append(f"eks-ip-lint: coverage: {escape_data(coverage_sentence(coverage(result)))}")
     # A plain line (not a command) for the log, in the words of the text report's last line.
     lines.append(
         f"eks-ip-lint: {units} module{'s' if units != 1 else ''} checked: {counts['error']} error(s), "

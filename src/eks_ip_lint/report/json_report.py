@@ -13,9 +13,11 @@ from typing import Any
 from eks_ip_lint import __version__
 from eks_ip_lint.capacity.analysis import ClusterCapacity, NodeGroupCapacity, SubnetCapacity
 from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.capacity.coverage import uncounted_groups
 from eks_ip_lint.capacity.records import Contribution, Density, NodeSizing
 from eks_ip_lint.engine import LintResult, UnitResult
 from eks_ip_lint.findings import Finding
+from eks_ip_lint.report._common import coverage_json
 from eks_ip_lint.values import Unknown
 
 SCHEMA_VERSION = 1
@@ -121,14 +123,19 @@ def _group(g: NodeGroupCapacity) -> dict[str, Any]:
     return o.done()
 
 
-def _subnet(s: SubnetCapacity) -> dict[str, Any]:
+def _subnet(s: SubnetCapacity, c: ClusterCapacity) -> dict[str, Any]:
     o = _Obj()
     o.put("address", s.fact.address).put("cidr", s.fact.cidr).put("az", s.az)
     o.put("file", s.fact.span.path).put("line", s.fact.span.line)
     o.put("usable_ips", s.usable).put("demand_at_max_floor", s.demand[Density.FLOOR])
     o.put("demand_at_max_configured", s.demand[Density.CONFIGURED])
     o.put("cluster_subnet", s.cluster_subnet)
-    o.put("consumers", [_consumer(c) for c in s.others])
+    o.put("consumers", [_consumer(x) for x in s.others])
+    uncounted = uncounted_groups(c, s.fact.address)
+    if uncounted:
+        # Node groups meant to be here whose demand could not be computed: the demands above are
+        # then lower bounds (docs/json-output.md#coverage).
+        o.put("not_counted", list(uncounted))
     return o.done()
 
 
@@ -175,7 +182,7 @@ def _cluster(c: ClusterCapacity, findings: list[Finding]) -> dict[str, Any]:
     o.put("total_max_nodes", c.total_max_nodes)
     o.put("max_nodes_supported", {d.value: _count(c.supported[d]) for d in Density})
     _supported_reasons(o, dict(c.supported))
-    o.put("subnets", [_subnet(x) for x in c.subnets])
+    o.put("subnets", [_subnet(x, c) for x in c.subnets])
     o.put("node_groups", [_group(g) for g in c.node_groups])
     o.put("findings", [finding_json(f) for f in findings if f.cluster == c.name])
     return o.done()
@@ -200,6 +207,7 @@ def render_json(result: LintResult, *, fail_on: str, pods_per_node: int | None) 
         "units": [_unit(u) for u in result.units],
         "findings": [finding_json(f) for f in result.findings],
         "summary": counts,
+        "coverage": coverage_json(result),
     }
     if result.not_read:  # absent when every file seen was analysed: earlier reports are unchanged
         doc["not_read"] = [

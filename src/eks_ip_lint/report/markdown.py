@@ -20,10 +20,19 @@ from collections.abc import Sequence
 from eks_ip_lint.capacity import consumers
 from eks_ip_lint.capacity.analysis import ClusterCapacity
 from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.capacity.coverage import uncounted_groups
 from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintResult, UnitResult
 from eks_ip_lint.findings import Finding, Severity
-from eks_ip_lint.report._common import findings_to_show, not_read_lines, repo_path, severity_counts
+from eks_ip_lint.report._common import (
+    coverage,
+    coverage_sentence,
+    findings_to_show,
+    need_cell,
+    not_read_lines,
+    repo_path,
+    severity_counts,
+)
 from eks_ip_lint.values import Unknown
 
 MARKER = "<!-- eks-ip-lint -->"
@@ -81,8 +90,8 @@ def _fits(supported: int | Unknown, needed: int | Unknown) -> str:
     return text
 
 
-def _demand(demand: int | Unknown, usable: int | Unknown) -> str:
-    text = _n(demand)
+def _demand(demand: int | Unknown, usable: int | Unknown, uncounted: Sequence[str]) -> str:
+    text = need_cell(demand, uncounted)
     if isinstance(demand, int) and isinstance(usable, int) and demand > usable:
         return f"**{text}**"
     return text
@@ -169,8 +178,8 @@ def _cluster_block(unit: UnitResult, c: ClusterCapacity) -> str:
                 code(sc.fact.address, in_table=True),
                 escape(sc.fact.cidr if isinstance(sc.fact.cidr, str) else "?"),
                 _n(sc.usable),
-                _demand(sc.demand[Density.FLOOR], sc.usable),
-                _demand(sc.demand[Density.CONFIGURED], sc.usable),
+                _demand(sc.demand[Density.FLOOR], sc.usable, uncounted_groups(c, sc.fact.address)),
+                _demand(sc.demand[Density.CONFIGURED], sc.usable, uncounted_groups(c, sc.fact.address)),
             ]
             for sc in c.subnets
         ]
@@ -243,7 +252,8 @@ def _heading(result: LintResult) -> str:
     return (
         f"{MARKER}\n## {icon} eks-ip-lint: {totals}\n\n"
         f"{units} module{'s' if units != 1 else ''} and {clusters} "
-        f"cluster{'s' if clusters != 1 else ''} checked."
+        f"cluster{'s' if clusters != 1 else ''} read; coverage: "
+        f"{escape(coverage_sentence(coverage(result)))}."
         + (
             " *Floor*: one pod per node, the VPC CNI's warm pool alone; *configured*: the configured "
             "pods per node (`--pods-per-node`, default full nodes).\n"

@@ -31,7 +31,7 @@ from typing import Any
 from eks_ip_lint import __version__, project
 from eks_ip_lint.engine import LintResult
 from eks_ip_lint.findings import Finding, RelatedLocation, Severity
-from eks_ip_lint.report._common import message_with_fix, repo_path
+from eks_ip_lint.report._common import coverage_json, message_with_fix, repo_path
 from eks_ip_lint.rules import ALL_RULES, RuleMeta
 from eks_ip_lint.rules.pages import page_body
 
@@ -196,12 +196,13 @@ def sarif_log(result: LintResult, cwd: str | None = None) -> dict[str, Any]:
     if DOCS_BASE_URL and docs_url(ALL_RULES[0].meta) is not None:
         driver["informationUri"] = project.PROJECT_URL  # the tool's home page, not its docs folder
     run: dict[str, Any] = {"tool": {"driver": driver}, "columnKind": "utf16CodeUnits", "results": results}
-    if result.not_read:  # SARIF run property bag: what the run saw and did not analyse
-        run["properties"] = {
-            "notRead": [
-                {"what": n.what, "count": len(n.paths), "paths": list(n.paths)} for n in result.not_read
-            ]
-        }
+    # The run's property bag: what was checked and what was not (docs/json-output.md#coverage, the
+    # same shape), and what the run saw and did not analyse.
+    run["properties"] = {"coverage": coverage_json(result)}
+    if result.not_read:
+        run["properties"]["notRead"] = [
+            {"what": n.what, "count": len(n.paths), "paths": list(n.paths)} for n in result.not_read
+        ]
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 

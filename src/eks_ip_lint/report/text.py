@@ -5,10 +5,18 @@ from __future__ import annotations
 from eks_ip_lint.capacity import consumers
 from eks_ip_lint.capacity.analysis import ClusterCapacity, SubnetCapacity
 from eks_ip_lint.capacity.cni import NodeIps
+from eks_ip_lint.capacity.coverage import uncounted_groups
 from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintResult
 from eks_ip_lint.findings import Finding
-from eks_ip_lint.report._common import findings_to_show, not_read_lines, unit_title
+from eks_ip_lint.report._common import (
+    coverage,
+    coverage_sentence,
+    findings_to_show,
+    need_cell,
+    not_read_lines,
+    unit_title,
+)
 from eks_ip_lint.report._table import render
 from eks_ip_lint.values import Unknown
 
@@ -60,8 +68,8 @@ def _cluster(c: ClusterCapacity) -> list[str]:
                     cidr,
                     _az(sc),
                     _n(sc.usable),
-                    _n(sc.demand[Density.FLOOR]),
-                    _n(sc.demand[Density.CONFIGURED]),
+                    need_cell(sc.demand[Density.FLOOR], uncounted_groups(c, sc.fact.address)),
+                    need_cell(sc.demand[Density.CONFIGURED], uncounted_groups(c, sc.fact.address)),
                 ]
             )
         lines.append("")
@@ -135,6 +143,8 @@ def render_text(result: LintResult) -> str:
     for f in result.findings:
         counts["suppressed" if f.suppressed is not None else f.severity.value] += 1
     units = len(result.units)
+    if units:  # with nothing checked at all, not_read_lines says so
+        lines.append(f"coverage: {coverage_sentence(coverage(result))}")
     lines.append(
         f"{units} module{'s' if units != 1 else ''} checked: {counts['error']} error(s), "
         f"{counts['warning']} warning(s), {counts['info']} info"
