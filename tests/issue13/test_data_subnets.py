@@ -78,3 +78,23 @@ def test_lookups_of_the_same_module_use_the_declared_subnet_itself() -> None:
     one = next(g for g in cluster.node_groups if g.fact.address == "aws_eks_node_group.one")
     assert (one.at[Density.FLOOR].supported, one.at[Density.CONFIGURED].supported) == (20, 11)
     assert not unit.capacity.facts.unresolved
+
+
+def test_the_vpc_modules_subnets_are_selected_by_the_tags_it_writes() -> None:
+    """tags Tier = private (private_subnet_tags) and vpc-id = module.vpc.vpc_id -> the two private
+    /24s, not the public ones; tag:Name = "prod-private-*b" -> prod-private-us-east-1b only.
+    general: m5.large max 30 = 15 per subnet x 20 IPs = 300 at the floor; zone_b adds 2 x 20 = 40
+    in private[1]: 340. Full nodes: 15 x 30 = 450 and 450 + 2 x 30 = 510 (of 251)."""
+    (unit,) = lint(LintRequest(paths=(str(ISSUE / "data-subnets-vpc-module"),))).units
+    (cluster,) = unit.capacity.clusters
+    assert [s.fact.address for s in cluster.subnets] == [
+        "module.vpc.aws_subnet.private[0]",
+        "module.vpc.aws_subnet.private[1]",
+    ]
+    assert [s.demand[Density.FLOOR] for s in cluster.subnets] == [300, 340]
+    assert [s.demand[Density.CONFIGURED] for s in cluster.subnets] == [450, 510]
+    zone_b = next(g for g in cluster.node_groups if g.fact.address == "aws_eks_node_group.zone_b")
+    assert [(s.address, s.tags) for s in zone_b.subnets] == [
+        ("module.vpc.aws_subnet.private[1]", {"Name": "prod-private-us-east-1b", "Tier": "private"})
+    ]
+    assert not unit.capacity.facts.unresolved

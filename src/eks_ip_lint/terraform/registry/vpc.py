@@ -77,7 +77,12 @@ def synthesize(call: CallInputs) -> Synthesized:
         ids: list[Value] = []
         for i, block in enumerate(cidrs):
             addr = f"{call.address}.aws_subnet.{tier.resource_name}[{i}]"
-            values: dict[str, Value] = {"cidr_block": block, "vpc_id": vpc_id, **_az(azs, i, call)}
+            values: dict[str, Value] = {
+                "cidr_block": block,
+                "vpc_id": vpc_id,
+                **_az(azs, i, call),
+                "tags": _tags(call, tier.resource_name, azs, i),
+            }
             span = SourceSpan(call.span.path, call.line(tier.input), call.span.end_line)
             out.resources.append(resource("aws_subnet", addr, values, {"cidr_block": span.line}, span))
             ids.append(computed(addr, "id"))
@@ -92,6 +97,49 @@ def synthesize(call: CallInputs) -> Synthesized:
             "name": call.get("name", ""),
         }
     )
+    return out
+
+
+# var.<tier>_subnet_suffix defaults (variables.tf): the middle of each subnet's Name tag.
+_SUFFIX = {"database": "db"}
+
+
+def _tags(call: CallInputs, tier: str, azs: Value, i: int) -> Value:
+    """The subnet's tags, as main.tf merges them: ``{Name = "<name>-<suffix>-<az>"}`` (v5:
+    ``<tier>_subnet_names[i]`` when given), ``tags``, ``<tier>_subnet_tags`` and (v5)
+    ``<tier>_subnet_tags_per_az[az]``. Selectors by tag (data "aws_subnets" filters) read them."""
+    az: Value
+    if tier == "outpost":
+        az = call.get("outpost_az")
+    elif isinstance(azs, list) and azs:
+        az = azs[i % len(azs)]
+    else:
+        az = Unknown(f"{call.address}: azs is not known", cause=Cause.INVALID)
+    names = call.get(f"{tier}_subnet_names")
+    suffix = call.get(f"{tier}_subnet_suffix", _SUFFIX.get(tier, tier))
+    name: Value
+    if isinstance(names, list) and i < len(names):
+        name = names[i]
+    elif all(isinstance(v, str) for v in (call.get("name", ""), suffix, az)):
+        name = f"{call.get('name', '')}-{suffix}-{az}"
+    else:
+        name = Unknown(f"{call.address}: the Name tag of a {tier} subnet is not known", cause=Cause.INVALID)
+    out: dict[str, Value] = {"Name": name}
+    per_az = call.get(f"{tier}_subnet_tags_per_az")
+    if isinstance(per_az, dict) and per_az and not isinstance(az, str):
+        # Which AZ's tags apply cannot be told: every tag of the subnet is then uncertain.
+        return Unknown(
+            f"{call.address}: {tier}_subnet_tags_per_az for an AZ not known", cause=Cause.DATA_SOURCE
+        )
+    for extra in (
+        call.get("tags"),
+        call.get(f"{tier}_subnet_tags"),
+        per_az.get(az) if isinstance(per_az, dict) and isinstance(az, str) else None,
+    ):
+        if isinstance(extra, Unknown):
+            return extra
+        if isinstance(extra, dict):
+            out.update(extra)
     return out
 
 
