@@ -91,7 +91,7 @@ def _convert_verb(verb: str, flags: str, width: int | None, precision: int | Non
             return _pad(json_encode(arg), width, flags)
         if is_number(arg):  # %v shows a number as the shortest %g does ("1.234567e+06")
             n = to_number(arg)
-            if math.isinf(n):
+            if isinstance(n, float) and math.isinf(n):
                 return _pad("+Inf" if n > 0 else "-Inf", width, flags)
             return _pad(_format_decimal(n, "g", None), width, flags, lead=_sign(n < 0, flags))
         return _pad(to_string(arg), width, flags)
@@ -114,7 +114,7 @@ def _convert_verb(verb: str, flags: str, width: int | None, precision: int | Non
         prefix = _INTEGER_PREFIXES.get(verb, "") if "#" in flags else ""
         lead = _sign(n < 0, flags) + prefix
         return _pad(digits, width, flags, lead=lead, zero_ok=precision is None)
-    if math.isinf(n):  # Go's big.Float always signs infinities, whatever the flags
+    if isinstance(n, float) and math.isinf(n):  # Go's big.Float always signs infinities, whatever the flags
         return _pad("+Inf" if n > 0 else "-Inf", width, flags, zero_ok=False)
     return _pad(_format_decimal(n, verb, precision), width, flags, lead=_sign(n < 0, flags))
 

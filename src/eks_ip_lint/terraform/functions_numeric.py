@@ -43,13 +43,13 @@ def _abs(args: list[Value]) -> Value:
 def _ceil(args: list[Value]) -> Value:
     """ceil(num)."""
     n = arg_number(args[0], "num")
-    return n if math.isinf(n) else math.ceil(n)
+    return n if isinstance(n, int) or math.isinf(n) else math.ceil(n)  # isinf(huge int) overflows
 
 
 def _floor(args: list[Value]) -> Value:
     """floor(num)."""
     n = arg_number(args[0], "num")
-    return n if math.isinf(n) else math.floor(n)
+    return n if isinstance(n, int) or math.isinf(n) else math.floor(n)
 
 
 def _pow(args: list[Value]) -> Value:

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
 from eks_ip_lint.terraform import budgets
-from eks_ip_lint.terraform.functions_common import Function, FunctionError, arg_string
+from eks_ip_lint.terraform.functions_common import Function, FunctionError, arg_string, utf8
 from eks_ip_lint.values import Value
 
 # After "(?": what RE2 accepts and Python would read differently or not at all.
@@ -106,6 +106,7 @@ def _re2() -> Any:
 @functools.lru_cache(maxsize=256)
 def compile_re2(pattern: str) -> Pattern:
     """Compile a Terraform (RE2) pattern."""
+    utf8(pattern, "pattern")  # RE2 reads UTF-8: a lone surrogate is an error, not a crash
     translated = _translate(pattern)
     engine = _re2()
     if engine is None:  # pragma: no cover
@@ -215,8 +216,16 @@ def _replace(args: list[Value]) -> Value:
     if len(s) + occurrences * len(replacement) > budgets.MAX_VALUE_SIZE:
         raise budgets.too_large("The result of replace()")
     if len(substr) > 1 and substr.startswith("/") and substr.endswith("/"):
+        utf8(s, "str")
         return regex_replace(s, substr[1:-1], replacement)
     return s.replace(substr, replacement)
+
+
+def _text(v: Value, param: str) -> str:
+    """A string RE2 can search: valid Unicode (no lone surrogate)."""
+    text = arg_string(v, param)
+    utf8(text, param)
+    return text
 
 
 def _match_value(rx: Pattern, m: Match) -> Value:
@@ -240,7 +249,7 @@ def _compile_for_match(pattern: str) -> Pattern:
 def _regex(args: list[Value]) -> Value:
     """regex(pattern, string)."""
     rx = _compile_for_match(arg_string(args[0], "pattern"))
-    m = rx.search(arg_string(args[1], "string"))
+    m = rx.search(_text(args[1], "string"))
     if m is None:
         raise FunctionError("pattern did not match any part of the given string")
     return _match_value(rx, m)
@@ -249,7 +258,7 @@ def _regex(args: list[Value]) -> Value:
 def _regexall(args: list[Value]) -> Value:
     """regexall(pattern, string)."""
     rx = _compile_for_match(arg_string(args[0], "pattern"))
-    return [_match_value(rx, m) for m in go_matches(rx, arg_string(args[1], "string"))]
+    return [_match_value(rx, m) for m in go_matches(rx, _text(args[1], "string"))]
 
 
 FUNCTIONS: dict[str, Function] = {
