@@ -154,6 +154,7 @@ def compare_report(
         from eks_ip_lint.report.delta_markdown import render_delta_markdown  # noqa: PLC0415
 
         return render_delta_markdown(delta, FORMATTERS["markdown"].render(head, ctx), ctx)
+    from eks_ip_lint.report.controls import escape_controls  # noqa: PLC0415
     from eks_ip_lint.report.delta_text import render_delta_text  # noqa: PLC0415
 
-    return render_delta_text(delta, ctx) + "\n" + FORMATTERS["text"].render(head, ctx)
+    return escape_controls(render_delta_text(delta, ctx)) + "\n" + FORMATTERS["text"].render(head, ctx)

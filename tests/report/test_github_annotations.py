@@ -20,6 +20,7 @@ from eks_ip_lint.cli import main
 from eks_ip_lint.engine import LintResult, UnitResult
 from eks_ip_lint.facts.model import Facts
 from eks_ip_lint.findings import Finding, Severity
+from eks_ip_lint.report.controls import escape_controls
 from eks_ip_lint.report.github import annotation, escape_data, escape_property, render_github
 from eks_ip_lint.span import SourceSpan
 
@@ -134,7 +135,10 @@ def test_every_finding_round_trips_through_the_runner_decoding(
     assert name == "error"
     assert props["line"] == "5"
     assert props["title"] == "EKSIP101"
-    assert data == (f"{message} Fix: {fix}" if fix else message)
+    # Controls from the input arrive spelled out (report/controls.py); CR and LF are the runner's
+    # own escapes and arrive as themselves.
+    text = f"{message} Fix: {fix}" if fix else message
+    assert data == "\r".join(escape_controls(part) for part in text.split("\r"))
     file = props["file"]
     assert file.startswith("/") or not (file == ".." or file.startswith("../"))  # inside /w, or absolute
 

@@ -33,9 +33,11 @@ class Formatter:
 
 
 def _text(result: LintResult, ctx: ReportContext) -> str:
+    from eks_ip_lint.report.controls import escape_controls  # noqa: PLC0415
     from eks_ip_lint.report.text import render_text  # noqa: PLC0415
 
-    return render_text(result)
+    # Every character from the scanned files reaches the terminal spelled out, never as a control.
+    return escape_controls(render_text(result))
 
 
 def _json(result: LintResult, ctx: ReportContext) -> str:

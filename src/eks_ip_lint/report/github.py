@@ -22,13 +22,16 @@ from eks_ip_lint.report._common import (
     repo_path,
     severity_counts,
 )
+from eks_ip_lint.report.controls import escape_controls
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def escape_data(text: str) -> str:
-    """Escape a workflow command's message (the part after ``::``)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a workflow command's message (the part after ``::``): the runner's three escapes,
+    then every other control character spelled out (:mod:`.controls`), so that nothing from the
+    scanned files reaches the log as a terminal sequence."""
+    return escape_controls(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

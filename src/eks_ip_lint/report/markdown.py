@@ -33,6 +33,7 @@ from eks_ip_lint.report._common import (
     repo_path,
     severity_counts,
 )
+from eks_ip_lint.report.controls import escape_controls, neutralise_references
 from eks_ip_lint.values import Unknown
 
 MARKER = "<!-- eks-ip-lint -->"
@@ -44,7 +45,8 @@ _ESCAPE["&"] = "&amp;"
 
 
 def escape(text: str) -> str:
-    """Literal text inside Markdown: no emphasis, links, HTML or table breaks, on one line.
+    """Literal text inside Markdown: no emphasis, links, HTML or table breaks, on one line; no
+    control characters, mentions, references or autolinks (:mod:`.controls`).
 
     ``_`` inside a word (``WARM_IP_TARGET``) is never emphasis in GFM and stays as it is, so the
     raw comment stays readable; other ``_`` are escaped.
@@ -57,12 +59,13 @@ def escape(text: str) -> str:
             out.append(c if inside else "\\_")
         else:
             out.append(_ESCAPE.get(c, c))
-    return "".join(out)
+    return neutralise_references(escape_controls("".join(out)))
 
 
 def code(text: str, *, in_table: bool = False) -> str:
-    """``text`` as an inline code span (a longer fence when it holds backticks)."""
-    one_line = " ".join(text.splitlines())
+    """``text`` as an inline code span (a longer fence when it holds backticks), its control
+    characters escaped (GitHub links nothing inside a code span)."""
+    one_line = escape_controls(" ".join(text.splitlines()))
     run = longest = 0
     for c in one_line:
         run = run + 1 if c == "`" else 0

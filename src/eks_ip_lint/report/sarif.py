@@ -113,7 +113,8 @@ def artifact_uri(path: str, cwd: str | None = None) -> str:
     p = repo_path(path, cwd)
     if p.startswith("/") or (len(p) > 1 and p[1] == ":"):
         return pathlib.Path(p).as_uri()
-    return urllib.parse.quote(p, safe="/")
+    # A byte a file name cannot decode (surrogateescape's \udcff) is percent-encoded as that byte.
+    return urllib.parse.quote(p, safe="/", errors="surrogateescape")
 
 
 def _suppressions(f: Finding) -> list[dict[str, str]] | None:
