@@ -347,7 +347,6 @@ def test_default_rule_unknown_anywhere_gives_unknown_with_its_reason() -> None:
         pytest.param("contains", [["a", SUBNET_0], "b"], id="contains"),
         pytest.param("index", [[SUBNET_0, "a"], "a"], id="index"),
         pytest.param("sort", [["b", NO_KEY]], id="sort"),
-        pytest.param("length", [AZS], id="length-of-unknown-list"),
         pytest.param("concat", [["a"], AZS], id="concat-unknown-list"),
         pytest.param("flatten", [[["a"], AZS]], id="flatten-unknown-element"),
         pytest.param("keys", [SUBNET_0], id="keys"),
@@ -371,6 +370,13 @@ def test_unknown_result(name: str, args: list[Value]) -> None:
     result = call_function(name, args)
     assert isinstance(result, Unknown), result
     assert result.key is None
+
+
+def test_length_of_an_unknown_list_is_unknown_but_names_it() -> None:
+    """``length(azs)`` is unknown; its key lets ``i % length(azs)`` index ``azs`` (issue 13 item 8)."""
+    result = call_function("length", [AZS])
+    assert isinstance(result, Unknown) and result.key == f"length({AZS.key})"
+    assert result.cause is Cause.DATA_SOURCE
 
 
 def test_length_of_known_list_with_unknown_elements() -> None:

@@ -69,7 +69,46 @@ def extract(module: ModuleEvaluation, unit: str) -> Facts:
         facts.subnet_lookups.extend(
             subnet_lookups.lookup_of(i) for i in _instances(tree, type_, facts, mode="data")
         )
+    facts.unresolved.extend(_assumed_az_counts(tree.modules))  # after every value was evaluated
     return facts
+
+
+def _assumed_az_counts(modules: list[ModuleEvaluation]) -> list[Unresolved]:
+    """What was assumed of AZ lists of unknown length (terraform/symbolic.py): one note per list,
+    at its data block, saying how many AZs the subnets placed in it take it to have."""
+    highest: dict[str, int] = {}
+    for m in modules:
+        for key, position in m.positions.items():
+            highest[key] = max(position, highest.get(key, -1))
+    out: list[Unresolved] = []
+    for key, position in sorted(highest.items()):
+        count = position + 1
+        data_address = key.rsplit(".", 1)[0]  # data.aws_availability_zones.available
+        span = next(
+            (
+                SourceSpan(placed.path, placed.block.line)
+                for m in modules
+                for (type_, name), placed in m.source.data.items()
+                if f"{m.address_prefix}data.{type_}.{name}" == data_address
+            ),
+            None,
+        )
+        if span is None:
+            continue
+        positions = "position 0" if count == 1 else f"positions 0 to {position}"
+        out.append(
+            Unresolved(
+                f"the number of AZs in {key}",
+                f"{key} is read at plan and its length is not known; the configuration uses {positions} of it "
+                f"(element() or an index), so the region is assumed to have at least {count} AZs and "
+                f"position i to be the i-th AZ. With N < {count} AZs, Terraform would place positions "
+                "i and i + N in the same AZ",
+                span,
+                data_address,
+                cause=Cause.DATA_SOURCE,
+            )
+        )
+    return out
 
 
 def from_instances(facts: Facts, of_type: Callable[[str], list[ResourceInstance]]) -> Facts:

@@ -20,7 +20,15 @@ from typing import Protocol, TypeAlias, Union
 from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.terraform import budgets, convert, files, functions
 from eks_ip_lint.terraform.eval_errors import EvalError
-from eks_ip_lint.terraform.symbolic import SymbolicMap, Unordered, position_unknown, symbolic_map
+from eks_ip_lint.terraform.symbolic import (
+    SymbolicMap,
+    Unordered,
+    is_az_list,
+    modulo_length,
+    position_in,
+    position_unknown,
+    symbolic_map,
+)
 from eks_ip_lint.values import Cause, Unknown, Value, first_unknown
 
 # Terraform itself has no depth limit, but a linter must not die of RecursionError on hostile input.
@@ -105,7 +113,10 @@ def get_attr(obj: Resolved, name: str, line: int) -> Resolved:
 
 def get_index(obj: Resolved, key: Value, line: int) -> Resolved:
     if isinstance(key, Unknown):
-        return Unknown(f"index is unknown: {key.reason}", cause=key.cause)
+        position = position_in(obj, key) if isinstance(obj, Unknown) else None
+        if position is None:
+            return Unknown(f"index is unknown: {key.reason}", cause=key.cause)
+        key = position  # x[i % length(x)] is x[i]: the list is taken to be longer than i
     if isinstance(obj, Lazy):
         return obj.index(key, line)
     if isinstance(obj, Unknown):
@@ -178,7 +189,10 @@ class Evaluator:
         if isinstance(e, ast.GetAttr):
             return get_attr(self._eval(e.obj, env), e.name, e.line)
         if isinstance(e, ast.Index):
-            return get_index(self._eval(e.obj, env), self.eval(e.key, env), e.line)
+            obj = self._eval(e.obj, env)
+            key = self.eval(e.key, env)
+            self._note_position(obj, key)
+            return get_index(obj, key, e.line)
         if isinstance(e, ast.Splat):
             return self._splat(e, env)
         if isinstance(e, ast.Template):
@@ -295,12 +309,30 @@ class Evaluator:
             if not isinstance(last, list):
                 raise EvalError("the last argument before ... must be a list")
             args.extend(last)
+        if e.name == "element" and len(args) == 2:
+            self._note_position(args[0], args[1])
         result = functions.call_function(e.name, args)
         size = budgets.value_size(result)
         if size > budgets.MAX_VALUE_SIZE:
             raise budgets.too_large(f"The result of {e.name}()")
         self._built(size)
         return result
+
+    def _note_position(self, seq: Resolved, index: Value) -> None:
+        """Tell the scope that position ``index`` of an AZ list of unknown length is used (the
+        AZ count is then assumed to be larger: symbolic.py), so the report can say so."""
+        if not is_az_list(seq):
+            return
+        assert isinstance(seq, Unknown) and seq.key is not None
+        if isinstance(index, Unknown):
+            position = position_in(seq, index)
+        elif convert.is_number(index) and not isinstance(index, bool):
+            position = int(index) if float(index).is_integer() else None  # type: ignore[arg-type]
+        else:
+            position = None
+        note = getattr(self.scope, "note_position", None)
+        if position is not None and position >= 0 and note is not None:
+            note(seq.key, position)
 
     def _fileset(self, e: ast.Call, env: Mapping[str, Value]) -> Value:
         """fileset(path, pattern) over the module's own files (files.fileset)."""
@@ -399,6 +431,11 @@ class Evaluator:
                 return Unknown("comparison with an unknown value", cause=unknown.cause)
             same = _tf_equal(left, right)
             return same if e.op == "==" else not same
+        if e.op == "%" and isinstance(right, Unknown) and convert.is_number(left):
+            assert isinstance(left, (int, float))
+            position = modulo_length(int(left), right) if float(left).is_integer() else None
+            if position is not None:
+                return position
         for side in (left, right):
             if isinstance(side, Unknown):
                 return Unknown(f"arithmetic on an unknown value: {side.reason}", cause=side.cause)

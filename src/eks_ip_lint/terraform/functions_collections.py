@@ -41,6 +41,8 @@ from eks_ip_lint.terraform.symbolic import (
     SymbolicMap,
     Unordered,
     is_single_value,
+    length_of,
+    position_in,
     position_unknown,
     symbolic_keys_problem,
     symbolic_map,
@@ -96,7 +98,7 @@ def _length(args: list[Value]) -> Value:
     """length(value): a list of unknown elements still has a known length."""
     (v,) = args
     if isinstance(v, Unknown):
-        return unknown_of("length", v)
+        return length_of(v)
     if isinstance(v, str):
         return len(graphemes(v))
     if isinstance(v, (list, dict)):
@@ -110,7 +112,10 @@ def _element(args: list[Value]) -> Value:
     """element(list, index): wraps around past the end, as Terraform does."""
     seq, index_value = args
     if isinstance(index_value, Unknown):
-        return unknown_of("element", index_value)
+        position = position_in(seq, index_value) if isinstance(seq, Unknown) else None
+        if position is None:
+            return unknown_of("element", index_value)
+        index_value = position  # element(x, i % length(x)) is element(x, i)
     index = arg_int(index_value, "index")
     if not _INT64_MIN <= index <= _INT64_MAX:
         raise FunctionError("invalid index: value must be a whole number within 64 bits")

@@ -59,6 +59,12 @@ class ModuleEvaluation:
         self.cwd = os.path.abspath(source.dir)
         self.root_dir = source.dir
         self.module_key = ""  # "eks.node_groups": the key of this module in modules.json
+        # Positions used in AZ lists of unknown length: list key -> highest position (symbolic.py).
+        self.positions: dict[str, int] = {}
+
+    def note_position(self, list_key: str, position: int) -> None:
+        """The evaluator took position ``position`` of the AZ list ``list_key`` (unknown length)."""
+        self.positions[list_key] = max(position, self.positions.get(list_key, -1))
 
     @property
     def file_roots(self) -> tuple[str, tuple[str, ...]]:

@@ -133,3 +133,45 @@ def symbolic_map(entries: list[tuple[Value, Value]], reason: str) -> Unknown:
 def address_key(key: Unknown) -> str:
     """How a symbolic key is shown in an instance address."""
     return str(key.key)
+
+
+# --- positions in a data source's list of unknown length (issue 13 item 8) ----------------------
+#
+# ``azs = data.aws_availability_zones.available.names`` unsliced is a list of distinct AZs whose
+# length N is known only at plan. Terraform places ``element(azs, i)`` and ``azs[i % length(azs)]``
+# in AZ i mod N. eks-ip-lint takes N to be at least the number of positions the module places in
+# it (the AZ count is assumed from the subnets), so position i is ``names[i]``; the module records
+# each such position (ModuleEvaluation.positions) and the facts say what was assumed.
+
+_AZ_LIST = re.compile(
+    r"^(?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*data\.aws_availability_zones\.[^.]+\.(?:names|zone_ids)$"
+)
+_MODULO_LENGTH = re.compile(r"^(\d+) % length\((.+)\)$")
+
+
+def is_az_list(value: object) -> bool:
+    """An unsliced AZ list of a data source (unknown length): ``data.aws_availability_zones.x.names``."""
+    return isinstance(value, Unknown) and value.key is not None and bool(_AZ_LIST.match(value.key))
+
+
+def length_of(u: Unknown) -> Unknown:
+    """``length(u)`` of an unknown collection: unknown, but ``i % length(u)`` still names a
+    position in ``u`` (:func:`position_in`)."""
+    key = f"length({u.key})" if u.key is not None else None
+    return Unknown(f"length() of an unknown value: {u.reason}", key, u.span, cause=u.cause)
+
+
+def modulo_length(i: int, n: Unknown) -> Unknown | None:
+    """``i % length(x)`` with the length unknown: an Unknown standing for that position, or None."""
+    if n.key is None or not n.key.startswith("length(") or i < 0:
+        return None
+    return Unknown(f"{i} modulo an unknown length ({n.reason})", f"{i} % {n.key}", n.span, cause=n.cause)
+
+
+def position_in(seq: Unknown, index: Unknown) -> int | None:
+    """The position ``index`` stands for in ``seq`` when it is ``i % length(seq)``: i (the list
+    is taken to be longer than i), else None."""
+    m = _MODULO_LENGTH.match(index.key or "")
+    if m is None or m.group(2) != seq.key:
+        return None
+    return int(m.group(1))
