@@ -102,7 +102,8 @@ def test_units_read_files_only_through_fs(watch: _Watch) -> None:
     assert watch.bypasses == []
     # The run did compute units (under recording), so the check above was not vacuous.
     assert sum(len(u.capacity.facts.clusters) for u in cold.units) > 20
-    assert len({u.kind for u in cold.units}) == 5  # terraform, terragrunt, cloudformation, eksctl, plan
+    # terraform, terragrunt, cloudformation, eksctl, plan, kubernetes-manifests
+    assert len({u.kind for u in cold.units}) == 6
 
 
 def test_the_watch_catches_a_read_that_bypasses_fs(watch: _Watch) -> None:

@@ -31,6 +31,7 @@ from eks_ip_lint.capacity.analysis import analyse
 from eks_ip_lint.errors import UsageError
 from eks_ip_lint.facts.linking import link_across_units
 from eks_ip_lint.facts.model import Facts
+from eks_ip_lint.facts.node_pool_linking import link_node_pools
 from eks_ip_lint.kinds import DIRECTORY_KINDS, DOCUMENT_KINDS, LINKING, DirectoryKind, Inputs
 from eks_ip_lint.kinds.base import AHEAD_HCL
 from eks_ip_lint.policy import Policy
@@ -164,9 +165,9 @@ class _Run:
             ]
         _refuse_undeclared_vars(self.request, [u.stored.facts for u in units])
         linking = [u for u in units if u.stored.kind in LINKING]
-        linked = {
-            id(linking[i]): facts for i, facts in link_across_units([u.stored.facts for u in linking]).items()
-        }
+        linked_facts = link_across_units([u.stored.facts for u in linking])
+        with_pools = link_node_pools([linked_facts.get(i, u.stored.facts) for i, u in enumerate(linking)])
+        linked = {id(linking[i]): facts for i, facts in {**linked_facts, **with_pools}.items()}
         results = [self._result(u, linked.get(id(u))) for u in units]
         self.cache.flush()
         # Files of languages not read are always named (they may declare clusters); YAML/JSON that

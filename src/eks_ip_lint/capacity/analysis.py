@@ -25,6 +25,7 @@ from eks_ip_lint.capacity.records import (
     Density,
     EffectiveCni,
     NodeGroupCapacity,
+    NodePoolCapacity,
     SubnetCapacity,
     UnitCapacity,
 )
@@ -34,6 +35,7 @@ from eks_ip_lint.facts.model import (
     ClusterFact,
     Facts,
     NodeGroupFact,
+    NodePoolFact,
     Unresolved,
     same_ref,
 )
@@ -65,6 +67,7 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
         demand,
         instance_types,
         node_groups,
+        node_pools,
         placement,
         subnets,
     )
@@ -112,15 +115,32 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
     at_max = demand.with_consumers(at_max, others)
 
     out: list[ClusterCapacity] = []
+    pools_of = _pools_by_cluster(facts, clusters)
+    if pools_of.get(None):
+        # Pools of no cluster of this unit (a manifests file linked to none): analysed on their own.
+        cnis[_NO_CLUSTER] = effective_cni([], "ipv4", {})
+        clusters = [*clusters, (_NO_CLUSTER, None, [])]
     for name, fact, members in clusters:
         member_addrs = {m.address for m in members}
         mine = [g for g in groups if g.fact.address in member_addrs]
         cluster_subnets = _cluster_subnets(fact, facts)
+        pools = node_pools.analyse_pools(
+            pools_of[None]
+            if name == _NO_CLUSTER
+            else [*pools_of.get(name, []), *node_pools.built_in_pools(fact)],
+            facts.node_classes,
+            cluster=fact,
+            facts=facts,
+            cni=cnis[name],
+            demand=at_max.demand,
+            usable=usable,
+            options=options,
+        )
         caps = tuple(
             demand.subnet_capacity(
                 all_subnets[addr], usable[addr], groups, at_max, cluster_subnet=addr in cluster_subnets
             )
-            for addr in _subnet_order(mine, cluster_subnets)
+            for addr in _subnet_order(mine, cluster_subnets, pools)
         )
         group_caps = tuple(demand.group_capacity(g, at_max, usable, caps) for g in mine)
         unresolved = tuple(
@@ -130,7 +150,7 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
             ClusterCapacity(
                 name=name,
                 address=fact.address if fact is not None else None,
-                span=fact.span if fact is not None else members[0].span,
+                span=fact.span if fact is not None else members[0].span if members else pools[0].fact.span,
                 ip_family=fact.ip_family if fact is not None else "ipv4",
                 cni=cnis[name],
                 subnets=caps,
@@ -143,6 +163,8 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
                     )
                     for d in DENSITIES
                 },
+                node_pools=pools,
+                auto_mode=node_pools.auto_mode_record(fact.auto_mode if fact is not None else None),
             )
         )
     return UnitCapacity(
@@ -161,15 +183,38 @@ def _cluster_subnets(fact: ClusterFact | None, facts: Facts) -> list[str]:
     return list(out)
 
 
-def _subnet_order(groups: Sequence[SizedGroup], cluster_subnets: Sequence[str]) -> list[str]:
+def _subnet_order(
+    groups: Sequence[SizedGroup], cluster_subnets: Sequence[str], pools: Sequence[NodePoolCapacity] = ()
+) -> list[str]:
     """The cluster's subnets as reports list them: each group's node subnets, its ENIConfig
-    subnets, then the cluster's own."""
+    subnets, the cluster's own, then those its node pools select."""
     out: dict[str, None] = {}  # insertion-ordered set
     for g in groups:
         out.update((s.address, None) for s in g.subnets)
         out.update((t, None) for t in g.pod_subnets.values() if isinstance(t, str))
     out.update((a, None) for a in cluster_subnets)
+    for p in pools:
+        out.update((s.address, None) for s in p.subnets)
     return list(out)
+
+
+# The entry of node pools that belong to no cluster of the unit (a manifests file on its own).
+_NO_CLUSTER = "(node pools of no declared cluster)"
+
+
+def _pools_by_cluster(
+    facts: Facts, clusters: Sequence[tuple[str, ClusterFact | None, list[NodeGroupFact]]]
+) -> dict[str | None, list[NodePoolFact]]:
+    """Each pool under the name of its cluster's entry: the cluster its manifest names, else the
+    unit's only cluster; None for pools of no cluster of the unit."""
+    out: dict[str | None, list[NodePoolFact]] = {}
+    declared = [(name, fact) for name, fact, _ in clusters if fact is not None]
+    for p in facts.node_pools:
+        owner = next((name for name, fact in declared if _belongs(p.cluster_ref, name, fact)), None)
+        if owner is None and p.cluster_ref is None and len(declared) == 1:
+            owner = declared[0][0]
+        out.setdefault(owner, []).append(p)
+    return out
 
 
 def _belongs(ref: Value, name: str, fact: ClusterFact | None) -> bool:

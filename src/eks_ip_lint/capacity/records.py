@@ -22,7 +22,16 @@ from eks_ip_lint.capacity.cni import NodeIps
 from eks_ip_lint.capacity.cni_settings import CniSettings
 from eks_ip_lint.capacity.instance_types import InstanceLimits
 from eks_ip_lint.capacity.options import Options
-from eks_ip_lint.facts.model import ClusterFact, Facts, NodeGroupFact, SubnetFact, Unresolved
+from eks_ip_lint.facts.model import (
+    AutoModeFact,
+    ClusterFact,
+    Facts,
+    NodeClassFact,
+    NodeGroupFact,
+    NodePoolFact,
+    SubnetFact,
+    Unresolved,
+)
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.values import Unknown
 
@@ -254,6 +263,76 @@ class PrefixDemand(_Record):
 
 
 @dataclass(frozen=True, repr=False)
+class ZoneRoom(_Record):
+    """One zone of a node pool: its selected subnets and the room they have left."""
+
+    az: str
+    subnets: tuple[str, ...]  # addresses, in declaration order
+    # Per subnet: usable IPs less every node group's demand at max size (a node's IPs all come
+    # from one subnet, so nodes are counted per subnet).
+    room: Mapping[Density, Mapping[str, int | Unknown]]
+
+    def total(self, density: Density) -> int | Unknown:
+        out = 0
+        for r in self.room[density].values():
+            if isinstance(r, Unknown):
+                return r
+            out += r
+        return out
+
+
+@dataclass(frozen=True, repr=False)
+class PoolAtDensity(_Record):
+    """A node pool at one density: its IP-heaviest node, the IPs at its ceiling, what fits."""
+
+    ips_per_node: int | Unknown  # of the allowed type whose node holds the most IPs
+    heaviest_type: str | None
+    # IPs the pool holds at its node ceiling: min(ceiling x ips_per_node, the limits' per-resource
+    # bound); None for an unbounded pool.
+    ips_at_ceiling: int | Unknown | None
+    # Nodes of the heaviest type the selected subnets hold beside the node groups at max size:
+    # filling every zone, and in the zone with the least room (nodes all in one zone).
+    nodes_supported: int | Unknown
+    worst_zone: str | None
+    worst_zone_nodes: int | Unknown
+    room_total: int | Unknown  # the selected subnets' room left, all zones
+    worst_zone_room: int | Unknown
+
+
+@dataclass(frozen=True, repr=False)
+class NodePoolCapacity(_Record):
+    """A Karpenter NodePool (or an EKS Auto Mode pool): its node ceiling and its subnets' room."""
+
+    fact: NodePoolFact
+    node_class: NodeClassFact | None  # None: not found, or Auto Mode's default NodeClass
+    auto_mode: bool
+    subnets: tuple[SubnetFact, ...]  # where its nodes take IPs (selected, or the cluster's)
+    subnets_source: str  # how they were chosen: the NodeClass selector, the cluster's subnets
+    types_allowed: int  # instance types of the table its requirements allow
+    ignored_requirements: tuple[str, ...]  # keys not applied (they can only narrow the set)
+    # None: no limit bounds it (unbounded); else the node ceiling, and how it was derived.
+    ceiling: int | Unknown | None
+    ceiling_source: str
+    max_pods_source: str
+    zones: tuple[ZoneRoom, ...]
+    at: Mapping[Density, PoolAtDensity]
+    problem: Unknown | None  # why the pool cannot be checked against its subnets
+    notes: tuple[str, ...]
+
+    @property
+    def unbounded(self) -> bool:
+        return self.ceiling is None
+
+
+@dataclass(frozen=True, repr=False)
+class AutoModeCapacity(_Record):
+    """EKS Auto Mode as the cluster declares it, with the networking defaults it implies."""
+
+    fact: AutoModeFact
+    notes: tuple[str, ...]  # the networking defaults and what is not verified
+
+
+@dataclass(frozen=True, repr=False)
 class ClusterCapacity(_Record):
     name: str
     address: str | None
@@ -266,6 +345,8 @@ class ClusterCapacity(_Record):
     fact: ClusterFact | None
     # Largest total node count with all the cluster's groups scaled together (placement.py).
     supported: Mapping[Density, int | Unknown]
+    node_pools: tuple[NodePoolCapacity, ...] = ()  # Karpenter and Auto Mode pools (node_pools.py)
+    auto_mode: AutoModeCapacity | None = None
 
     @property
     def total_max_nodes(self) -> int | Unknown:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from eks_ip_lint.cloudformation.intrinsics import Evaluator
 from eks_ip_lint.cloudformation.nested import MAX_NESTING, Context, nested_template_path
+from eks_ip_lint.facts import auto_mode
 from eks_ip_lint.facts.cfn_branches import branches
 from eks_ip_lint.facts.cni_config import parse_configuration_values
 from eks_ip_lint.facts.eks_defaults import MNG_DEFAULT_INSTANCE_TYPE
@@ -382,7 +383,23 @@ class _Extraction:
             az=az_value,
             span=self.span(r, "CidrBlock"),
             vpc_ref=self.prop(r, "VpcId"),
+            tags=self._tags(r),
         )
+
+    def _tags(self, r: _Resource) -> dict[str, Value] | Unknown:
+        """A resource's ``Tags`` list (``[{Key, Value}]``) as a map."""
+        tags = r.props.get("Tags")  # raw: each Key and Value is evaluated below, as _asg_cluster does
+        if tags is None:
+            return {}
+        out: dict[str, Value] = {}
+        for tag in tags if isinstance(tags, list) else []:
+            key = self.ev.text(tag.get("Key")) if isinstance(tag, dict) else None
+            if not isinstance(key, str):
+                return Unknown(
+                    "a tag key is unknown", cause=key.cause if isinstance(key, Unknown) else Cause.INVALID
+                )
+            out[key] = self.ev.text(tag.get("Value")) if isinstance(tag, dict) else None
+        return out
 
     def _cluster(self, r: _Resource) -> ClusterFact:
         # Ref to an AWS::EKS::Cluster returns its name; without Name, CloudFormation generates
@@ -404,6 +421,9 @@ class _Extraction:
             span=self.span(r),
             subnets_span=self.span(r, "ResourcesVpcConfig", "SubnetIds"),
             cni_settings_where="a vpc-cni AWS::EKS::Addon's ConfigurationValues env",
+            auto_mode=auto_mode.from_cloudformation(
+                self.prop(r, "ComputeConfig"), self.span(r, "ComputeConfig")
+            ),
         )
 
     def _launch_template(self, id_value: Value, name_value: Value) -> _Resource | None:

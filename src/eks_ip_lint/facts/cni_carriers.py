@@ -121,7 +121,7 @@ def _env_args(rest: str) -> dict[str, str]:
 
 
 def manifest(inst: ResourceInstance, cluster_ref: Value, facts: Facts) -> None:
-    for doc in _documents(inst):
+    for doc in manifest_documents(inst):
         if not isinstance(doc, dict):
             continue
         kind = doc.get("kind")
@@ -175,7 +175,7 @@ def _first(blocks: Value) -> dict[str, Value]:
     return blocks if isinstance(blocks, dict) else {}
 
 
-def _documents(inst: ResourceInstance) -> list[Value]:
+def manifest_documents(inst: ResourceInstance) -> list[Value]:
     if "manifest" in inst.values:  # kubernetes_manifest: an HCL object
         return [inst.values["manifest"]]
     if "yaml_body" in inst.encoded:  # yaml_body = yamlencode({...}): the structure itself

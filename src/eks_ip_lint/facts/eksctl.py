@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from eks_ip_lint.facts import auto_mode
 from eks_ip_lint.facts.cni_config import parse_configuration_values
 from eks_ip_lint.facts.eksctl_vpc import DEFAULT_VPC_CIDR, DEFAULT_ZONE_COUNT, split
 from eks_ip_lint.facts.max_pods_config import max_pods_from_user_data
@@ -121,6 +122,7 @@ class _Extraction:
                 span=self.span("metadata"),
                 subnets_span=self.span("vpc"),
                 cni_settings_where="a vpc-cni entry of addons' configurationValues env",
+                auto_mode=auto_mode.from_eksctl(self.data.get("autoModeConfig"), self.span("autoModeConfig")),
             )
         )
         sections: tuple[tuple[str, NodeGroupKind], ...] = (

@@ -107,6 +107,75 @@ class ClusterFact:
     # texts name it (CloudFormation's ConfigurationValues, eksctl's configurationValues); empty
     # for Terraform, where an add-on, a Helm release or a manifest are all usual.
     cni_settings_where: str = ""
+    auto_mode: AutoModeFact | None = None  # None: the cluster does not declare compute_config
+
+
+@dataclass(frozen=True)
+class AutoModeFact:
+    """EKS Auto Mode as a cluster declares it (compute_config, ComputeConfig, autoModeConfig)."""
+
+    enabled: bool | Unknown
+    # The built-in node pools it enables ("general-purpose", "system"); () = none.
+    node_pools: tuple[str, ...] | Unknown
+    span: SourceSpan
+    source: str  # the setting's name as the user wrote it: compute_config, ComputeConfig...
+
+
+@dataclass(frozen=True)
+class SelectorTerm:
+    """One entry of a NodeClass's subnetSelectorTerms: its tags all match (ANDed), or its id does.
+
+    Terms are ORed (Karpenter ``ec2nodeclass.go:35-41``). A tag value ``*`` matches any value of
+    the key; other values may hold EC2 filter wildcards (``*``, ``?``).
+    """
+
+    tags: tuple[tuple[str, str], ...] = ()
+    id: Value = None  # a literal id, or (Terraform) an Unknown keyed by the subnet's id reference
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A NodePool requirement: ``key operator values`` (In, NotIn, Exists, DoesNotExist, Gt, Lt,
+    Gte, Lte)."""
+
+    key: str
+    operator: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NodeClassFact:
+    """A Karpenter EC2NodeClass (karpenter.k8s.aws) or an EKS Auto Mode NodeClass
+    (eks.amazonaws.com): where its nodes (and, Auto Mode, its pods) take their IPs."""
+
+    address: str
+    name: str | Unknown
+    kind: str  # "EC2NodeClass" | "NodeClass"
+    subnet_terms: tuple[SelectorTerm, ...] | Unknown
+    span: SourceSpan
+    cluster_ref: Value = None
+    # Auto Mode podSubnetSelectorTerms: pod IPs come from these subnets instead (None: not set).
+    pod_subnet_terms: tuple[SelectorTerm, ...] | Unknown | None = None
+    max_pods: int | Unknown | None = None  # v1 spec.kubelet.maxPods
+
+
+@dataclass(frozen=True)
+class NodePoolFact:
+    """A Karpenter NodePool (karpenter.sh v1 or v1beta1), or an EKS Auto Mode built-in pool."""
+
+    address: str
+    name: str | Unknown
+    api_version: str
+    node_class: str | Unknown  # nodeClassRef.name
+    node_class_kind: str  # nodeClassRef.kind: EC2NodeClass, or NodeClass for Auto Mode
+    requirements: tuple[Requirement, ...] | Unknown
+    # spec.limits as written (resource -> Kubernetes quantity); () = no limits.
+    limits: tuple[tuple[str, str | Unknown], ...] | Unknown
+    span: SourceSpan
+    limits_span: SourceSpan
+    cluster_ref: Value = None
+    max_pods: int | Unknown | None = None  # v1beta1 spec.template.spec.kubelet.maxPods
+    built_in: bool = False  # an Auto Mode built-in pool: not declared, defined by EKS
 
 
 NodeGroupKind = Literal["managed", "self-managed"]
@@ -269,6 +338,8 @@ class Facts:
     # Other IP consumers of the subnets (endpoints, NAT gateways, load balancers...).
     consumers: list[SubnetConsumerFact] = field(default_factory=list)
     subnet_lookups: list[SubnetLookupFact] = field(default_factory=list)
+    node_pools: list[NodePoolFact] = field(default_factory=list)
+    node_classes: list[NodeClassFact] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
     # Files read besides the unit itself, as the spans name them: nested stack templates (not
@@ -290,6 +361,8 @@ class Facts:
         self.eniconfigs += other.eniconfigs
         self.consumers += other.consumers
         self.subnet_lookups += other.subnet_lookups
+        self.node_pools += other.node_pools
+        self.node_classes += other.node_classes
         self.unresolved += other.unresolved
         self.problems += other.problems
         self.included += other.included

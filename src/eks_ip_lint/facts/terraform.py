@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from eks_ip_lint.facts import cluster_binding, cni_carriers, self_managed, subnet_lookups, tf_consumers
+from eks_ip_lint.facts import (
+    auto_mode,
+    cluster_binding,
+    cni_carriers,
+    karpenter_terraform,
+    self_managed,
+    subnet_lookups,
+    tf_consumers,
+)
 from eks_ip_lint.facts.cni_config import parse_configuration_values
 from eks_ip_lint.facts.max_pods_config import as_eks_applies, read_user_data
 from eks_ip_lint.facts.model import (
@@ -137,12 +145,14 @@ def from_instances(facts: Facts, of_type: Callable[[str], list[ResourceInstance]
     single = facts.clusters[0].refs[0] if len(facts.clusters) == 1 else None
     for inst in of_type("helm_release"):
         cni_carriers.helm_release(inst, single, facts)
+        karpenter_terraform.helm_values(inst, single, facts)
     for type_ in ("null_resource", "terraform_data"):
         for inst in of_type(type_):
             cni_carriers.local_exec(inst, single, facts)
     for type_ in ("kubectl_manifest", "kubernetes_manifest"):
         for inst in of_type(type_):
             cni_carriers.manifest(inst, single, facts)
+            karpenter_terraform.manifest(inst, single, facts)
     for type_ in ("kubernetes_daemonset", "kubernetes_daemon_set_v1"):
         for inst in of_type(type_):
             cni_carriers.daemonset_resource(inst, single, facts)
@@ -251,6 +261,7 @@ def _cluster(inst: ResourceInstance) -> ClusterFact:
         ip_family=as_str(ip_family if ip_family is not None else "ipv4"),
         span=inst.span,
         subnets_span=inst.span_of("vpc_config.subnet_ids"),
+        auto_mode=auto_mode.from_terraform(inst),
     )
 
 

@@ -7,11 +7,23 @@ on every candidate file; the first that recognises the file reads it.
 
 from __future__ import annotations
 
-from eks_ip_lint.kinds import cloudformation, eksctl, plan, terraform_module, terragrunt
+from eks_ip_lint.kinds import (
+    cloudformation,
+    eksctl,
+    kubernetes_manifests,
+    plan,
+    terraform_module,
+    terragrunt,
+)
 from eks_ip_lint.kinds.base import DirectoryKind, DocumentKind, Inputs
 
 DIRECTORY_KINDS: tuple[DirectoryKind, ...] = (terraform_module.KIND, terragrunt.KIND)
-DOCUMENT_KINDS: tuple[DocumentKind, ...] = (plan.KIND, eksctl.KIND, cloudformation.KIND)
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
+    plan.KIND,
+    eksctl.KIND,
+    cloudformation.KIND,
+    kubernetes_manifests.KIND,
+)
 ALL_KINDS: tuple[DirectoryKind | DocumentKind, ...] = (*DIRECTORY_KINDS, *DOCUMENT_KINDS)
 
 

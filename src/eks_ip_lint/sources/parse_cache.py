@@ -116,6 +116,7 @@ PRODUCERS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {
     "parse-cache": ((("hcl2", ""), ("lark", "")), ("hcl.py", "hcl_ast.py", "hcl_tables.py")),
     "cfn-decode": ((("cfnlint", "decode"), ("cfnlint", "version.py")), ("cloudformation.py", "lined.py")),
     "yaml-lines": ((("yaml", ""),), ("yaml_decode.py", "lined.py")),
+    "yaml-lines-all": ((("yaml", ""),), ("yaml_decode.py", "lined.py")),
 }
 
 

@@ -49,6 +49,41 @@ def decode(path: str, raw: bytes) -> LinedDocument | DecodeProblem:
     return LinedDocument(path, data, lines)
 
 
+def decode_all(path: str, raw: bytes) -> list[LinedDocument] | DecodeProblem:
+    """Every document of a multi-document stream (``---`` separated: Kubernetes manifests), each
+    with the lines of its nodes in the file. Empty documents are left out; the node budget is
+    shared by the whole file."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return DecodeProblem(f"not UTF-8 text (byte {exc.start})", line)
+    try:
+        loader = BoundedSafeLoader(text)
+    except yaml.YAMLError as exc:
+        return _problem(exc, text)
+    out: list[LinedDocument] = []
+    try:
+        converter = _Converter(loader, {})
+        while loader.check_node():
+            root = loader.get_node()
+            if root is None:
+                continue
+            check_expansion(root)  # as decode(): a bomb ends before the walk
+            lines: dict[Path, int] = {}
+            converter.lines = lines
+            out.append(LinedDocument(path, converter.plain(root, ()), lines))
+    except _TooLarge as exc:
+        return DecodeProblem(str(exc), exc.line)
+    except RecursionError:
+        return DecodeProblem(f"YAML nesting is too deep (more than {MAX_DEPTH} levels)", 1)
+    except yaml.YAMLError as exc:
+        return _problem(exc, text)
+    finally:
+        loader.dispose()
+    return out
+
+
 def _problem(exc: yaml.YAMLError, text: str) -> DecodeProblem:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc).splitlines()[0]

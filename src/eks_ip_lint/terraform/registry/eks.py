@@ -47,16 +47,22 @@ def synthesize(call: CallInputs, schema: EksSchema) -> Synthesized:
     subnets = call.get(schema.subnets, [])
     cp_subnets = call.get(schema.control_plane_subnets) if schema.control_plane_subnets else None
     ip_family = call.get(schema.ip_family, "ipv4") if schema.ip_family else "ipv4"
+    cluster_values: dict[str, Value] = {
+        "name": name,
+        "vpc_config": [{"subnet_ids": cp_subnets if cp_subnets is not None else subnets}],
+        "kubernetes_network_config": [{"ip_family": ip_family}],
+    }
+    compute = call.get(schema.compute_config) if schema.compute_config else None
+    if compute is not None:
+        # The module passes the object to the cluster's compute_config block.
+        cluster_values["compute_config"] = [compute] if isinstance(compute, dict) else compute
     out.resources.append(
         resource(
             "aws_eks_cluster",
             cluster_addr,
+            cluster_values,
             {
-                "name": name,
-                "vpc_config": [{"subnet_ids": cp_subnets if cp_subnets is not None else subnets}],
-                "kubernetes_network_config": [{"ip_family": ip_family}],
-            },
-            {
+                "compute_config": call.line(schema.compute_config or schema.cluster_name),
                 "vpc_config.subnet_ids": call.line(
                     schema.control_plane_subnets
                     if cp_subnets is not None and schema.control_plane_subnets

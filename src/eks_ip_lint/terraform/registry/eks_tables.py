@@ -71,10 +71,13 @@ class EksSchema:
     ip_family: str | None
     addons: str | None
     groups: tuple[GroupSchema, ...]
+    # EKS Auto Mode's compute_config object (v20.31+ cluster_compute_config, v21 compute_config):
+    # passed to aws_eks_cluster's compute_config block (v20.31.0 main.tf:50-58; v21 main.tf:68-97).
+    compute_config: str | None = None
 
     def input_names(self) -> frozenset[str]:
         names = {self.cluster_name, self.subnets, self.create_input}
-        for n in (self.control_plane_subnets, self.ip_family, self.addons):
+        for n in (self.control_plane_subnets, self.ip_family, self.addons, self.compute_config):
             if n:
                 names.add(n)
         for g in self.groups:
@@ -201,6 +204,7 @@ V18_V20 = EksSchema(
     ip_family="cluster_ip_family",
     addons="cluster_addons",
     groups=(_V18_MNG, _V18_SMNG),
+    compute_config="cluster_compute_config",
 )
 
 V21 = EksSchema(
@@ -211,6 +215,7 @@ V21 = EksSchema(
     control_plane_subnets="control_plane_subnet_ids",
     ip_family="ip_family",
     addons="addons",
+    compute_config="compute_config",
     groups=(
         GroupSchema(**{**_V18_MNG.__dict__, "defaults_input": None}),
         GroupSchema(**{**_V18_SMNG.__dict__, "defaults_input": None, "default_min": 1}),
