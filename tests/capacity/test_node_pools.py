@@ -10,10 +10,16 @@ its primary ENI's IPs and one warm ENI (vpc-cni-model.md §1.3): 2 x L IPs. A /2
 
 from __future__ import annotations
 
+import json
+
+import jsonschema
+import pytest
+
 from eks_ip_lint.capacity.records import ClusterCapacity, Density, NodePoolCapacity
+from eks_ip_lint.cli import main
 from eks_ip_lint.engine import LintResult, lint_paths
 
-from testlib import FIXTURES
+from testlib import FIXTURES, REPO
 
 KARPENTER = FIXTURES / "karpenter"
 FLOOR, CONFIGURED = Density.FLOOR, Density.CONFIGURED
@@ -130,3 +136,18 @@ def test_auto_mode_cluster_reports_its_pools() -> None:
     assert batch.at[CONFIGURED].ips_per_node == 112
     assert batch.at[CONFIGURED].ips_at_ceiling == 1024
     assert _rules(result) == ["EKSIP155"]
+
+
+def test_json_report_carries_the_pools(capsys: pytest.CaptureFixture[str]) -> None:
+    main([str(KARPENTER / "auto_mode"), "--format", "json", "--fail-on", "never", "--no-cache"])
+    report = json.loads(capsys.readouterr().out)
+    jsonschema.validate(report, json.loads((REPO / "docs" / "schema" / "report-v1.schema.json").read_text()))
+    cluster = report["units"][0]["clusters"][0]
+    assert cluster["auto_mode"]["enabled"] is True
+    assert cluster["auto_mode"]["node_pools"] == ["general-purpose", "system"]
+    pools = {p["name"]: p for p in cluster["node_pools"]}
+    assert pools["system"]["unbounded"] and pools["system"]["max_nodes"] is None
+    assert pools["system"]["at"]["floor"]["nodes_supported"] == 28  # 2 x (251 // 17)
+    assert pools["batch"]["max_nodes"] == 32
+    assert pools["batch"]["at"]["configured"]["ips_at_max_nodes"] == 1024  # 64 vCPUs x 16
+    assert pools["batch"]["subnets"] == ["aws_subnet.pods"]

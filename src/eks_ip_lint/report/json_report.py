@@ -14,7 +14,14 @@ from eks_ip_lint import __version__
 from eks_ip_lint.capacity.analysis import ClusterCapacity, NodeGroupCapacity, SubnetCapacity
 from eks_ip_lint.capacity.cni import NodeIps
 from eks_ip_lint.capacity.coverage import uncounted_groups
-from eks_ip_lint.capacity.records import Contribution, Density, NodeSizing
+from eks_ip_lint.capacity.records import (
+    AutoModeCapacity,
+    Contribution,
+    Density,
+    NodePoolCapacity,
+    NodeSizing,
+    PoolAtDensity,
+)
 from eks_ip_lint.engine import LintResult, UnitResult
 from eks_ip_lint.findings import Finding
 from eks_ip_lint.report._common import coverage_json
@@ -154,6 +161,58 @@ def _consumer(c: Contribution) -> dict[str, Any]:
     return o.done()
 
 
+def _pool_at(o: _Obj, prefix: str, at: PoolAtDensity) -> dict[str, Any]:
+    """One density of a node pool; its Unknowns' reasons go to the pool's ``unknown`` map."""
+    fields = {
+        "ips_per_node": at.ips_per_node,
+        "heaviest_type": at.heaviest_type,
+        "ips_at_max_nodes": at.ips_at_ceiling,
+        "nodes_supported": at.nodes_supported,
+        "room_left": at.room_total,
+        "worst_zone": at.worst_zone,
+        "worst_zone_room_left": at.worst_zone_room,
+        "worst_zone_nodes_supported": at.worst_zone_nodes,
+    }
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        if isinstance(value, Unknown):
+            o.unknown[f"{prefix}.{key}"] = value.reason
+            out[key] = None
+        else:
+            out[key] = value
+    return out
+
+
+def _pool(p: NodePoolCapacity) -> dict[str, Any]:
+    f = p.fact
+    o = _Obj()
+    o.put("name", f.name).put("address", f.address).put("file", f.span.path).put("line", f.span.line)
+    o.put("auto_mode", p.auto_mode).put("built_in", f.built_in)
+    o.put("node_class", p.node_class.address if p.node_class is not None else None)
+    o.put("subnets", [s.address for s in p.subnets]).put("subnets_source", p.subnets_source)
+    o.put("zones", [{"az": z.az, "subnets": list(z.subnets)} for z in p.zones])
+    o.put("instance_types_allowed", p.types_allowed)
+    o.put("requirements_not_applied", list(p.ignored_requirements))
+    o.put("unbounded", p.ceiling is None)
+    o.put("max_nodes", p.ceiling).put("max_nodes_source", p.ceiling_source)
+    o.put("max_pods_source", p.max_pods_source)
+    o.put("at", {d.value: _pool_at(o, f"at.{d.value}", p.at[d]) for d in Density})
+    o.put("notes", list(p.notes))
+    if p.problem is not None:
+        o.unknown["analysis"] = p.problem.reason
+    return o.done()
+
+
+def _auto_mode(a: AutoModeCapacity) -> dict[str, Any]:
+    f = a.fact
+    o = _Obj()
+    o.put("enabled", f.enabled)
+    o.put("node_pools", list(f.node_pools) if not isinstance(f.node_pools, Unknown) else f.node_pools)
+    o.put("source", f.source).put("file", f.span.path).put("line", f.span.line)
+    o.put("notes", list(a.notes))
+    return o.done()
+
+
 def _cluster(c: ClusterCapacity, findings: list[Finding]) -> dict[str, Any]:
     s = c.cni.settings
     o = _Obj()
@@ -184,6 +243,10 @@ def _cluster(c: ClusterCapacity, findings: list[Finding]) -> dict[str, Any]:
     _supported_reasons(o, dict(c.supported))
     o.put("subnets", [_subnet(x, c) for x in c.subnets])
     o.put("node_groups", [_group(g) for g in c.node_groups])
+    if c.node_pools:  # present when the cluster has Karpenter or Auto Mode pools
+        o.put("node_pools", [_pool(p) for p in c.node_pools])
+    if c.auto_mode is not None:  # present when the cluster declares Auto Mode
+        o.put("auto_mode", _auto_mode(c.auto_mode))
     o.put("findings", [finding_json(f) for f in findings if f.cluster == c.name])
     return o.done()
 
