@@ -81,8 +81,8 @@ def test_lookups_of_the_same_module_use_the_declared_subnet_itself() -> None:
 
 
 def test_the_vpc_modules_subnets_are_selected_by_the_tags_it_writes() -> None:
-    """tags Tier = private (private_subnet_tags) and vpc-id = module.vpc.vpc_id -> the two private
-    /24s, not the public ones; tag:Name = "prod-private-*b" -> prod-private-us-east-1b only.
+    """tags Tier = shop-nodes (private_subnet_tags) and vpc-id = module.vpc.vpc_id -> the two private
+    /24s, not the public ones; tag:Name = "shop-private-*b" -> shop-private-us-east-1b only.
     general: m5.large max 30 = 15 per subnet x 20 IPs = 300 at the floor; zone_b adds 2 x 20 = 40
     in private[1]: 340. Full nodes: 15 x 30 = 450 and 450 + 2 x 30 = 510 (of 251)."""
     (unit,) = lint(LintRequest(paths=(str(ISSUE / "data-subnets-vpc-module"),))).units
@@ -95,6 +95,22 @@ def test_the_vpc_modules_subnets_are_selected_by_the_tags_it_writes() -> None:
     assert [s.demand[Density.CONFIGURED] for s in cluster.subnets] == [450, 510]
     zone_b = next(g for g in cluster.node_groups if g.fact.address == "aws_eks_node_group.zone_b")
     assert [(s.address, s.tags) for s in zone_b.subnets] == [
-        ("module.vpc.aws_subnet.private[1]", {"Name": "prod-private-us-east-1b", "Tier": "private"})
+        ("module.vpc.aws_subnet.private[1]", {"Name": "shop-private-us-east-1b", "Tier": "shop-nodes"})
     ]
     assert not unit.capacity.facts.unresolved
+
+
+def test_every_issue13_fixture_at_once() -> None:
+    """All the issue's fixtures in one scan (9 root modules): the literal filters of data-subnets
+    still select their own subnets only, and the lookups that refer to objects of their own module
+    (vpc_id = aws_vpc.main.id, module.vpc.vpc_id) are not confused with another module's subnets
+    of the same address. Same numbers as the tests above."""
+    units = {Path(u.path).name: u for u in lint(LintRequest(paths=(str(ISSUE),))).units}
+    for name, address, floor in (
+        ("eks", "aws_subnet.private_a (../network)", 660),
+        ("data-subnet-same-module", "aws_subnet.a", 500),
+        ("data-subnets-vpc-module", "module.vpc.aws_subnet.private[1]", 340),
+    ):
+        subnets = {s.fact.address: s for c in units[name].capacity.clusters for s in c.subnets}
+        assert subnets[address].demand[Density.FLOOR] == floor, name
+    assert not any(c.fact is None for u in units.values() for c in u.capacity.clusters)

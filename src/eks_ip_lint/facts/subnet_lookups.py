@@ -12,6 +12,12 @@ another one: ``network/`` and ``eks/`` split), the filters select them with EC2'
   at least one: ``data.aws_subnets.x.ids`` is the list of them.
 * Otherwise the lookup stays unknown; an EKSIP002 names the candidates (or says none matched).
 
+A lookup with a criterion that refers to an object of its own root module (``vpc_id =
+aws_vpc.main.id``, ``values = [module.vpc.vpc_id]``) selects among that module's subnets only:
+symbolic identities are local to a root module. Literal criteria (tags, CIDRs, AZs, IDs) select
+among the subnets of every root module of the run, so two environments declaring the same tags
+make the lookup ambiguous, as it is (which account and region it reads is not in the code).
+
 A subnet of another root module is added to this unit's facts as a copy named after its unit, so
 its demand is counted here too; a subnet of the same unit gains the lookup's references.
 """
@@ -135,7 +141,7 @@ def _resolve_unit(
     for lookup in facts.subnet_lookups:
         if not _used(lookup, facts):
             continue
-        chosen, why = _choose(lookup, everything)
+        chosen, why = _choose(lookup, everything, i)
         if why is not None:
             unresolved.append(_note(lookup, why))
             changed = True
@@ -177,11 +183,15 @@ def _resolve_unit(
 
 
 def _choose(
-    lookup: SubnetLookupFact, everything: list[tuple[int, SubnetFact]]
+    lookup: SubnetLookupFact, everything: list[tuple[int, SubnetFact]], unit: int
 ) -> tuple[list[tuple[int, SubnetFact]], Unknown | None]:
     what = f"the subnet{'s' if lookup.plural else ''} {lookup.address} selects"
     if lookup.unread:
         return [], Unknown(f"{what}: its {lookup.unread} is not read by eks-ip-lint", cause=Cause.DATA_SOURCE)
+    if any(isinstance(v, Unknown) and v.key is not None for c in lookup.criteria for v in c.values):
+        # A criterion names an object of this root module by reference (vpc_id = aws_vpc.main.id):
+        # symbolic identities are the module's own, so only its own subnets can be meant.
+        everything = [(j, s) for j, s in everything if j == unit]
     selection = select([s for _, s in everything], [lookup.criteria])
     where = {id(s): j for j, s in everything}
     if lookup.plural and selection.decided and selection.matched:
