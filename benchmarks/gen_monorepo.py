@@ -11,6 +11,7 @@ neither.
 
     python benchmarks/gen_monorepo.py --preset module20 --out /tmp/bench/module20
     python benchmarks/gen_monorepo.py --preset monorepo2000 --out /tmp/bench/monorepo2000
+    python benchmarks/gen_monorepo.py --preset modules2000 --out /tmp/bench/modules2000  # every root calls a registry module
     python benchmarks/gen_monorepo.py --files 5000 --out /tmp/bench/big --seed 7
 
 ``--files`` counts every file written (.tf, .tfvars, .yaml, .json, .md).
@@ -326,6 +327,41 @@ provider "aws" {{
     }
 
 
+# Registry modules the module-heavy preset's roots call (issue 18: "a realistic monorepo where
+# every root module calls some registry module", so no root is skipped by the EKS/VPC prefilter).
+REGISTRY_CALLS = (
+    ("s3_bucket", "terraform-aws-modules/s3-bucket/aws", "4.1.2", 'bucket = "${local.prefix}-data"'),
+    (
+        "rds",
+        "terraform-aws-modules/rds/aws",
+        "6.9.0",
+        'identifier = "${local.prefix}-db"\n  engine = "postgres"',
+    ),
+    ("lambda", "terraform-aws-modules/lambda/aws", "7.8.1", 'function_name = "${local.prefix}-fn"'),
+    ("sqs", "terraform-aws-modules/sqs/aws", "4.2.0", 'name = "${local.prefix}-queue"'),
+    ("iam_role", "terraform-aws-modules/iam/aws//modules/iam-assumable-role", "5.44.0", "create_role = true"),
+    ("sg", "terraform-aws-modules/security-group/aws", "5.2.0", "vpc_id = var.vpc_id"),
+    ("dynamodb", "terraform-aws-modules/dynamodb-table/aws", "4.1.0", 'name = "${local.prefix}-table"'),
+    (
+        "vpc",
+        "terraform-aws-modules/vpc/aws",
+        "5.13.0",
+        'cidr = "10.${var.region == "us-east-1" ? 1 : 2}.0.0/16"',
+    ),
+)
+
+
+def _registry_call(r: random.Random) -> str:
+    name, source, version, body = r.choice(REGISTRY_CALLS)
+    return f'''module "{name}" {{
+  source  = "{source}"
+  version = "{version}"
+  {body}
+  tags    = local.tags
+}}
+'''
+
+
 def _eks_module(r: random.Random, i: int) -> dict[str, str]:
     shape = EKS_SHAPES[i % len(EKS_SHAPES)]
     text = (FIXTURES / shape).read_text()
@@ -414,11 +450,15 @@ class Writer:
         return True
 
 
-def _root_module(w: Writer, r: random.Random, rel: str, n_files: int, eks_index: int | None) -> None:
+def _root_module(
+    w: Writer, r: random.Random, rel: str, n_files: int, eks_index: int | None, *, registry: bool = False
+) -> None:
     team = r.choice(TEAMS)
     files = _common_files(r, team, r.choice(ENVS))
     if eks_index is not None:
         files.update(_eks_module(r, eks_index))
+    if registry:
+        files["modules.tf"] = _registry_call(r)
     k = 0
     while len(files) < n_files:
         gen = FILLERS[(k + r.randint(0, 5)) % len(FILLERS)]
@@ -428,7 +468,7 @@ def _root_module(w: Writer, r: random.Random, rel: str, n_files: int, eks_index:
         w.write(f"{rel}/{name}", text)
 
 
-def generate(out: Path, files: int, seed: int, *, single_module: bool = False) -> int:
+def generate(out: Path, files: int, seed: int, *, single_module: bool = False, registry: bool = False) -> int:
     r = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -455,12 +495,17 @@ def generate(out: Path, files: int, seed: int, *, single_module: bool = False) -
     while not w.full:
         team, env = TEAMS[i % len(TEAMS)], ENVS[(i // len(TEAMS)) % len(ENVS)]
         eks = i // 8 if i % 8 == 3 else None
-        _root_module(w, r, f"teams/{team}/{env}/svc-{i:04d}", r.randint(4, 12), eks)
+        _root_module(w, r, f"teams/{team}/{env}/svc-{i:04d}", r.randint(4, 12), eks, registry=registry)
         i += 1
     return w.count
 
 
-PRESETS = {"module20": (20, True), "monorepo2000": (2000, False)}
+# name: (files, one module only, every root calls a registry module)
+PRESETS = {
+    "module20": (20, True, False),
+    "monorepo2000": (2000, False, False),
+    "modules2000": (2000, False, True),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -470,10 +515,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--files", type=int, help="number of files (default: from the preset)")
     p.add_argument("--seed", type=int, default=6)
     ns = p.parse_args(argv)
-    files, single = PRESETS.get(ns.preset or "", (ns.files or 2000, False))
+    files, single, registry = PRESETS.get(ns.preset or "", (ns.files or 2000, False, False))
     if ns.files:
         files = ns.files
-    written = generate(ns.out, files, ns.seed, single_module=single)
+    written = generate(ns.out, files, ns.seed, single_module=single, registry=registry)
     print(f"wrote {written} files under {ns.out}", file=sys.stderr)
     return 0
 

@@ -55,6 +55,11 @@ def warm(hcl_files: Sequence[str], documents: Sequence[str], jobs: int) -> int:
         from eks_ip_lint.sources import hcl_tables  # noqa: PLC0415
 
         hcl_tables.parser()
+    # Forked workers share the parent's pages until they are written; a collection touching every
+    # object's header would copy them all. Frozen objects are never collected (nor copied so).
+    import gc  # noqa: PLC0415
+
+    gc.freeze()
     # No pool here (no /dev/shm, a sandbox...) or a worker killed: the engine parses inline.
     with contextlib.suppress(Exception), ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
         list(pool.map(_parse_chunk, chunks))
