@@ -151,3 +151,20 @@ def test_json_report_carries_the_pools(capsys: pytest.CaptureFixture[str]) -> No
     assert pools["batch"]["max_nodes"] == 32
     assert pools["batch"]["at"]["configured"]["ips_at_max_nodes"] == 1024  # 64 vCPUs x 16
     assert pools["batch"]["subnets"] == ["aws_subnet.pods"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "sarif"])
+def test_every_report_shows_the_pools(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    main([str(KARPENTER / "cpu_limit_exhausts"), "--format", fmt, "--fail-on", "never", "--no-cache"])
+    out = capsys.readouterr().out
+    if fmt == "sarif":
+        run = json.loads(out)["runs"][0]
+        (pool,) = run["properties"]["nodePools"]
+        # 100 nodes (200 / 2 vCPUs); full nodes 200 vCPUs x 15 IPs/vCPU = 3,000; 3 x 251 = 753.
+        assert (pool["maxNodes"], pool["ipsAtMaxNodesConfigured"], pool["roomLeft"]) == (100, 3000, 753)
+        assert [r["ruleId"] for r in run["results"]] == ["EKSIP150"]
+        return
+    assert "node pool" in out and "default (karpenter)" in out
+    assert "3,000" in out and "753" in out  # IPs at the ceiling (full nodes), room left
+    assert "Karpenter does not balance zones" in out  # the zone-skew assumption is stated
+    assert "eu-west-1a (4)" in out  # worst zone: 251 // 60 = 4 full nodes of m5.xlarge

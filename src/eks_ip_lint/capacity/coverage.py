@@ -22,6 +22,7 @@ from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.values import Unknown
 
 NODE_GROUP = "node group"
+NODE_POOL = "node pool"
 CLUSTER = "cluster"
 
 
@@ -100,9 +101,26 @@ def _empty_cluster(cluster: ClusterCapacity) -> CheckedItem:
     )
 
 
-# Each function yields the items of one kind for a cluster. Node pools and Fargate profiles
-# append theirs here.
-ITEM_SOURCES: list[Callable[[ClusterCapacity, UnitCapacity], Iterable[CheckedItem]]] = [node_group_items]
+def node_pool_items(cluster: ClusterCapacity, unit: UnitCapacity) -> Iterable[CheckedItem]:
+    """Karpenter and Auto Mode pools: checked when their subnets' room is known (an unbounded
+    pool is checked too: the report gives the nodes its subnets hold)."""
+    for p in cluster.node_pools:
+        why: str | None = p.problem.reason if p.problem is not None else None
+        if why is None:
+            for d in (Density.FLOOR, Density.CONFIGURED):
+                value = p.at[d].room_total
+                if isinstance(value, Unknown):
+                    why = f"{d.value} density: {value.reason}"
+                    break
+        name = p.fact.name if isinstance(p.fact.name, str) else p.fact.address
+        yield CheckedItem(NODE_POOL, name, p.fact.address, cluster.name, p.fact.span, why)
+
+
+# Each function yields the items of one kind for a cluster. Fargate profiles append theirs here.
+ITEM_SOURCES: list[Callable[[ClusterCapacity, UnitCapacity], Iterable[CheckedItem]]] = [
+    node_group_items,
+    node_pool_items,
+]
 
 
 def unit_coverage(unit: UnitCapacity) -> list[CheckedItem]:

@@ -24,6 +24,7 @@ from eks_ip_lint.capacity.coverage import uncounted_groups
 from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintResult, UnitResult
 from eks_ip_lint.findings import Finding, Severity
+from eks_ip_lint.report import _pools
 from eks_ip_lint.report._common import (
     coverage,
     coverage_sentence,
@@ -196,6 +197,12 @@ def _cluster_block(unit: UnitResult, c: ClusterCapacity) -> str:
                 f"{escape(consumers.summary(sc.others, Density.CONFIGURED))} (counted in its need)"
                 for sc in others
             ]
+    if c.node_pools:
+        rows = [[escape(cell) for cell in _pools.row(p)] for p in c.node_pools]
+        lines += ["", *_table(_pools.HEADERS, "lrrrrrrrl", rows)]
+    notes = _pools.notes(c)
+    if notes:
+        lines += ["", *(f"- {escape(note)}" for note in notes)]
     return "\n".join(lines) + "\n"
 
 

@@ -29,11 +29,13 @@ import urllib.parse
 from typing import Any
 
 from eks_ip_lint import __version__, project
+from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintResult
 from eks_ip_lint.findings import Finding, RelatedLocation, Severity
 from eks_ip_lint.report._common import coverage_json, message_with_fix, repo_path
 from eks_ip_lint.rules import ALL_RULES, RuleMeta
 from eks_ip_lint.rules.pages import page_body
+from eks_ip_lint.values import Unknown
 
 SARIF_VERSION = "2.1.0"
 # The OASIS schema's own identifier for SARIF 2.1.0 (errata 01), as GitHub's examples use it.
@@ -200,11 +202,44 @@ def sarif_log(result: LintResult, cwd: str | None = None) -> dict[str, Any]:
     # The run's property bag: what was checked and what was not (docs/json-output.md#coverage, the
     # same shape), and what the run saw and did not analyse.
     run["properties"] = {"coverage": coverage_json(result)}
+    pools = _node_pools(result, cwd)
+    if pools:  # Karpenter and Auto Mode pools: what the numbers of EKSIP150/155 rest on
+        run["properties"]["nodePools"] = pools
     if result.not_read:
         run["properties"]["notRead"] = [
             {"what": n.what, "count": len(n.paths), "paths": list(n.paths)} for n in result.not_read
         ]
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+
+
+def _node_pools(result: LintResult, cwd: str | None) -> list[dict[str, Any]]:
+    out = []
+    for unit in result.units:
+        for c in unit.capacity.clusters:
+            for p in c.node_pools:
+                at = p.at[Density.CONFIGURED]
+
+                def known(v: object) -> object:
+                    return None if isinstance(v, Unknown) else v
+
+                out.append(
+                    {
+                        "cluster": c.name,
+                        "name": known(p.fact.name),
+                        "address": p.fact.address,
+                        "uri": artifact_uri(p.fact.span.path, cwd),
+                        "line": p.fact.span.line,
+                        "autoMode": p.auto_mode,
+                        "unbounded": p.ceiling is None,
+                        "maxNodes": known(p.ceiling),
+                        "ipsAtMaxNodesConfigured": known(at.ips_at_ceiling),
+                        "roomLeft": known(at.room_total),
+                        "nodesSupportedConfigured": known(at.nodes_supported),
+                        "worstZone": at.worst_zone,
+                        "notChecked": p.problem.reason if p.problem is not None else None,
+                    }
+                )
+    return out
 
 
 def render_sarif(result: LintResult, cwd: str | None = None) -> str:

@@ -9,6 +9,7 @@ from eks_ip_lint.capacity.coverage import uncounted_groups
 from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintResult
 from eks_ip_lint.findings import Finding
+from eks_ip_lint.report import _pools
 from eks_ip_lint.report._common import (
     coverage,
     coverage_sentence,
@@ -104,6 +105,11 @@ def _cluster(c: ClusterCapacity) -> list[str]:
             ],
             rows,
         )
+    if c.node_pools or c.auto_mode is not None:
+        if c.node_pools:
+            lines.append("")
+            lines += render(_pools.HEADERS, [_pools.row(p) for p in c.node_pools])
+        lines += [f"  {line}" for line in _pools.notes(c)]
     return lines
 
 
