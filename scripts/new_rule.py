@@ -21,6 +21,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every rule over the capacity model sees every input kind (rules/_base.py ALL_INPUTS, kept equal
+# by tests/test_new_rule_script.py; this script runs without importing the package).
+ALL_INPUTS = ("Terraform", "Terragrunt", "Terraform plan", "CloudFormation", "eksctl")
 ID = re.compile(r"EKSIP\d{3}")
 NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
@@ -100,7 +103,7 @@ def write(
         .replace("<severity>", severity)
         .replace("<since>", __version__)
         .replace("<module>", module)
-        .replace("Inputs: Terraform", f"Inputs: {', '.join(inputs)}"),
+        .replace("<inputs>", ", ".join(inputs)),
     }
     existing = [p for p in targets if p.exists()]
     if existing:
@@ -122,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--severity", choices=("error", "warning", "info"), required=True)
     parser.add_argument("--summary", required=True, help="one sentence")
     parser.add_argument(
-        "--inputs", default="Terraform", help="comma-separated: Terraform, CloudFormation, eksctl, plan"
+        "--inputs",
+        default=", ".join(ALL_INPUTS),
+        help="comma-separated, the inputs the rule's findings can come from (default: every input, "
+        f"as for a rule over the capacity model: {', '.join(ALL_INPUTS)})",
     )
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

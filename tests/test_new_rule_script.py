@@ -85,3 +85,12 @@ def test_scaffold_refuses_to_overwrite(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode != 0 and "already exists" in proc.stderr
+
+
+def test_the_scripts_default_inputs_are_the_rules() -> None:
+    """scripts/new_rule.py runs without importing the package, so it keeps its own copy."""
+    import runpy
+
+    from eks_ip_lint.rules._base import ALL_INPUTS
+
+    assert runpy.run_path(str(REPO / "scripts" / "new_rule.py"))["ALL_INPUTS"] == ALL_INPUTS

@@ -162,7 +162,8 @@ def test_seed_fails_ckv_eksip_101_and_builtin_checks_still_run(
     assert len(failed["details"]) == 1
     assert "holds 60 IPs per node" in failed["details"][0]
     assert "these subnets hold only 48 nodes" in failed["details"][0]
-    assert "Fix: set WARM_IP_TARGET=2" in failed["details"][0]
+    assert "Fix: give each subnet at least 3,240 usable IPs" in failed["details"][0]
+    assert "or set WARM_IP_TARGET=2" in failed["details"][0]
     assert failed["file_line_range"] == [41, 53]
     builtin = {r["check_id"] for r in results["passed_checks"] + results["failed_checks"]}
     assert any(c.startswith("CKV_AWS_") for c in builtin), builtin
@@ -201,8 +202,9 @@ def test_terraform_aws_modules_module_block_fails(envs: Envs, tmp_path: Path) ->
     assert _ours(results["failed_checks"]) == [("CKV_EKSIP_101", "eks")]
     (failed,) = results["failed_checks"]
     assert failed["file_line_range"] == [37, 79]
-    assert len(failed["details"]) == 2  # the workers and the system group
-    assert "max 80 nodes" in failed["details"][0] and "max 5 nodes" in failed["details"][1]
+    # The workers and the system group share the subnets: one finding for the cluster names both.
+    (detail,) = failed["details"]
+    assert "2 node groups share subnets" in detail and "max 80" in detail and "max 5" in detail
     assert ("CKV_EKSIP_101", "vpc") in _ours(results["passed_checks"])
 
 

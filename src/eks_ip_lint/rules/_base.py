@@ -16,6 +16,10 @@ from eks_ip_lint.capacity.what_if import WhatIf
 from eks_ip_lint.findings import Finding, RelatedLocation, Severity
 from eks_ip_lint.span import SourceSpan
 
+# The inputs a rule over the capacity model sees: every kind builds the same model, so a rule's
+# findings can come from any of them. A rule that reads one kind's facts names its own.
+ALL_INPUTS = ("Terraform", "Terragrunt", "Terraform plan", "CloudFormation", "eksctl")
+
 
 @dataclass(frozen=True)
 class RuleMeta:
@@ -24,7 +28,7 @@ class RuleMeta:
     severity: Severity  # default; configuration may change it
     summary: str  # one sentence, shown by --list-rules and in SARIF
     since: str = "0.1.0"
-    inputs: tuple[str, ...] = ("Terraform",)
+    inputs: tuple[str, ...] = ALL_INPUTS
 
     @property
     def docs_path(self) -> str:

@@ -220,7 +220,9 @@ def _cni_option(
         )
     text = f"set WARM_IP_TARGET=2 and MINIMUM_IP_TARGET=10 in {where} ({what}"
     both = density is Density.CONFIGURED or _fixed(after, groups, Density.CONFIGURED)
-    if not both and _configured_known(groups):
+    if both and density is Density.FLOOR and _configured_known(groups):
+        text += "; fits the configured density too"
+    elif not both and _configured_known(groups):
         text += f"; this {_still_needs(after, cluster.name, groups)}"
     return _Option(text + ")", both)
 
