@@ -46,6 +46,8 @@ def test_each_group_runs_the_max_pods_eks_gives_it() -> None:
     assert custom.max_pods == 30
     # Bottlerocket, "max-pods" = 20 in quoted-key TOML: the user value.
     assert bottlerocket.max_pods == 20
+    assert isinstance(bottlerocket.sizing, NodeSizing)
+    assert "Bottlerocket on an EKS AMI" in bottlerocket.sizing.max_pods_source
     # Self-managed m5.large: ((3 - 1) x (10 - 1)) + 2 = 20.
     assert self_managed.max_pods == 20
 

@@ -76,7 +76,7 @@ def _max_pods(
     # capacity-beyond-node-groups.md §5): an explicit value, else EKS's rule for its own AMIs,
     # else nodeadm's maxPodsExpression, else nodeadm's default.
     if group.max_pods is not None:
-        return group.max_pods, "set explicitly"
+        return group.max_pods, "set explicitly" + (f" ({group.max_pods_note})" if group.max_pods_note else "")
     if group.kind == "managed" and not group.custom_ami:
         value = max_pods.managed_node_group_max_pods(types, settings)
         overridden = (

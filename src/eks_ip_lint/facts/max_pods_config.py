@@ -112,6 +112,7 @@ class AppliedMaxPods:
     value: int | Unknown | None
     expression: str | None
     overridden: str = ""
+    note: str = ""  # why a user value counts where the documentation is not of one mind
 
 
 def as_eks_applies(
@@ -121,6 +122,15 @@ def as_eks_applies(
     if managed and not custom_ami and not (bottlerocket_ami or user.bottlerocket):
         # EKS's own value wins; the user's setting is kept to say it is overridden.
         return AppliedMaxPods(None, None, user.shown)
+    if managed and not custom_ami and user.value is not None:
+        return AppliedMaxPods(
+            user.value,
+            user.expression,
+            note=(
+                "Bottlerocket on an EKS AMI: EKS merges the user's settings and their max-pods applies "
+                "(user guide, launch templates; its max pods page says EKS's value takes precedence)"
+            ),
+        )
     return AppliedMaxPods(user.value, user.expression)
 
 

@@ -217,6 +217,8 @@ class NodeGroupFact:
     # A user-data max pods setting EKS overrides (managed node group without a custom AMI), as
     # written, so the report can say it is not what the nodes run with.
     max_pods_overridden: str = ""
+    # Why an explicit max pods applies where AWS's documentation disagrees (Bottlerocket on an EKS AMI).
+    max_pods_note: str = ""
     # Managed node groups with a custom AMI do not get the EKS max-pods rule (110/250 cap).
     custom_ami: bool = False
     instance_types_source: str = ""

@@ -315,6 +315,7 @@ def _node_group(
         max_pods=applied.value,
         max_pods_expression=applied.expression,
         max_pods_overridden=applied.overridden,
+        max_pods_note=applied.note,
         max_size_key=inst.spelled.get("scaling_config.max_size", "max_size"),
         update_config=_update_config(inst),
     )
