@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[tuple[str, ...], ...], ...] = (
         ("eks_ip_lint.errors",),
         ("eks_ip_lint.repo_paths",),
         ("eks_ip_lint.project",),  # the project's public address
+        ("eks_ip_lint.time_budget",),  # SIGALRM around one unit's analysis
     ),
     # --compare-to's parts that know no analysis: a git ref's tree, exported; two JSON reports ->
     # their delta

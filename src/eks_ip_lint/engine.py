@@ -30,7 +30,7 @@ from eks_ip_lint.branches import qualify
 from eks_ip_lint.capacity.analysis import analyse
 from eks_ip_lint.errors import UsageError
 from eks_ip_lint.facts.linking import link_across_units
-from eks_ip_lint.facts.model import Facts
+from eks_ip_lint.facts.model import Facts, InputProblem
 from eks_ip_lint.facts.node_pool_linking import link_node_pools
 from eks_ip_lint.kinds import DIRECTORY_KINDS, DOCUMENT_KINDS, LINKING, DirectoryKind, Inputs
 from eks_ip_lint.kinds.base import AHEAD_HCL
@@ -38,6 +38,8 @@ from eks_ip_lint.policy import Policy
 from eks_ip_lint.results import LintRequest, LintResult, ProgressSink, UnitResult
 from eks_ip_lint.sources import discover, fs, parse_cache
 from eks_ip_lint.sources import not_read as not_read_files
+from eks_ip_lint.span import SourceSpan
+from eks_ip_lint.time_budget import UNIT_SECONDS, TimeBudgetExceeded, time_budget
 from eks_ip_lint.unit_cache import DOCUMENT, Entry, Source, StoredUnit, UnitCache
 
 __all__ = ["LintRequest", "LintResult", "Policy", "UnitResult", "lint", "lint_paths"]
@@ -113,6 +115,7 @@ class _Run:
             request.variables, request.workspace, request.parameters, request.nested_templates
         )
         self.cache = UnitCache(request, skip, roots)
+        self.unit_seconds = UNIT_SECONDS  # read here: a test may lower the module constant
         self.entries: dict[Source, Entry | None] = {}
         self.sources: dict[Source, object] = {}  # directory sources read in this run
 
@@ -196,20 +199,38 @@ class _Run:
         entry = self.entries[key]
         if entry is None:
             entry = Entry(log=[])
-            with fs.recording(entry.log):
-                self.sources[key] = kind.read(directory)
+            try:
+                with fs.recording(entry.log), time_budget(self.unit_seconds):
+                    self.sources[key] = kind.read(directory)
+            except TimeBudgetExceeded as exc:
+                return self._out_of_time(key, kind.name, directory, exc)
             entry.calls = kind.calls(self.sources[key])
             entry.uses = kind.uses(self.sources[key])
             self._keep(key, entry)
+        return entry
+
+    def _out_of_time(self, key: Source, kind: str, path: str, exc: TimeBudgetExceeded) -> Entry:
+        """The unit as an EKSIP000 naming the budget. Not kept in the cache: how long a unit takes
+        depends on the machine, and the next run on a faster or idler one should try again."""
+        facts = Facts(unit=path)
+        facts.problems.append(
+            InputProblem(f"analysis {exc}; this unit was not analysed", SourceSpan(path, 1))
+        )
+        entry = Entry(log=[], units=[StoredUnit(kind, path, facts)])
+        self.entries[key] = entry
         return entry
 
     def _directory_units(self, kind: DirectoryKind, directory: str) -> list[_Unit]:
         key: Source = (kind.name, directory)
         entry = self._directory_entry(kind, directory)
         if entry.units is None:  # computed as a called source only, so far
-            with fs.recording(entry.log):
-                source = self.sources[key] if key in self.sources else kind.read(directory)
-                facts = kind.facts(source, self.inputs)
+            try:
+                with fs.recording(entry.log), time_budget(self.unit_seconds):
+                    source = self.sources[key] if key in self.sources else kind.read(directory)
+                    facts = kind.facts(source, self.inputs)
+            except TimeBudgetExceeded as exc:
+                entry = self._out_of_time(key, kind.name, directory, exc)
+                return [_Unit(s, key) for s in entry.units or []]
             entry.units = [StoredUnit(kind.name, directory, f) for f in facts]
             self._keep(key, entry)
         return [_Unit(s, key) for s in entry.units]

@@ -203,3 +203,27 @@ def test_thirteen_megabyte_plan(tmp_path: Path) -> None:
     (tmp_path / "tfplan.json").write_text(json.dumps(plan, indent=1))
     assert (tmp_path / "tfplan.json").stat().st_size > 12_000_000
     run_capped(tmp_path, timeout=60)  # was 108 s
+
+
+def test_a_unit_past_its_time_budget_is_an_eksip000(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last resort behind the size budgets: a module whose parse takes longer than the unit's
+    time budget (lowered here to 0.2 s; 120 s by default) is reported, the rest of the run goes on."""
+    from eks_ip_lint import engine
+
+    slow = tmp_path / "slow"
+    slow.mkdir()
+    items = ",".join(str(i) for i in range(60_000))  # about 400 kB: a few seconds of lark
+    (slow / "main.tf").write_text(
+        f'locals {{\n  x = [{items}]\n}}\nresource "aws_subnet" "s" {{\n  vpc_id = "v"\n}}\n'
+    )
+    quick = tmp_path / "quick"
+    quick.mkdir()
+    (quick / "main.tf").write_text(
+        'resource "aws_subnet" "s" {\n  vpc_id = "v"\n  cidr_block = "10.0.0.0/24"\n}\n'
+    )
+    monkeypatch.setattr(engine, "UNIT_SECONDS", 0.2)
+    result = engine.lint(engine.LintRequest(paths=(str(tmp_path),), use_cache=False))
+    (finding,) = [f for f in result.findings if f.rule_id == "EKSIP000"]
+    assert "stopped after 0.2 s, the time budget of one unit" in finding.message
+    assert finding.span.path.endswith("slow")
+    assert {u.path.rsplit("/", 1)[-1] for u in result.units} == {"slow", "quick"}
