@@ -89,6 +89,35 @@ def scanned_roots(request: LintRequest) -> tuple[str, ...]:
     return tuple(p for p in full if not any(p.startswith(q.rstrip(os.sep) + os.sep) for q in full))
 
 
+def _included_documents(units: Sequence[_Unit]) -> set[str]:
+    """The documents (real paths) another document includes (a nested stack's template): they
+    are analysed as part of it, not on their own (alone, the values their parent passes are
+    missing). Of templates that only nest each other in a ring, the first stays a unit of its
+    own, so that the ring is analysed once (its facts report the cycle) instead of never."""
+    includes: dict[str, set[str]] = {}
+    for u in units:
+        if u.source[0] == DOCUMENT:
+            real = os.path.realpath(u.stored.path)
+            includes.setdefault(real, set()).update(
+                os.path.realpath(p) for p in u.stored.facts.included if os.path.realpath(p) != real
+            )
+    included = {p for targets in includes.values() for p in targets}
+    reached: set[str] = set()
+    stack = [d for d in includes if d not in included]
+    while True:
+        while stack:
+            d = stack.pop()
+            if d not in reached:
+                reached.add(d)
+                stack.extend(includes.get(d, ()))
+        ring = [d for d in includes if d not in reached]
+        if not ring:
+            break
+        included.discard(ring[0])
+        stack.append(ring[0])
+    return included
+
+
 def lint_paths(paths: Sequence[str], **kwargs: Any) -> LintResult:
     """Library shorthand: ``lint_paths(["infra/"])``, keyword arguments as LintRequest's."""
     return lint(LintRequest(paths=tuple(paths), **kwargs))
@@ -146,9 +175,10 @@ class _Run:
             }
             for kind in DIRECTORY_KINDS:
                 dirs = found.dirs[kind.name]
-                called = {os.path.join(d, c) for d in dirs for c in self._directory_entry(kind, d).calls}
-                called |= {p for name, paths in used.items() if name != kind.name for p in paths}
-                for root in discover.roots(dirs, called):
+                calls = {d: [os.path.join(d, c) for c in self._directory_entry(kind, d).calls] for d in dirs}
+                # Another kind's use stands for a call from outside this kind's directories.
+                calls[""] = [p for name, paths in used.items() if name != kind.name for p in paths]
+                for root in discover.roots(dirs, calls):
                     units.extend(self._directory_units(kind, root))
         finally:
             if self.progress is not None:
@@ -161,10 +191,10 @@ class _Run:
                 unclaimed.append(path)
         # A file read as part of another unit (a nested stack's template) is analysed as part of
         # it, not on its own (alone, the values its parent passes are missing).
-        included = {os.path.realpath(p) for u in units for p in u.stored.facts.included}
-        if included:
+        dropped = _included_documents(units)
+        if dropped:
             units = [
-                u for u in units if u.source[0] != DOCUMENT or os.path.realpath(u.stored.path) not in included
+                u for u in units if u.source[0] != DOCUMENT or os.path.realpath(u.stored.path) not in dropped
             ]
         _refuse_undeclared_vars(self.request, [u.stored.facts for u in units])
         linking = [u for u in units if u.stored.kind in LINKING]

@@ -36,7 +36,7 @@ from eks_ip_lint.facts.model import (
 )
 from eks_ip_lint.sources import cloudformation as cfn_source
 from eks_ip_lint.sources import fs, yaml_lines
-from eks_ip_lint.sources.lined import MAX_DOCUMENT_BYTES, DecodeProblem, LinedDocument
+from eks_ip_lint.sources.lined import DecodeProblem, LinedDocument, read_document_bytes
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.values import Cause, Unknown, Value, describe
 
@@ -101,9 +101,8 @@ def load_cloudformation(
 
 
 def text_may_be_template(path: str) -> bool:
-    try:
-        head = fs.read(path, MAX_DOCUMENT_BYTES)
-    except OSError:
+    head = read_document_bytes(path)  # UTF-16/32 decoded: a template saved by Windows tools too
+    if isinstance(head, DecodeProblem):
         return True  # unreadable: decode() says why
     return b"AWS::" in head or b"AWSTemplateFormatVersion" in head
 
@@ -120,17 +119,15 @@ _CAPACITY_TEXT = re.compile(
 
 def text_may_declare_capacity(path: str) -> bool:
     """Whether the file names a type this module reads: only then is cfn-lint's decoder used."""
-    try:
-        head = fs.read(path, MAX_DOCUMENT_BYTES)
-    except OSError:
+    head = read_document_bytes(path)  # UTF-16/32 decoded
+    if isinstance(head, DecodeProblem):
         return True  # unreadable: decode() says why
     return bool(_CAPACITY_TEXT.search(head))
 
 
 def _text_looks_like_template(path: str) -> bool:
-    try:
-        head = fs.read(path, MAX_DOCUMENT_BYTES)
-    except OSError:
+    head = read_document_bytes(path)
+    if isinstance(head, DecodeProblem):
         return True  # unreadable: say so rather than skip silently
     return bool(_TEMPLATE_TEXT.search(head.decode("utf-8", errors="replace")[:1_000_000]))
 

@@ -33,8 +33,8 @@ from eks_ip_lint.facts.model import (
     UpdateConfig,
     VpcFact,
 )
-from eks_ip_lint.sources import fs, yaml_lines
-from eks_ip_lint.sources.lined import MAX_DOCUMENT_BYTES, DecodeProblem, LinedDocument
+from eks_ip_lint.sources import yaml_lines
+from eks_ip_lint.sources.lined import DecodeProblem, LinedDocument, read_document_bytes
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.values import Cause, Unknown, Value, describe
 
@@ -72,10 +72,10 @@ def load_eksctl(path: str) -> Facts | None:
 
 
 def _text_looks_like_config(path: str) -> bool:
-    try:
-        text = fs.read(path, MAX_DOCUMENT_BYTES).decode("utf-8", errors="replace")
-    except OSError:
+    raw = read_document_bytes(path)  # UTF-16/32 decoded: a config saved by Windows tools too
+    if isinstance(raw, DecodeProblem):
         return False
+    text = raw.decode("utf-8", errors="replace")
     return bool(_CLUSTER_TEXT.search(text)) and "ClusterConfig" in text
 
 

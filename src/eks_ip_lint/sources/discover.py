@@ -42,9 +42,17 @@ class Markers:
     user_suffixes: tuple[str, ...] = ()
 
 
-def _dirs(root: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
+# What a directory the walk cannot list is reported as (sources/not_read.py groups by these words).
+UNLISTED = (
+    "director(ies) that cannot be listed (no permission, or a path too long): nothing below them was checked"
+)
+
+
+def _dirs(root: str, unlisted: list[tuple[str, str]]) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
     """Every directory below ``root`` with its entries, without following symlinked directories
-    (a symlink loop must not hang the scan) and without entering SKIP_DIRS or hidden ones."""
+    (a symlink loop must not hang the scan) and without entering SKIP_DIRS or hidden ones. A
+    directory that cannot be listed is added to ``unlisted`` (the run says so: skipped silently,
+    its modules would look checked)."""
     stack = [root]
     seen: set[tuple[int, int]] = set()
     while stack:
@@ -53,6 +61,7 @@ def _dirs(root: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
             st = os.stat(d)
             entries = sorted(os.scandir(d), key=lambda e: e.name)
         except OSError:
+            unlisted.append((UNLISTED, d))
             continue
         if (st.st_dev, st.st_ino) in seen:
             continue
@@ -108,7 +117,7 @@ def scan(paths: Iterable[str], kinds: Mapping[str, Markers]) -> Scan:
             if not owners and not p.endswith((*members, *NOT_DOCUMENTS)):
                 add(documents, seen_documents, p)
             continue
-        for d, entries in _dirs(p):
+        for d, entries in _dirs(p, unread):
             files = [e for e in entries if _is_file(e)]
             for kind, m in kinds.items():
                 if any(e.name.endswith(m.markers) for e in files):
@@ -126,15 +135,43 @@ def scan(paths: Iterable[str], kinds: Mapping[str, Markers]) -> Scan:
     return Scan(dirs, documents, unread)
 
 
-def roots(dirs: list[str], called: Iterable[str]) -> list[str]:
-    """Drop directories that another scanned source calls (``called``: the called directories,
-    however named), as the user named them (relative stays relative). The same directory is the
-    same device and inode: one stat per directory, where resolving every path took a stat per
-    path component."""
-    targets = {i for i in map(_identity, called) if i is not None}
-    if not targets:
-        return list(dirs)
-    return [d for d in dirs if _identity(d) not in targets]
+def roots(dirs: list[str], calls: Mapping[str, Iterable[str]]) -> list[str]:
+    """The directories analysed on their own: those no other scanned source calls (``calls``:
+    each directory's called directories, however named), as the user named them (relative stays
+    relative). A directory that calls itself (``source = "./"``) is not called by another for
+    that; of directories that only call each other in a ring, the first is a root, so that a
+    cycle is analysed once (the evaluation reports the cycle) instead of never. The same
+    directory is the same device and inode: one stat per directory."""
+    ids = {d: _identity(d) for d in dirs}
+    by_id = {i: d for d, i in ids.items() if i is not None}
+    edges: dict[str, set[str]] = {d: set() for d in dirs}
+    called: set[str] = set()
+    external: list[str] = []  # called by a caller that is not one of ``dirs`` (another kind's source)
+    for caller, targets in calls.items():
+        for target in targets:
+            t = by_id.get(_identity(target))  # type: ignore[arg-type]
+            if t is None or t == caller:
+                continue
+            called.add(t)
+            if caller in edges:
+                edges[caller].add(t)
+            else:
+                external.append(t)
+    out = [d for d in dirs if d not in called]
+    reached: set[str] = set()
+    stack = [*out, *external]
+    while True:
+        while stack:
+            d = stack.pop()
+            if d not in reached:
+                reached.add(d)
+                stack.extend(edges[d])
+        rest = [d for d in dirs if d not in reached]
+        if not rest:
+            break
+        out.append(rest[0])  # the first of a ring no root reaches
+        stack.append(rest[0])
+    return [d for d in dirs if d in set(out)]
 
 
 def _identity(path: str) -> tuple[int, int] | None:

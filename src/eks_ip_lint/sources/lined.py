@@ -68,9 +68,31 @@ def read_document_bytes(path: str) -> bytes | DecodeProblem:
         return DecodeProblem(f"cannot read: {exc.strerror or exc}", 1)
     if len(raw) > MAX_DOCUMENT_BYTES:
         return DecodeProblem(f"file is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB; skipped", 1)
+    wide = _wide_encoding(raw)
+    if wide is not None:
+        # UTF-16/32 (Windows editors and PowerShell write them): YAML and JSON allow them, and
+        # CloudFormation reads them. Decoded here, so every reader sees UTF-8, lines unchanged.
+        try:
+            return raw.decode(wide).lstrip("\ufeff").encode("utf-8", "surrogatepass")
+        except UnicodeDecodeError as exc:
+            return DecodeProblem(f"not valid {wide.upper()} text (byte {exc.start}); skipped", 1)
     if b"\x00" in raw:
         return DecodeProblem("binary file (contains NUL bytes); skipped", 1)
     return raw
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """UTF-32 or UTF-16 by its byte-order mark, or, without one, by where the NUL bytes of
+    ASCII text fall (the YAML 1.2 and JSON (RFC 4627) rule); None for anything else."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if len(raw) >= 4 and raw[0] and not raw[1] and raw[2] and not raw[3]:
+        return "utf-16-le"
+    if len(raw) >= 4 and not raw[0] and raw[1] and not raw[2] and raw[3]:
+        return "utf-16-be"
+    return None
 
 
 def clamp_line(line: int, text: str) -> int:

@@ -94,7 +94,7 @@ def _problem(exc: yaml.YAMLError, text: str) -> DecodeProblem:
     return DecodeProblem(f"invalid YAML: {problem}", clamp_line(line, text))
 
 
-class _TooLarge(Exception):
+class _TooLarge(Exception):  # or otherwise not to be read: a DecodeProblem at ``line``
     def __init__(self, message: str, line: int) -> None:
         super().__init__(message)
         self.line = line
@@ -122,6 +122,13 @@ class _Converter:
             for key_node, value_node in node.value:
                 key = str(_scalar(self.loader, key_node))
                 entry: Path = (*path, key)
+                if key in out and key != "<<":
+                    # YAML 1.2 requires unique keys; PyYAML keeps the last silently, and which one
+                    # eksctl or Kubernetes would read is not to be guessed.
+                    first = self.lines.get(entry, line)
+                    raise _TooLarge(
+                        f"duplicate key {key!r} (first on line {first})", key_node.start_mark.line + 1
+                    )
                 out[key] = self.plain(value_node, entry)
                 self.lines[entry] = key_node.start_mark.line + 1
             return out

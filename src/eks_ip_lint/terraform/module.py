@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 
+from eks_ip_lint.sources import fs
 from eks_ip_lint.sources import hcl_ast as ast
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform import budgets, convert
@@ -61,6 +62,9 @@ class ModuleEvaluation:
         self.module_key = ""  # "eks.node_groups": the key of this module in modules.json
         # Positions used in AZ lists of unknown length: list key -> highest position (symbolic.py).
         self.positions: dict[str, int] = {}
+        # The real directories of this module and of the modules that called it, root first: a
+        # local call of one of them is a cycle (module_calls reports it instead of recursing).
+        self.chain: tuple[str, ...] = (fs.realpath(source.dir),)
 
     def note_position(self, list_key: str, position: int) -> None:
         """The evaluator took position ``position`` of the AZ list ``list_key`` (unknown length)."""
@@ -161,6 +165,7 @@ class ModuleEvaluation:
         child.budget = self.budget
         child.root_dir = self.root_dir
         child.module_key = key
+        child.chain = (*self.chain, *child.chain)
         return child
 
     def _collection(self, mode: str, type_: str, name: str) -> Resolved:

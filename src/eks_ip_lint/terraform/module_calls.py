@@ -75,6 +75,9 @@ class Caller(Protocol):
     @property
     def budget(self) -> budgets.ModuleBudget: ...
 
+    @property
+    def chain(self) -> tuple[str, ...]: ...
+
     def child(
         self: E, source: ModuleSource, variables: Mapping[str, Value], *, address: str, shown: str, key: str
     ) -> E:
@@ -365,6 +368,25 @@ def _instantiate(
                     )
                 )
             return ModuleInstance(inputs.address, unknown=Unknown(reason, cause=Cause.MODULE_NOT_ON_DISK))
+        if fs.realpath(directory) in caller.chain:
+            # Terraform would recurse for ever (source = "./" in the module itself, or two modules
+            # calling each other): analysed once, as the module it is, and reported.
+            reason = (
+                f"{where} calls a module that is already being evaluated ({source}: a cycle); not followed"
+            )
+            if not call.errors:
+                placed = caller.source.module_calls[call.name]
+                line = placed.block.body.attributes["source"].line
+                call.errors.append(
+                    InputError(
+                        f"module {call.name}: {source} is the module itself or one that calls it; "
+                        "a module cycle, not followed",
+                        placed.path,
+                        line,
+                        skipped=False,
+                    )
+                )
+            return ModuleInstance(inputs.address, unknown=Unknown(reason, cause=Cause.INVALID))
         call.kind = "local"
         return _evaluate_dir(caller, call, inputs, directory, source)
     model = registry.match(source, version, inputs.values.keys())

@@ -155,6 +155,16 @@ def read_module(directory: str) -> ModuleSource:
     return src
 
 
+def _is_override(path: str) -> bool:
+    """Terraform's override files (override.tf, *_override.tf) may redefine what others define."""
+    name = os.path.basename(path)
+    for suffix in (".tf", ".tf.json", ".tofu", ".tofu.json"):
+        if name.endswith(suffix):
+            stem = name[: -len(suffix)]
+            return stem == "override" or stem.endswith("_override")
+    return False
+
+
 def index_file(src: ModuleSource, f: ast.HclFile) -> None:
     """Add a parsed file's top-level blocks to the module's tables (the file list is the caller's)."""
     for block in f.body.blocks:
@@ -164,6 +174,19 @@ def index_file(src: ModuleSource, f: ast.HclFile) -> None:
             src.variables[labels[0]] = placed
         elif block.type == "locals":
             for name, attr in block.body.attributes.items():
+                if name in src.locals and not _is_override(f.path):
+                    # Terraform refuses it ("Duplicate local value definition"); which one wins
+                    # is not defined, so the first is kept and the second reported.
+                    first_path, first = src.locals[name]
+                    src.errors.append(
+                        InputError(
+                            f'duplicate local value "{name}": already defined at {first_path}:{first.line}',
+                            f.path,
+                            attr.line,
+                            skipped=False,
+                        )
+                    )
+                    continue
                 src.locals[name] = (f.path, attr)
         elif block.type == "resource" and len(labels) == 2:
             src.resources[(labels[0], labels[1])] = placed
