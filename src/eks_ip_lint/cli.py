@@ -21,6 +21,7 @@ from eks_ip_lint.errors import UsageError
 
 if TYPE_CHECKING:
     from eks_ip_lint.baseline import Key
+    from eks_ip_lint.report import ReportContext
     from eks_ip_lint.results import LintResult
 
 EXIT_OK = 0
@@ -201,6 +202,32 @@ def _lint_parser() -> _Parser:
         "cluster with no node groups), whatever --fail-on says; the report's coverage line lists them "
         "(configuration: fail_on_unchecked: true)",
     )
+    p.add_argument(
+        "--color",
+        "--colour",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text report (default auto: on a terminal, unless NO_COLOR is set)",
+    )
+    p.add_argument(
+        "-q",
+        "--quiet",
+        "--compact",
+        dest="compact",
+        action="store_true",
+        help="text report: findings only, one line each (as tflint and checkov's compact output)",
+    )
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="text report: full Terraform addresses, not the names users write",
+    )
+    p.add_argument(
+        "--debug",
+        action="store_true",
+        help="as -v, and a traceback on an internal error (EKS_IP_LINT_DEBUG=1)",
+    )
     p.add_argument("--list-rules", action="store_true", help="list the rules and exit (--format json too)")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     return p
@@ -316,6 +343,8 @@ def _check_path_arguments(argv: list[str], paths: list[str]) -> None:
 def _lint(argv: list[str]) -> int:
     ns = _lint_parser().parse_args(argv)
     _check_path_arguments(argv, ns.paths)
+    if ns.debug:
+        os.environ["EKS_IP_LINT_DEBUG"] = "1"  # main() prints the traceback of an internal error
     if ns.version:
         print(f"eks-ip-lint {__version__}")
         return EXIT_OK
@@ -345,7 +374,7 @@ def _lint(argv: list[str]) -> int:
     from eks_ip_lint.engine import LintRequest, Policy, lint  # noqa: PLC0415
     from eks_ip_lint.findings import Severity  # noqa: PLC0415
     from eks_ip_lint.progress import Progress  # noqa: PLC0415
-    from eks_ip_lint.report import FORMATTERS, ReportContext  # noqa: PLC0415
+    from eks_ip_lint.report import FORMATTERS  # noqa: PLC0415
     from eks_ip_lint.terraform.variable_inputs import VariableInputs, parse_cli_vars  # noqa: PLC0415
 
     if ns.config and ns.no_config:
@@ -383,7 +412,7 @@ def _lint(argv: list[str]) -> int:
         check_format(ns.format)
     policy = Policy.from_config(config, baseline, only=selected, skip=skipped)
     result = lint(request, policy, Progress())
-    context = ReportContext(fail_on=ns.fail_on, pods_per_node=pods_per_node, output=ns.output)
+    context = _context(ns, pods_per_node)
     for note in (*result.notes, *_density_notes(result, pods_per_node)):
         print(f"eks-ip-lint: note: {note}", file=sys.stderr)
     if ns.write_baseline:
@@ -429,6 +458,34 @@ def _unchecked(result: LintResult) -> bool:
     from eks_ip_lint.capacity.coverage import unit_coverage  # noqa: PLC0415
 
     return any(not item.checked for u in result.units for item in unit_coverage(u.capacity))
+
+
+def _context(ns: argparse.Namespace, pods_per_node: int | None) -> ReportContext:
+    """The report's layout: width from COLUMNS, else the terminal's when writing to one (a pipe
+    or a file gets unwrapped lines); colour per --color and NO_COLOR (report/_style.py)."""
+    import shutil  # noqa: PLC0415
+
+    from eks_ip_lint.report import ReportContext  # noqa: PLC0415
+    from eks_ip_lint.report._style import use_color  # noqa: PLC0415
+
+    to_terminal = ns.output is None and sys.stdout.isatty()
+    width: int | None = None
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        width = int(columns)
+    elif to_terminal:
+        width = shutil.get_terminal_size().columns
+    encoding = "utf-8" if ns.output is not None else (getattr(sys.stdout, "encoding", None) or "ascii")
+    return ReportContext(
+        fail_on=ns.fail_on,
+        pods_per_node=pods_per_node,
+        output=ns.output,
+        width=width,
+        color=use_color(ns.color, sys.stdout) if ns.output is None else ns.color == "always",
+        verbose=ns.verbose or ns.debug,
+        compact=ns.compact,
+        unicode=encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf16", "utf32"),
+    )
 
 
 def _rule_ids(values: list[str], option: str) -> list[str]:

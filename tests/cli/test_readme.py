@@ -18,5 +18,6 @@ def test_what_it_says_block_is_the_real_output(
     block = re.search(r"```text\n\$ eks-ip-lint examples/seed-cluster\n(.*?)```\n", readme, re.S)
     assert block is not None, "README lost its sample output block"
     monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "100")  # the README shows a 100-column terminal
     assert main(["examples/seed-cluster"]) == 1
     assert capsys.readouterr().out == block.group(1), "refresh README.md's 'What it says' block"

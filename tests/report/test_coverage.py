@@ -44,14 +44,15 @@ def test_a_typod_instance_type_is_reported_not_checked_in_every_format(typo: Pat
     assert code == 0  # EKSIP001 is a warning: without --fail-on-unchecked the run passes...
     assert f"coverage: {NOT_CHECKED}\n" in text  # ...but says it checked nothing
     # The subnet table: the group's demand is in no total, so "?" and never "need 0".
-    rows = [line for line in text.splitlines() if line.lstrip().startswith("aws_subnet.private[")]
+    # (Named as the user wrote them: private[0] for aws_subnet.private[0], workers for the group.)
+    rows = [line for line in text.splitlines() if line.lstrip().startswith("private[")]
     assert len(rows) == 3
     for row in rows:
-        assert row.split()[-2:] == ["?", "?"], row
-    group_row = next(
-        line for line in text.splitlines() if line.lstrip().startswith("aws_eks_node_group.workers")
-    )
-    assert group_row.split()[1:] == ["?", "80", "?", "?", "?", "?", "?"]  # type, max 80, the rest unknown
+        # need floor, need conf., headroom, used, use bar: all unknown
+        assert row.split()[4:9] == ["?", "?", "?", "?", "?"], row
+    group_row = next(line for line in text.splitlines() if line.lstrip().startswith("workers "))
+    # type, max 80, the rest (max pods, pods, IPs floor/conf., fit floor/conf.) unknown
+    assert group_row.split()[1:] == ["?", "80", "?", "?", "?", "?", "?", "?"]
 
     _, out = _run(capsys, "--format", "json")
     report = json.loads(out)
@@ -111,8 +112,8 @@ def test_a_partly_known_demand_is_a_lower_bound(
     capsys.readouterr()
     main(["infra", "--no-cache"])
     out = capsys.readouterr().out
-    rows = [line.split() for line in out.splitlines() if line.lstrip().startswith("aws_subnet.private[")]
-    assert [r[-2] for r in rows] == ["1,620+?", "1,620+?", "1,560+?"]
+    rows = [line.split() for line in out.splitlines() if line.lstrip().startswith("private[")]
+    assert [r[4] for r in rows] == ["1,620+?", "1,620+?", "1,560+?"]  # need at the floor
     assert "coverage: 1 of 2 node groups checked; not checked: batch (instance type c5.9xlarg unknown" in out
 
 

@@ -218,7 +218,7 @@ resource "aws_efs_mount_target" "m" {
 @pytest.mark.parametrize(
     ("fmt", "line"),
     [
-        ("text", "aws_subnet.s[0] also gives 12 interface endpoints (12 IPs)"),
+        ("text", "s[0] also gives 12 interface endpoints (12 IPs)"),  # aws_subnet.s[0], by its name
         ("markdown", "`aws_subnet.s[0]` also gives 12 interface endpoints (12 IPs) (counted in its need)"),
     ],
 )

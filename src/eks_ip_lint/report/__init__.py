@@ -21,6 +21,13 @@ class ReportContext:
     fail_on: str = "error"  # the severity that fails the run (error, warning, info, never)
     pods_per_node: int | None = None  # the configured density asked for (None: full nodes)
     output: str | None = None  # the file the report goes to (None: standard output)
+    # The text report's layout (report/text.py): wrap to this width (None: no wrapping), colour,
+    # full addresses, findings only.
+    width: int | None = None
+    color: bool = False
+    verbose: bool = False
+    compact: bool = False
+    unicode: bool = True  # bars with block characters (the output's encoding can write them)
 
 
 @dataclass(frozen=True)
@@ -33,11 +40,16 @@ class Formatter:
 
 
 def _text(result: LintResult, ctx: ReportContext) -> str:
+    from eks_ip_lint.report._style import restore_sgr  # noqa: PLC0415
     from eks_ip_lint.report.controls import escape_controls  # noqa: PLC0415
-    from eks_ip_lint.report.text import render_text  # noqa: PLC0415
+    from eks_ip_lint.report.text import TextOptions, render_text  # noqa: PLC0415
 
-    # Every character from the scanned files reaches the terminal spelled out, never as a control.
-    return escape_controls(render_text(result))
+    # Findings name groups and subnets as users write them too (full addresses with -v).
+    options = TextOptions(ctx.width, ctx.color, ctx.verbose, ctx.compact, ctx.unicode, short_messages=True)
+    # Every character from the scanned files reaches the terminal spelled out, never as a control;
+    # then the report's own colour codes (and only colour codes) are made live again.
+    text = escape_controls(render_text(result, options))
+    return restore_sgr(text) if ctx.color else text
 
 
 def _json(result: LintResult, ctx: ReportContext) -> str:
