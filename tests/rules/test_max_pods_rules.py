@@ -55,7 +55,9 @@ def test_eksip301_prefix_delegation_only_on_nitro(
 
 
 def test_eksip301_eksctl_max_pods_per_node(tmp_path: Path, capsys: Capsys) -> None:
-    # m5.large: 3 x 9 + 2 = 29 pods; maxPodsPerNode 30 leaves 1 without an IP, 29 is fine.
+    # m5.large: 3 x 9 + 2 = 29 pods; maxPodsPerNode 30 leaves 1 without an IP, 29 is fine. A custom
+    # AMI, so that maxPodsPerNode applies (on EKS's AL2023 AMI EKS overrides it: §5 of
+    # capacity-beyond-node-groups.md).
     config = """apiVersion: eksctl.io/v1alpha5
 kind: ClusterConfig
 metadata: {name: c, region: eu-west-1}
@@ -64,8 +66,10 @@ vpc:
     private:
       eu-west-1a: {cidr: 10.0.0.0/24}
 managedNodeGroups:
-  - {name: over, instanceType: m5.large, maxSize: 1, privateNetworking: true, maxPodsPerNode: 30}
-  - {name: fits, instanceType: m5.large, maxSize: 1, privateNetworking: true, maxPodsPerNode: 29}
+  - {name: over, instanceType: m5.large, maxSize: 1, privateNetworking: true, maxPodsPerNode: 30,
+     amiFamily: AmazonLinux2023, ami: ami-0123456789abcdef0}
+  - {name: fits, instanceType: m5.large, maxSize: 1, privateNetworking: true, maxPodsPerNode: 29,
+     amiFamily: AmazonLinux2023, ami: ami-0123456789abcdef0}
 """
     _, report = lint(tmp_path, capsys, {"cluster.yaml": config})
     [f] = findings(report, "EKSIP301")

@@ -21,7 +21,7 @@ from eks_ip_lint.facts import auto_mode
 from eks_ip_lint.facts.cfn_branches import branches
 from eks_ip_lint.facts.cni_config import parse_configuration_values
 from eks_ip_lint.facts.eks_defaults import MNG_DEFAULT_INSTANCE_TYPE
-from eks_ip_lint.facts.max_pods_config import max_pods_from_user_data
+from eks_ip_lint.facts.max_pods_config import is_custom_ami, managed_launch_template, read_user_data
 from eks_ip_lint.facts.model import (
     ClusterFact,
     CniSource,
@@ -453,12 +453,16 @@ class _Extraction:
         elif types_value is None:
             types_value = [MNG_DEFAULT_INSTANCE_TYPE]
             source = "EKS default (t3.medium) for a node group without InstanceTypes"
-        custom_ami = self.prop(r, "AmiType") == "CUSTOM" or (
-            template is not None and self.prop(template, "LaunchTemplateData", "ImageId") is not None
+        ami_type = self.prop(r, "AmiType")
+        custom_ami = is_custom_ami(
+            ami_type, self.prop(template, "LaunchTemplateData", "ImageId") if template is not None else None
         )
-        # EKS writes its own bootstrap (and max pods) for its AMIs; user data decides only with a custom AMI.
-        max_pods = (
-            self._user_data_max_pods(template, ("LaunchTemplateData", "UserData")) if custom_ami else None
+        # The same precedence as Terraform's aws_eks_node_group (capacity-beyond-node-groups.md §5):
+        # EKS's max pods on its AL2/AL2023 AMIs, the user's on Bottlerocket and custom AMIs.
+        applied = managed_launch_template(
+            self._user_data(template, ("LaunchTemplateData", "UserData")),
+            ami_type=ami_type,
+            custom_ami=custom_ami,
         )
         name = self.prop(r, "NodegroupName")
         unset_scaling = "ScalingConfig is not set: EKS applies its own sizes"
@@ -479,7 +483,10 @@ class _Extraction:
                 r, "InstanceTypes" if self.has(r, "InstanceTypes") else "LaunchTemplate"
             ),
             subnets_span=self.span(r, "Subnets"),
-            max_pods=max_pods,
+            max_pods=applied.value,
+            max_pods_expression=applied.expression,
+            max_pods_overridden=applied.overridden,
+            max_pods_note=applied.note,
             custom_ami=custom_ami,
             instance_types_source=source,
             max_size_key="MaxSize",
@@ -545,6 +552,7 @@ class _Extraction:
             )
         name = self.prop(r, "AutoScalingGroupName")
         desired = self.prop(r, "DesiredCapacity")
+        self_managed = read_user_data(user_data)
         return NodeGroupFact(
             address=r.address,
             name=_str(name, "") if name is not None else r.logical_id,
@@ -562,7 +570,9 @@ class _Extraction:
             max_size_span=self.span(r, "MaxSize"),
             instance_types_span=self.span(config) if config is not None else self.span(r),
             subnets_span=self.span(r, "VPCZoneIdentifier"),
-            max_pods=max_pods_from_user_data(user_data) if isinstance(user_data, str) else None,
+            # Self-managed nodes run their user data as written: it decides max pods.
+            max_pods=self_managed.value,
+            max_pods_expression=self_managed.expression,
             instance_types_source=source,
             max_size_key="MaxSize",
         )
@@ -585,10 +595,6 @@ class _Extraction:
         for p in path:
             node = node[p] if isinstance(node, dict) else None
         return self.ev.text(node)
-
-    def _user_data_max_pods(self, config: _Resource | None, path: tuple[str, ...]) -> int | Unknown | None:
-        text = self._user_data(config, path)
-        return max_pods_from_user_data(text) if isinstance(text, str) else None
 
     def _asg_cluster(self, r: _Resource, user_data: str | Unknown | None) -> Value:
         """Which cluster an ASG's nodes join: its kubernetes.io/cluster/<name> tag, else the

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import re
 
-from eks_ip_lint.facts import auto_mode
+from eks_ip_lint.facts import auto_mode, eksctl_max_pods
 from eks_ip_lint.facts.cni_config import parse_configuration_values
 from eks_ip_lint.facts.eksctl_vpc import DEFAULT_VPC_CIDR, DEFAULT_ZONE_COUNT, split
-from eks_ip_lint.facts.max_pods_config import max_pods_from_user_data
 from eks_ip_lint.facts.model import (
     ClusterFact,
     CniSource,
@@ -254,13 +253,11 @@ class _Extraction:
         label = str(name) if name is not None else f"[{i}]"
         types, source = self._types(ng, section, label)
         min_size, max_size, desired = _sizes(ng)
-        ami = ng.get("ami")
-        max_pods: int | Unknown | None = None
-        per_node = ng.get("maxPodsPerNode")
-        if isinstance(per_node, int):
-            max_pods = per_node
-        elif isinstance(ng.get("overrideBootstrapCommand"), str):
-            max_pods = max_pods_from_user_data(str(ng["overrideBootstrapCommand"]))
+        family = eksctl_max_pods.ami_family(ng, _get(self.data, "metadata", "version"))
+        custom_ami = kind == "managed" and eksctl_max_pods.is_custom_ami(ng, family)
+        applied = eksctl_max_pods.applied_max_pods(
+            ng, managed=kind == "managed", family=family, custom_ami=custom_ami
+        )
 
         def at(*keys: str) -> SourceSpan:
             for k in keys:
@@ -284,8 +281,11 @@ class _Extraction:
                 "instanceTypes", "instanceType", "instanceSelector", "instancesDistribution"
             ),
             subnets_span=at("subnets", "availabilityZones", "privateNetworking"),
-            max_pods=max_pods,
-            custom_ami=kind == "managed" and isinstance(ami, str) and not ami.startswith("auto"),
+            max_pods=applied.value,
+            max_pods_expression=applied.expression,
+            max_pods_overridden=applied.overridden,
+            max_pods_note=applied.note,
+            custom_ami=custom_ami,
             instance_types_source=source,
             max_size_key="maxSize",
             efa_interfaces=ng.get("efaEnabled") is True,

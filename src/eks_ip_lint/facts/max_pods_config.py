@@ -134,6 +134,28 @@ def as_eks_applies(
     return AppliedMaxPods(user.value, user.expression)
 
 
+def is_custom_ami(ami_type: Value, image_id: Value) -> bool:
+    """A managed node group runs a custom AMI when its ami_type/AmiType is CUSTOM or its launch
+    template names an image (Terraform ``image_id``, CloudFormation ``ImageId``)."""
+    return ami_type == "CUSTOM" or image_id is not None
+
+
+def is_bottlerocket_ami_type(ami_type: Value) -> bool:
+    """EKS's Bottlerocket AMI types: ``BOTTLEROCKET_x86_64``, ``BOTTLEROCKET_ARM_64_NVIDIA``, ..."""
+    return isinstance(ami_type, str) and ami_type.upper().startswith("BOTTLEROCKET")
+
+
+def managed_launch_template(user_data: Value, *, ami_type: Value, custom_ami: bool) -> AppliedMaxPods:
+    """A managed node group's max pods from its launch template's user data, as EKS applies it:
+    one rule for Terraform's aws_eks_node_group and CloudFormation's AWS::EKS::Nodegroup."""
+    return as_eks_applies(
+        read_user_data(user_data),
+        managed=True,
+        custom_ami=custom_ami,
+        bottlerocket_ami=is_bottlerocket_ami_type(ami_type),
+    )
+
+
 def _maybe_base64(text: str) -> str:
     stripped = text.strip()
     if len(stripped) < 8 or not _BASE64.match(stripped):

@@ -20,7 +20,7 @@ from eks_ip_lint.facts import (
     tf_consumers,
 )
 from eks_ip_lint.facts.cni_config import parse_configuration_values
-from eks_ip_lint.facts.max_pods_config import as_eks_applies, read_user_data
+from eks_ip_lint.facts.max_pods_config import is_custom_ami, managed_launch_template
 from eks_ip_lint.facts.model import (
     ClusterFact,
     CniSource,
@@ -285,15 +285,12 @@ def _node_group(
         types_value = [MNG_DEFAULT_INSTANCE_TYPE]
         types_source = "EKS default (t3.medium) for a node group without instance_types"
     instance_types = instance_types_of(types_value)
-    custom_ami = inst.values.get("ami_type") == "CUSTOM" or (
-        template is not None and template.values.get("image_id") is not None
-    )
     ami_type = inst.values.get("ami_type")
-    applied = as_eks_applies(
-        read_user_data(template.values.get("user_data") if template is not None else None),
-        managed=True,
+    custom_ami = is_custom_ami(ami_type, template.values.get("image_id") if template is not None else None)
+    applied = managed_launch_template(
+        template.values.get("user_data") if template is not None else None,
+        ami_type=ami_type,
         custom_ami=custom_ami,
-        bottlerocket_ami=isinstance(ami_type, str) and ami_type.startswith("BOTTLEROCKET"),
     )
     name = inst.values.get("node_group_name") or inst.values.get("node_group_name_prefix")
     return NodeGroupFact(
