@@ -12,7 +12,9 @@ class UsageError(EksIpLintError):
 class InputError(EksIpLintError):
     """A user file cannot be read or parsed. Carries the place, becomes an EKSIP000 finding."""
 
-    def __init__(self, message: str, path: str, line: int = 1, *, skipped: bool = True) -> None:
+    def __init__(
+        self, message: str, path: str, line: int = 1, *, skipped: bool = True, consequence: str = ""
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.path = path
@@ -20,3 +22,6 @@ class InputError(EksIpLintError):
         # True: the file was left out. False: it was read, but holds configuration Terraform
         # refuses (a value not of its variable's type, a local that refers to itself...).
         self.skipped = skipped
+        # What the problem means for the analysis, when neither of those says it (EKSIP000 ends its
+        # message with it): "the module is not analysed" for a source outside the scanned tree.
+        self.consequence = consequence

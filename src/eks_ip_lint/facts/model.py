@@ -320,10 +320,11 @@ class InputProblem:
     message: str
     span: SourceSpan
     skipped: bool = True
+    consequence: str = ""  # InputError.consequence
 
     @classmethod
     def of(cls, err: InputError) -> InputProblem:
-        return cls(err.message, SourceSpan(err.path, err.line), err.skipped)
+        return cls(err.message, SourceSpan(err.path, err.line), err.skipped, err.consequence)
 
 
 @dataclass

@@ -18,7 +18,9 @@ META = RuleMeta(
 
 def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
     for problem in unit.facts.problems:
-        if problem.skipped:
+        if problem.consequence:
+            yield RULE.finding(f"{problem.message}; {problem.consequence}", problem.span)
+        elif problem.skipped:
             yield RULE.finding(f"{problem.message}; this file was not analysed", problem.span)
         else:  # read, but Terraform would refuse it: what depends on it is unknown
             yield RULE.finding(f"{problem.message}; Terraform would refuse this configuration", problem.span)

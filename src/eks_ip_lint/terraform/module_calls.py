@@ -347,7 +347,11 @@ def _instantiate(
                 line = placed.block.body.attributes["source"].line
                 call.errors.append(
                     InputError(
-                        f"module {call.name}: {source} is {fs.OUTSIDE}", placed.path, line, skipped=False
+                        f"module {call.name}: {source} is {fs.OUTSIDE}",
+                        placed.path,
+                        line,
+                        skipped=False,
+                        consequence="what the module declares is not checked",
                     )
                 )
             return ModuleInstance(inputs.address, unknown=Unknown(reason, cause=Cause.OUTSIDE_TREE))
