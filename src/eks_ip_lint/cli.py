@@ -398,7 +398,11 @@ def _lint(argv: list[str]) -> int:
     request = LintRequest(
         paths=tuple(kept),
         variables=VariableInputs(var_files=tuple(ns.var_file), vars=parse_cli_vars(ns.var)),
-        options=Options(pods_per_node=pods_per_node, reserved_ips_per_subnet=config.reserved_ips_per_subnet),
+        options=Options(
+            pods_per_node=pods_per_node,
+            reserved_ips_per_subnet=config.reserved_ips_per_subnet,
+            fargate_pods=config.fargate_pods,
+        ),
         workspace=ns.workspace,
         parameters=_parameters(ns.parameters_file, ns.parameter),
         jobs=_jobs(ns.jobs),

@@ -49,6 +49,8 @@ class Config:
     reserved_ips_per_subnet: int = 0
     # Exit 1 when anything was not checked (--fail-on-unchecked; report "coverage").
     fail_on_unchecked: bool = False
+    # Planned pods per Fargate profile (name or address -> pods).
+    fargate_pods: Mapping[str, int] = field(default_factory=dict)
     rules: Mapping[str, RuleConfig] = field(default_factory=dict)
     exclude: tuple[str, ...] = ()
 
@@ -297,6 +299,7 @@ def _build(path: str, data: Mapping[str, Any], prefix: str) -> Config:
         pods_per_node=data.get("pods_per_node"),
         reserved_ips_per_subnet=data.get("reserved_ips_per_subnet", 0),
         fail_on_unchecked=bool(data.get("fail_on_unchecked", False)),
+        fargate_pods=dict(data.get("fargate_pods", {})),
         rules=rules,
         exclude=tuple(data.get("exclude", ())),
     )

@@ -122,7 +122,7 @@ def test_configuration_errors_are_reported_all_at_once(
     assert err == (
         f"eks-ip-lint: error: config {config}: 3 problems:\n"
         f"  config {config}:1: pod_per_node: unknown key (did you mean 'pods_per_node'?) "
-        "(allowed: exclude, fail_on_unchecked, pods_per_node, reserved_ips_per_subnet, rules)\n"
+        "(allowed: exclude, fail_on_unchecked, fargate_pods, pods_per_node, reserved_ips_per_subnet, rules)\n"
         f"  config {config}:3: rules.EKSIP1O1: no such rule (did you mean 'EKSIP101'?)\n"
         f"  config {config}:5: rules.EKSIP102.severity: 'eror' is not one of ['error', 'warning', 'info'] "
         "(did you mean 'error'?)\n"

@@ -32,6 +32,7 @@ def test_the_schema_is_shipped_in_the_package_and_valid() -> None:
         "pods_per_node",
         "reserved_ips_per_subnet",
         "fail_on_unchecked",
+        "fargate_pods",
         "rules",
         "exclude",
     }

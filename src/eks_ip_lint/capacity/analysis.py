@@ -65,6 +65,7 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
         consumers,
         custom_networking,
         demand,
+        fargate,
         instance_types,
         node_groups,
         node_pools,
@@ -113,6 +114,10 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
         facts.consumers, all_subnets, facts.subnet_for, demand.prefix_ips(groups, at_max)
     )
     at_max = demand.with_consumers(at_max, others)
+    # Planned Fargate pods (configuration file) join the demand of their profiles' subnets.
+    at_max = demand.with_consumers(
+        at_max, fargate.contributions(facts.fargate_profiles, facts.subnet_for, usable, options)
+    )
 
     out: list[ClusterCapacity] = []
     pools_of = _pools_by_cluster(facts, clusters)
@@ -136,11 +141,17 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
             usable=usable,
             options=options,
         )
+        profiles = tuple(
+            fargate.capacity(p, facts.subnet_for, at_max.demand, usable, options)
+            for p in facts.fargate_profiles
+            if _belongs(p.cluster_ref, name, fact)
+        )
+        fargate_subnets = [r.subnet for p in profiles for r in p.subnets]
         caps = tuple(
             demand.subnet_capacity(
                 all_subnets[addr], usable[addr], groups, at_max, cluster_subnet=addr in cluster_subnets
             )
-            for addr in _subnet_order(mine, cluster_subnets, pools)
+            for addr in _subnet_order(mine, [*fargate_subnets, *cluster_subnets], pools)
         )
         group_caps = tuple(demand.group_capacity(g, at_max, usable, caps) for g in mine)
         unresolved = tuple(
@@ -165,6 +176,7 @@ def analyse(facts: Facts, options: Options | None = None) -> UnitCapacity:
                 },
                 node_pools=pools,
                 auto_mode=node_pools.auto_mode_record(fact.auto_mode if fact is not None else None),
+                fargate=profiles,
             )
         )
     return UnitCapacity(
@@ -187,7 +199,8 @@ def _subnet_order(
     groups: Sequence[SizedGroup], cluster_subnets: Sequence[str], pools: Sequence[NodePoolCapacity] = ()
 ) -> list[str]:
     """The cluster's subnets as reports list them: each group's node subnets, its ENIConfig
-    subnets, the cluster's own, then those its node pools select."""
+    subnets, then ``cluster_subnets`` (its Fargate profiles' and its own), then those its node
+    pools select."""
     out: dict[str, None] = {}  # insertion-ordered set
     for g in groups:
         out.update((s.address, None) for s in g.subnets)

@@ -12,5 +12,8 @@ class Options:
     # IPs of every subnet kept for other tenants (load balancers, databases, endpoints): configured
     # as reserved_ips_per_subnet, subtracted from usable IPs before any node is placed.
     reserved_ips_per_subnet: int = 0
+    # Planned pods per Fargate profile, by the profile's name or address (configuration file's
+    # fargate_pods): each takes 1 IP from the profile's subnets (capacity/fargate.py).
+    fargate_pods: Mapping[str, int] = field(default_factory=dict)
     # Extra env per cluster name, applied after the configuration (used to test a suggested fix).
     env_overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)

@@ -26,6 +26,7 @@ from eks_ip_lint.facts.model import (
     AutoModeFact,
     ClusterFact,
     Facts,
+    FargateProfileFact,
     NodeClassFact,
     NodeGroupFact,
     NodePoolFact,
@@ -333,6 +334,41 @@ class AutoModeCapacity(_Record):
 
 
 @dataclass(frozen=True, repr=False)
+class FargateRoom(_Record):
+    """One subnet of a Fargate profile: the planned pods counted in it, and the IPs left for
+    Fargate pods beside everything else at max size (this profile's planned pods not counted)."""
+
+    subnet: str
+    planned: int
+    room: Mapping[Density, int | Unknown]
+
+
+@dataclass(frozen=True, repr=False)
+class FargateCapacity(_Record):
+    """A Fargate profile (fargate.py): 1 IP per pod from its subnets."""
+
+    fact: FargateProfileFact
+    planned: int | None  # the configuration file's fargate_pods for it, if any
+    subnets: tuple[FargateRoom, ...]  # its declared subnets
+    problem: Unknown | None  # why its subnets cannot be told, if they cannot
+
+    def room(self, density: Density) -> int | Unknown:
+        """Fargate pods its subnets hold beside everything else at max size (0 for a subnet
+        already over-committed)."""
+        total = 0
+        for s in self.subnets:
+            r = s.room[density]
+            if isinstance(r, Unknown):
+                return r
+            total += max(0, r)
+        return total
+
+    def short(self, density: Density) -> tuple[FargateRoom, ...]:
+        """The subnets whose planned pods exceed their room at ``density``."""
+        return tuple(s for s in self.subnets if isinstance(r := s.room[density], int) and s.planned > r)
+
+
+@dataclass(frozen=True, repr=False)
 class ClusterCapacity(_Record):
     name: str
     address: str | None
@@ -347,6 +383,7 @@ class ClusterCapacity(_Record):
     supported: Mapping[Density, int | Unknown]
     node_pools: tuple[NodePoolCapacity, ...] = ()  # Karpenter and Auto Mode pools (node_pools.py)
     auto_mode: AutoModeCapacity | None = None
+    fargate: tuple[FargateCapacity, ...] = ()
 
     @property
     def total_max_nodes(self) -> int | Unknown:

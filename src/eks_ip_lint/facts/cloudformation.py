@@ -26,6 +26,7 @@ from eks_ip_lint.facts.model import (
     ClusterFact,
     CniSource,
     Facts,
+    FargateProfileFact,
     InputProblem,
     NodeGroupFact,
     SubnetFact,
@@ -330,6 +331,17 @@ class _Extraction:
         for r in self.of_type("AWS::EKS::Addon"):
             if self.prop(r, "AddonName") == "vpc-cni":
                 self.facts.cni_sources.append(self._addon(r))
+        for r in self.of_type("AWS::EKS::FargateProfile"):
+            name = self.prop(r, "FargateProfileName")
+            self.facts.fargate_profiles.append(
+                FargateProfileFact(
+                    address=r.address,
+                    name=_str(name, "") if name is not None else r.logical_id,
+                    cluster_ref=self.prop(r, "ClusterName"),
+                    subnet_refs=_list(self.prop(r, "Subnets"), "Subnets is not set"),
+                    span=self.span(r),
+                )
+            )
         for r in self.resources:
             if declares_capacity_elsewhere(r.type):
                 self._unresolved(

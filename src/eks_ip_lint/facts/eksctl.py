@@ -25,6 +25,7 @@ from eks_ip_lint.facts.model import (
     ClusterFact,
     CniSource,
     Facts,
+    FargateProfileFact,
     InputProblem,
     NodeGroupFact,
     NodeGroupKind,
@@ -133,6 +134,10 @@ class _Extraction:
             for i, ng in enumerate(groups if isinstance(groups, list) else []):
                 if isinstance(ng, dict):
                     self.facts.node_groups.append(self._node_group(section, i, ng, kind))
+        profiles = self.data.get("fargateProfiles")
+        for i, fp in enumerate(profiles if isinstance(profiles, list) else []):
+            if isinstance(fp, dict):
+                self.facts.fargate_profiles.append(self._fargate_profile(i, fp))
         addons = self.data.get("addons")
         for i, addon in enumerate(addons if isinstance(addons, list) else []):
             if isinstance(addon, dict) and addon.get("name") == "vpc-cni":
@@ -290,6 +295,34 @@ class _Extraction:
             max_size_key="maxSize",
             efa_interfaces=ng.get("efaEnabled") is True,
             update_config=self._update_config(section, i, ng) if kind == "managed" else None,
+        )
+
+    def _fargate_profile(self, i: int, fp: dict[str, object]) -> FargateProfileFact:
+        """``fargateProfiles[].{name, subnets}``; without subnets, eksctl's type comment says "all
+        subnets for the cluster will be used" (types.go:2208-2231): its private ones, as Fargate
+        takes only private subnets. What EKS itself does then is unverified."""
+        name = fp.get("name")
+        label = str(name) if name is not None else f"[{i}]"
+        subnets: tuple[Value, ...] | Unknown
+        source = ""
+        if self.no_subnets is not None:
+            subnets = self.no_subnets
+        elif isinstance(wanted := fp.get("subnets"), list) and wanted:
+            out: list[Value] = []
+            for w in wanted:
+                match = self._named_subnet(str(w), "private")
+                out.append(match.refs[0] if match is not None else str(w))
+            subnets = tuple(out)
+        else:
+            subnets = tuple(s.refs[0] for s in self.subnets["private"])
+            source = "the cluster's private subnets (eksctl's default; EKS's own is unverified)"
+        return FargateProfileFact(
+            address=f"fargateProfiles.{label}",
+            name=label,
+            cluster_ref=Unknown("", CLUSTER_KEY, cause=Cause.EKSCTL_CREATE_TIME),
+            subnet_refs=subnets,
+            span=self.span("fargateProfiles", i),
+            subnets_source=source,
         )
 
     def _update_config(self, section: str, i: int, ng: dict[str, object]) -> UpdateConfig | None:

@@ -299,6 +299,20 @@ class SubnetConsumerFact:
 
 
 @dataclass(frozen=True)
+class FargateProfileFact:
+    """A Fargate profile: each of its pods takes 1 IPv4 address from one of the profile's
+    subnets (capacity-beyond-node-groups.md §4). How many pods it runs is not in the IaC; the
+    configuration file's ``fargate_pods`` may plan a count, keyed by ``name`` or ``address``."""
+
+    address: str
+    name: str | Unknown
+    cluster_ref: Value
+    subnet_refs: tuple[Value, ...] | Unknown
+    span: SourceSpan
+    subnets_source: str = ""  # where the subnets come from when the profile names none
+
+
+@dataclass(frozen=True)
 class Unresolved:
     """A value the analysis needed but could not know; becomes an EKSIP002 finding."""
 
@@ -340,6 +354,7 @@ class Facts:
     eniconfigs: list[EniConfigFact] = field(default_factory=list)
     # Other IP consumers of the subnets (endpoints, NAT gateways, load balancers...).
     consumers: list[SubnetConsumerFact] = field(default_factory=list)
+    fargate_profiles: list[FargateProfileFact] = field(default_factory=list)
     subnet_lookups: list[SubnetLookupFact] = field(default_factory=list)
     node_pools: list[NodePoolFact] = field(default_factory=list)
     node_classes: list[NodeClassFact] = field(default_factory=list)
@@ -363,6 +378,7 @@ class Facts:
         self.cni_sources += other.cni_sources
         self.eniconfigs += other.eniconfigs
         self.consumers += other.consumers
+        self.fargate_profiles += other.fargate_profiles
         self.subnet_lookups += other.subnet_lookups
         self.node_pools += other.node_pools
         self.node_classes += other.node_classes

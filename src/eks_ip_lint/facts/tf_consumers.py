@@ -15,6 +15,7 @@ The cost of each is the one shared/docs/capacity-beyond-node-groups.md §7 gives
   shared by every function with that set [doc].
 * ``aws_ec2_transit_gateway_vpc_attachment``: 1 ENI per subnet [doc; 1 IP per ENI inferred].
 * ``aws_ec2_subnet_cidr_reservation``: its block (capacity/consumers.py computes the cost).
+* ``aws_eks_fargate_profile``: a FargateProfileFact (1 IP per pod, the count is not declared).
 
 A value that cannot be known (a count, a subnet list) is an Unresolved: the consumer is charged
 what is known of it and the rest is reported, never guessed.
@@ -24,8 +25,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from eks_ip_lint.facts.model import ConsumerKind, Facts, SubnetConsumerFact, Unresolved, same_ref
-from eks_ip_lint.facts.tf_values import first_block
+from eks_ip_lint.facts.model import (
+    ConsumerKind,
+    Facts,
+    FargateProfileFact,
+    SubnetConsumerFact,
+    Unresolved,
+    same_ref,
+)
+from eks_ip_lint.facts.tf_values import as_list, first_block
 from eks_ip_lint.terraform.resource_instance import ResourceInstance
 from eks_ip_lint.values import Cause, Unknown, Value
 
@@ -59,6 +67,18 @@ def extract(facts: Facts, of_type: Callable[[str], list[ResourceInstance]]) -> N
         )
     for inst in of_type("aws_ec2_subnet_cidr_reservation"):
         r.reservation(inst)
+    for inst in of_type("aws_eks_fargate_profile"):
+        name = inst.values.get("fargate_profile_name")
+        subnets = inst.values.get("subnet_ids")
+        facts.fargate_profiles.append(
+            FargateProfileFact(
+                address=inst.address,
+                name=name if isinstance(name, (str, Unknown)) else inst.name,
+                cluster_ref=inst.values.get("cluster_name"),
+                subnet_refs=as_list(subnets),
+                span=inst.span,
+            )
+        )
 
 
 class _Reader:

@@ -18,6 +18,7 @@ from eks_ip_lint.capacity.records import (
     AutoModeCapacity,
     Contribution,
     Density,
+    FargateCapacity,
     NodePoolCapacity,
     NodeSizing,
     PoolAtDensity,
@@ -146,6 +147,33 @@ def _subnet(s: SubnetCapacity, c: ClusterCapacity) -> dict[str, Any]:
     return o.done()
 
 
+def _fargate(p: FargateCapacity) -> dict[str, Any]:
+    """A Fargate profile: the room its subnets have left for Fargate pods (1 IP each)."""
+    o = _Obj()
+    o.put("address", p.fact.address).put("name", p.fact.name)
+    o.put("file", p.fact.span.path).put("line", p.fact.span.line)
+    o.put("planned_pods", p.planned)
+    o.put("room", {d.value: _count(p.room(d)) for d in Density})
+    for d in Density:
+        room = p.room(d)
+        if isinstance(room, Unknown):
+            o.unknown[f"room.{d.value}"] = room.reason
+    if p.problem is not None:
+        o.unknown["subnets"] = p.problem.reason
+    o.put(
+        "subnets",
+        [
+            {
+                "address": r.subnet,
+                "planned_pods": r.planned,
+                "room": {d.value: _count(r.room[d]) for d in Density},
+            }
+            for r in p.subnets
+        ],
+    )
+    return o.done()
+
+
 def _consumer(c: Contribution) -> dict[str, Any]:
     """Another consumer of the subnet's IPs than a node group (an endpoint, a NAT gateway...)."""
     o = _Obj()
@@ -243,6 +271,7 @@ def _cluster(c: ClusterCapacity, findings: list[Finding]) -> dict[str, Any]:
     _supported_reasons(o, dict(c.supported))
     o.put("subnets", [_subnet(x, c) for x in c.subnets])
     o.put("node_groups", [_group(g) for g in c.node_groups])
+    o.put("fargate_profiles", [_fargate(p) for p in c.fargate])
     if c.node_pools:  # present when the cluster has Karpenter or Auto Mode pools
         o.put("node_pools", [_pool(p) for p in c.node_pools])
     if c.auto_mode is not None:  # present when the cluster declares Auto Mode

@@ -197,6 +197,15 @@ def _cluster_block(unit: UnitResult, c: ClusterCapacity) -> str:
                 f"{escape(consumers.summary(sc.others, Density.CONFIGURED))} (counted in its need)"
                 for sc in others
             ]
+        if c.fargate:
+            lines.append("")
+        for p in c.fargate:
+            per = ", ".join(f"{code(r.subnet)} {_n(r.room[Density.CONFIGURED])}" for r in p.subnets)
+            planned = f"; planned {p.planned:,}" if p.planned is not None else ""
+            lines.append(
+                f"- Fargate profile {code(p.fact.address)}: room for {_n(p.room(Density.CONFIGURED))} pods "
+                f"at the configured density ({per}){planned}"
+            )
     if c.node_pools:
         rows = [[escape(cell) for cell in _pools.row(p)] for p in c.node_pools]
         lines += ["", *_table(_pools.HEADERS, "lrrrrrrrl", rows)]

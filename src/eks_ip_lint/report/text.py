@@ -148,6 +148,7 @@ def _cluster(c: ClusterCapacity, o: TextOptions, style: Style) -> list[str]:
                 "    ",
             )
         ]
+        lines += [line for text in _fargate(c) for line in _wrap(text, o.width, "  ", "    ")]
     if c.node_groups:
         lines.append("")
         lines += _groups(c, o)
@@ -156,6 +157,19 @@ def _cluster(c: ClusterCapacity, o: TextOptions, style: Style) -> list[str]:
             lines.append("")
             lines += render(_pools.HEADERS, [_pools.row(p) for p in c.node_pools], width=o.width)
         lines += [line for note in _pools.notes(c) for line in _wrap(note, o.width, "  ", "    ")]
+    return lines
+
+
+def _fargate(c: ClusterCapacity) -> list[str]:
+    """Per Fargate profile: the pods (1 IP each) its subnets hold beside the node groups at max size."""
+    lines = []
+    for p in c.fargate:
+        per = ", ".join(f"{r.subnet} {_n(r.room[Density.CONFIGURED])}" for r in p.subnets)
+        planned = f"; planned {p.planned:,}" if p.planned is not None else ""
+        lines.append(
+            f"Fargate profile {p.fact.address}: room for {_n(p.room(Density.CONFIGURED))} pods at the "
+            f"configured density ({per or 'no declared subnet'}){planned}"
+        )
     return lines
 
 

@@ -76,6 +76,7 @@ def synthesize(call: CallInputs, schema: EksSchema) -> Synthesized:
         _groups(call, schema=schema, group=group, cluster_name=name, module_subnets=subnets, out=out)
     if schema.addons:
         _addons(call, schema.addons, name, out)
+    _fargate_profiles(call, name, subnets, out)
     out.outputs = {
         "cluster_name": name,
         "cluster_id": name,  # v17-v19: the cluster's id is its name
@@ -272,6 +273,32 @@ def _user_data(texts: list[Value], g: GroupSchema) -> Value:
         elif isinstance(v, Unknown):
             return Unknown(f"{k} is unknown: {v.reason}", cause=v.cause)
     return "\n".join(parts) if parts else None
+
+
+def _fargate_profiles(call: CallInputs, cluster_name: Value, module_subnets: Value, out: Synthesized) -> None:
+    """``fargate_profiles = { k = { name, subnet_ids, selectors } }``: an aws_eks_fargate_profile
+    each, whose subnet_ids default to the module's (node_groups.tf:244, v21.19.0)."""
+    profiles = call.get("fargate_profiles")
+    if not isinstance(profiles, dict):
+        return
+    for key, spec in profiles.items():
+        if not isinstance(spec, dict) or spec.get("create") is False:
+            continue
+        subnets = spec.get("subnet_ids")
+        line = call.line("fargate_profiles", key)
+        out.resources.append(
+            resource(
+                "aws_eks_fargate_profile",
+                f'{call.address}.module.fargate_profile["{key}"].aws_eks_fargate_profile.this[0]',
+                {
+                    "fargate_profile_name": spec.get("name", key),
+                    "cluster_name": cluster_name,
+                    "subnet_ids": subnets if subnets is not None else module_subnets,
+                },
+                {"subnet_ids": line},
+                SourceSpan(call.span.path, line, call.span.end_line),
+            )
+        )
 
 
 def _addons(call: CallInputs, input_name: str, cluster_name: Value, out: Synthesized) -> None:
