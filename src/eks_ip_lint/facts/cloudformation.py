@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from eks_ip_lint.cloudformation.intrinsics import Evaluator
 from eks_ip_lint.cloudformation.nested import MAX_NESTING, Context, nested_template_path
-from eks_ip_lint.facts import auto_mode
+from eks_ip_lint.facts import auto_mode, cfn_consumers
 from eks_ip_lint.facts.cfn_branches import branches
 from eks_ip_lint.facts.cni_config import parse_configuration_values
 from eks_ip_lint.facts.eks_defaults import MNG_DEFAULT_INSTANCE_TYPE
@@ -331,6 +331,8 @@ class _Extraction:
         for r in self.of_type("AWS::EKS::Addon"):
             if self.prop(r, "AddonName") == "vpc-cni":
                 self.facts.cni_sources.append(self._addon(r))
+        # Endpoints, NAT gateways, load balancers... in the template's subnets (cfn_consumers.py).
+        cfn_consumers.extract(self, self.facts)
         for r in self.of_type("AWS::EKS::FargateProfile"):
             name = self.prop(r, "FargateProfileName")
             self.facts.fargate_profiles.append(
