@@ -6,12 +6,14 @@ the groups spread evenly over them. WARM_ENI_TARGET=1: 2 ENIs at 1 pod per node.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintRequest, lint
 from eks_ip_lint.terraform.registry import match
 from eks_ip_lint.values import Cause, Unknown
 
-from testlib import FIXTURES
+from testlib import FIXTURES, RunJson
 
 
 def test_the_submodules_declare_their_node_groups() -> None:
@@ -68,5 +70,52 @@ def test_which_table_a_submodule_call_gets() -> None:
     for (source, version, names), generation in described.items():
         model = match(source, version, names)
         assert model is not None and f" {generation} (" in model.description, (source, model)
-    # Fargate profiles are not modelled (no Fargate capacity fact yet).
-    assert match("terraform-aws-modules/eks/aws//modules/fargate-profile", "~> 20.0", ()) is None
+    fargate = match("terraform-aws-modules/eks/aws//modules/fargate-profile", "~> 20.0", ())
+    assert fargate is not None and "fargate-profile" in fargate.description
+
+
+FARGATE_ONLY = """
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_subnet" "s" {
+  count             = 2
+  vpc_id            = aws_vpc.v.id
+  cidr_block        = "10.0.${count.index}.0/24"
+  availability_zone = ["us-east-1a", "us-east-1b"][count.index]
+}
+resource "aws_eks_cluster" "c" {
+  name     = "fargate-only"
+  role_arn = "arn:aws:iam::111122223333:role/eks"
+  vpc_config {
+    subnet_ids = aws_subnet.s[*].id
+  }
+}
+module "apps" {
+  source       = "terraform-aws-modules/eks/aws//modules/fargate-profile"
+  version      = "~> 20.0"
+  name         = "apps"
+  cluster_name = aws_eks_cluster.c.name
+  subnet_ids   = aws_subnet.s[*].id
+}
+module "off" {
+  source       = "terraform-aws-modules/eks/aws//modules/fargate-profile"
+  version      = "~> 20.0"
+  create       = false
+  name         = "off"
+  cluster_name = aws_eks_cluster.c.name
+  subnet_ids   = aws_subnet.s[*].id
+}
+"""
+
+
+def test_standalone_fargate_profile_submodule(tmp_path: Path, run_json: RunJson) -> None:
+    """The //modules/fargate-profile call is its profile: no node group, so each /24 keeps all of its
+    2^8 - 5 = 251 usable IPs for Fargate pods, 502 in all; create = false makes none."""
+    (tmp_path / "main.tf").write_text(FARGATE_ONLY)
+    _, report = run_json(str(tmp_path), "--no-config")
+    (cluster,) = report["units"][0]["clusters"]
+    (profile,) = cluster["fargate_profiles"]
+    assert profile["name"] == "apps"
+    assert [s["room"]["configured"] for s in profile["subnets"]] == [251, 251]
+    assert profile["room"] == {"floor": 502, "configured": 502}

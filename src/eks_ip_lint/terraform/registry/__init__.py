@@ -65,8 +65,12 @@ def match(source: str, version: str | None, input_names: Iterable[str]) -> Model
 
 def _submodule(name: str, version: str | None, ref: str | None, names: set[str]) -> Model | None:
     """A node group submodule of terraform-aws-eks called on its own (eks_submodules.py)."""
+    if name == "fargate-profile":
+        return Model(
+            "terraform-aws-modules/eks/aws//modules/fargate-profile", eks_submodules.synthesize_fargate
+        )
     if name not in eks_submodules.SUBMODULES:
-        return None  # fargate-profile and the others: not modelled
+        return None  # karpenter and the others: not modelled
     kind = eks_submodules.SUBMODULES[name]
     major, why = None, ""
     for label, text in (("version", version), ("ref", ref)):

@@ -11,7 +11,9 @@ defaults) with two differences the submodule's own ``variables.tf`` makes: there
 The resources are addressed as in the submodule's plan: ``module.x.aws_eks_node_group.this[0]``,
 ``module.x.aws_autoscaling_group.this[0]``, ``module.x.aws_launch_template.this[0]``.
 
-``//modules/fargate-profile`` is not modelled here: Fargate capacity has no fact type yet.
+``//modules/fargate-profile`` (v18 to v21) is one ``aws_eks_fargate_profile.this[0]`` from the
+call's ``name``, ``cluster_name`` and ``subnet_ids`` (no default subnets: the submodule's
+``subnet_ids`` defaults to ``[]``), unless ``create = false``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from eks_ip_lint.terraform.registry.common import CallInputs, Synthesized
+from eks_ip_lint.span import SourceSpan
+from eks_ip_lint.terraform.registry.common import CallInputs, Synthesized, resource
 from eks_ip_lint.terraform.registry.eks import _group
 from eks_ip_lint.terraform.registry.eks_tables import V18_V20, V21, EksSchema, GroupSchema
 from eks_ip_lint.values import Cause, Unknown
@@ -71,5 +74,28 @@ def synthesize(call: CallInputs, kind: str, schema: EksSchema) -> Synthesized:
         module_subnets=None,
         out=out,
         standalone=True,
+    )
+    return out
+
+
+def synthesize_fargate(call: CallInputs) -> Synthesized:
+    """``//modules/fargate-profile``: its one Fargate profile, as the submodule's main.tf creates it
+    (``count = var.create ? 1 : 0``)."""
+    out = Synthesized()
+    if call.get("create") is False:
+        return out
+    line = call.lines.get("subnet_ids", call.span.line)
+    out.resources.append(
+        resource(
+            "aws_eks_fargate_profile",
+            f"{call.address}.aws_eks_fargate_profile.this[0]",
+            {
+                "fargate_profile_name": call.get("name", ""),
+                "cluster_name": call.get("cluster_name"),
+                "subnet_ids": call.get("subnet_ids", []),
+            },
+            {"subnet_ids": line},
+            SourceSpan(call.span.path, call.span.line, call.span.end_line),
+        )
     )
     return out
