@@ -171,7 +171,7 @@ def test_a_new_document_kind_is_one_registry_entry(tmp_path: Path, monkeypatch: 
 def test_every_format_renders_through_the_registry(seed: Path) -> None:
     result = lint(LintRequest(paths=(str(seed),), use_cache=False))
     context = ReportContext(fail_on="error", pods_per_node=None)
-    assert sorted(FORMATTERS) == ["github", "gitlab", "json", "junit", "markdown", "sarif", "text"]
+    assert sorted(FORMATTERS) == ["github", "gitlab", "html", "json", "junit", "markdown", "sarif", "text"]
     rendered = {name: f.render(result, context) for name, f in FORMATTERS.items()}
     assert json.loads(rendered["json"])["summary"]["error"] >= 1
     assert json.loads(rendered["sarif"])["version"] == "2.1.0"

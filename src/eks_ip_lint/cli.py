@@ -245,6 +245,9 @@ def _simulate_parser() -> _Parser:
         "--max-pods", type=_positive_int, metavar="N", help="kubelet max pods (default: ENI formula)"
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--chart", action="store_true", help="also draw the IPs per node against pods as a step chart (text)"
+    )
     return p
 
 
@@ -619,4 +622,10 @@ def _simulate(argv: list[str]) -> int:
     result = sim.simulate(ns.instance_type, env, pods, ns.max_pods)
     text = sim.render_simulation_json(result) if ns.format == "json" else sim.render_simulation_text(result)
     sys.stdout.write(text)
+    if ns.chart and ns.format == "text":
+        from eks_ip_lint.report._charts import step_series, text_step_chart  # noqa: PLC0415
+
+        series = step_series(result.limits, result.settings, result.max_pods)
+        print(f"\nIPs per node (up) against IP-taking pods (across), {result.limits.name}:")
+        print("\n".join(text_step_chart(series)))
     return EXIT_OK

@@ -94,6 +94,12 @@ def _gitlab(result: LintResult, ctx: ReportContext) -> str:
     return render_gitlab(result)
 
 
+def _html(result: LintResult, ctx: ReportContext) -> str:
+    from eks_ip_lint.report.html_report import render_html  # noqa: PLC0415
+
+    return render_html(result)
+
+
 FORMATTERS: dict[str, Formatter] = {
     f.name: f
     for f in (
@@ -109,5 +115,6 @@ FORMATTERS: dict[str, Formatter] = {
         Formatter("github", "GitHub workflow annotations (::error file=...::)", _github),
         Formatter("junit", "JUnit XML, a test per finding (Jenkins junit, GitLab test reports)", _junit),
         Formatter("gitlab", "GitLab Code Quality JSON (artifacts:reports:codequality)", _gitlab),
+        Formatter("html", "one self-contained page with SVG charts of subnet use and IPs per node", _html),
     )
 }

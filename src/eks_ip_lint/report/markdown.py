@@ -25,6 +25,7 @@ from eks_ip_lint.capacity.records import Density
 from eks_ip_lint.engine import LintResult, UnitResult
 from eks_ip_lint.findings import Finding, Severity
 from eks_ip_lint.report import _pools
+from eks_ip_lint.report._charts import mermaid_subnet_chart, subnet_uses
 from eks_ip_lint.report._common import (
     coverage,
     coverage_sentence,
@@ -34,6 +35,7 @@ from eks_ip_lint.report._common import (
     repo_path,
     severity_counts,
 )
+from eks_ip_lint.report._names import short_names
 from eks_ip_lint.report.controls import escape_controls, neutralise_references
 from eks_ip_lint.values import Unknown
 
@@ -189,6 +191,11 @@ def _cluster_block(unit: UnitResult, c: ClusterCapacity) -> str:
         ]
         header = ["subnet", "CIDR", "usable IPs", "need at max, floor", "need at max, configured"]
         lines += ["", *_table(header, "llrrr", rows)]
+        # A picture of the same numbers (GitHub renders mermaid), subnets by their short names.
+        names = short_names((sc.fact.address for sc in c.subnets), by_key=False)
+        chart = mermaid_subnet_chart(c.name, subnet_uses(c, names))
+        if chart:
+            lines += ["", *chart]
         others = [sc for sc in c.subnets if sc.others]
         if others:
             lines.append("")
