@@ -136,4 +136,7 @@ def mermaid_subnet_chart(cluster: str, uses: Sequence[SubnetUse]) -> list[str]:
 
 
 def _mermaid_text(text: str) -> str:
-    return text.replace('"', "'")
+    """Names from the scanned files: every control spelled out (report/controls.py), no quote."""
+    from eks_ip_lint.report.controls import escape_controls  # noqa: PLC0415
+
+    return escape_controls(text).replace('"', "'")

@@ -18,6 +18,7 @@ from eks_ip_lint.findings import Finding
 from eks_ip_lint.report._charts import StepSeries, SubnetUse, cluster_series, subnet_uses
 from eks_ip_lint.report._common import findings_to_show, message_with_fix, repo_path, unit_title
 from eks_ip_lint.report._names import short_names
+from eks_ip_lint.report.controls import escape_controls
 from eks_ip_lint.values import Unknown
 
 CSS = """
@@ -39,7 +40,8 @@ WIDTH = LABEL + BARS + 280
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    # Controls from the scanned files spelled out (report/controls.py), then HTML-escaped.
+    return html.escape(escape_controls(str(text)), quote=True)
 
 
 def _n(v: int | None) -> str:
