@@ -313,6 +313,8 @@ CASES: list[tuple[str, list[Value]]] = [
     ("tobool", [None]),
     ("tobool", ["True"]),
     ("tobool", [0]),
+    ("nonsensitive", ["x"]),
+    ("nonsensitive", [{"a": [1, 2]}]),
     # --- encoding ---
     ("jsonencode", [{"hello": "world"}]),
     ("jsonencode", [{"b": 1, "a": [True, None, "x<>&\u2028\b\f\t\u0001é"]}]),

@@ -1,4 +1,5 @@
-"""Terraform's numeric functions, and the primitive conversions tonumber, tostring, tobool."""
+"""Terraform's numeric functions, the primitive conversions tonumber, tostring, tobool, and
+sensitive/nonsensitive, which change only a mark this linter does not track."""
 
 from __future__ import annotations
 
@@ -182,4 +183,9 @@ FUNCTIONS: dict[str, Function] = {
     "tostring": _converter(to_string),
     "tonumber": _converter(to_number),
     "tobool": _converter(to_bool),
+    # Sensitivity only hides a value in Terraform's output; the value is the same. Real code wraps
+    # node-group inputs in them (nonsensitive(data.aws_ssm_parameter.x.value)), and an unknown
+    # function would lose the whole node-group map. Structural: an Unknown inside passes through.
+    "sensitive": Function(("value",), lambda args: args[0], structural=True),
+    "nonsensitive": Function(("value",), lambda args: args[0], structural=True),
 }
