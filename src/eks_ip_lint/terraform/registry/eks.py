@@ -7,6 +7,8 @@ does, and emits the provider resources the module would create, addressed as in 
 
 from __future__ import annotations
 
+import dataclasses
+
 from eks_ip_lint.span import SourceSpan
 from eks_ip_lint.terraform.registry.common import (
     CallInputs,
@@ -44,6 +46,11 @@ def synthesize(call: CallInputs, schema: EksSchema) -> Synthesized:
         name = Unknown(
             f"{call.address}: {schema.cluster_name} is not set", f"{cluster_addr}.name", cause=Cause.INVALID
         )
+    elif isinstance(name, Unknown) and name.key is None:
+        # "education-eks-${random_string.suffix.result}": the name is unknown, but the module's
+        # node groups, add-ons and module.eks.cluster_name all denote this cluster's name. A
+        # keyless Unknown equals nothing, so they would fall under "(unknown cluster)".
+        name = dataclasses.replace(name, key=f"{cluster_addr}.name")
     subnets = call.get(schema.subnets, [])
     cp_subnets = call.get(schema.control_plane_subnets) if schema.control_plane_subnets else None
     ip_family = call.get(schema.ip_family, "ipv4") if schema.ip_family else "ipv4"
