@@ -236,7 +236,16 @@ class _Pool:
                 + ", ".join(s.address for s in chosen.possible[:3])
                 + " are unknown, so whether the selector picks them cannot be told"
             )
-        if not chosen.matched:
+        if not chosen.matched and chosen.possible:
+            # Unknown tags (a VPC module's Name tag over data-source AZs) are not a mismatch:
+            # "no subnet matches" would send the user looking for a subnet that is declared.
+            self.problem = Unknown(
+                f"whether {nc.address} {which} ({describe(terms)}) selects "
+                + ", ".join(s.address for s in chosen.possible[:3])
+                + " cannot be told: their tags are unknown",
+                cause=_tags_cause(chosen.possible),
+            )
+        elif not chosen.matched:
             self.problem = Unknown(
                 f"no subnet declared in the scan matches {nc.address} {which} ({describe(terms)})",
                 cause=Cause.NOT_DECLARED,
@@ -363,6 +372,18 @@ def _analyse(
 
 # (resource, limit, per-type amount): the limits that bound IPs per unit of resource.
 _PerResource = list[tuple[str, Fraction, dict[str, Fraction]]]
+
+
+def _tags_cause(possible: Sequence[SubnetFact]) -> Cause:
+    """The cause of the first unknown tag among subnets a selector may pick."""
+    for s in possible:
+        tags = s.tags
+        if isinstance(tags, Unknown):
+            return tags.cause
+        for v in (tags or {}).values():
+            if isinstance(v, Unknown):
+                return v.cause
+    return Cause.UNSUPPORTED  # the reader of these subnets does not read tags
 
 
 def _ceiling(

@@ -123,7 +123,13 @@ def _tags(call: CallInputs, tier: str, azs: Value, i: int) -> Value:
     elif all(isinstance(v, str) for v in (call.get("name", ""), suffix, az)):
         name = f"{call.get('name', '')}-{suffix}-{az}"
     else:
-        name = Unknown(f"{call.address}: the Name tag of a {tier} subnet is not known", cause=Cause.INVALID)
+        # Unknown because a part is (AZs from a data source, a name from an unset variable): keep
+        # that part's cause; a part that is known but not a string is invalid.
+        part = next((v for v in (call.get("name", ""), suffix, az) if isinstance(v, Unknown)), None)
+        name = Unknown(
+            f"{call.address}: the Name tag of a {tier} subnet is not known",
+            cause=part.cause if part is not None else Cause.INVALID,
+        )
     out: dict[str, Value] = {"Name": name}
     per_az = call.get(f"{tier}_subnet_tags_per_az")
     if isinstance(per_az, dict) and per_az and not isinstance(az, str):
