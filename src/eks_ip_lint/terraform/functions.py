@@ -31,7 +31,7 @@ from eks_ip_lint.terraform import (
 )
 from eks_ip_lint.terraform.eval_errors import EvalError
 from eks_ip_lint.terraform.functions_common import Function, FunctionError, unknown_of
-from eks_ip_lint.values import Cause, Value, first_unknown
+from eks_ip_lint.values import Cause, Unknown, Value, first_unknown
 
 FUNCTIONS: dict[str, Function] = {
     **functions_collections.FUNCTIONS,
@@ -63,9 +63,145 @@ def _check_arity(name: str, function: Function, count: int) -> None:
         )
 
 
+# Terraform's and OpenTofu's built-in functions (the language documentation's function index). One
+# of these that eks-ip-lint does not implement makes only its own call unknown: Terraform would
+# evaluate it, so an error here would wrongly wipe out the whole attribute around it (a node group
+# map with one chomp() in it). Any other name is a call Terraform itself refuses.
+TERRAFORM_BUILTINS = frozenset(
+    [
+        "abs",
+        "abspath",
+        "alltrue",
+        "anytrue",
+        "base64decode",
+        "base64encode",
+        "base64gunzip",
+        "base64gzip",
+        "base64sha256",
+        "base64sha512",
+        "basename",
+        "bcrypt",
+        "can",
+        "ceil",
+        "chomp",
+        "chunklist",
+        "cidrcontains",
+        "cidrhost",
+        "cidrnetmask",
+        "cidrsubnet",
+        "cidrsubnets",
+        "coalesce",
+        "coalescelist",
+        "compact",
+        "concat",
+        "contains",
+        "csvdecode",
+        "dirname",
+        "distinct",
+        "element",
+        "endswith",
+        "ephemeralasnull",
+        "file",
+        "filebase64",
+        "filebase64sha256",
+        "filebase64sha512",
+        "fileexists",
+        "filemd5",
+        "fileset",
+        "filesha1",
+        "filesha256",
+        "filesha512",
+        "flatten",
+        "floor",
+        "format",
+        "formatdate",
+        "formatlist",
+        "indent",
+        "index",
+        "issensitive",
+        "join",
+        "jsondecode",
+        "jsonencode",
+        "keys",
+        "length",
+        "log",
+        "lookup",
+        "lower",
+        "matchkeys",
+        "max",
+        "md5",
+        "merge",
+        "min",
+        "nonsensitive",
+        "one",
+        "parseint",
+        "pathexpand",
+        "plantimestamp",
+        "pow",
+        "range",
+        "regex",
+        "regexall",
+        "replace",
+        "reverse",
+        "rsadecrypt",
+        "sensitive",
+        "setintersection",
+        "setproduct",
+        "setsubtract",
+        "setunion",
+        "sha1",
+        "sha256",
+        "sha512",
+        "signum",
+        "slice",
+        "sort",
+        "split",
+        "startswith",
+        "strcontains",
+        "strrev",
+        "substr",
+        "sum",
+        "templatefile",
+        "templatestring",
+        "textdecodebase64",
+        "textencodebase64",
+        "timeadd",
+        "timecmp",
+        "timestamp",
+        "title",
+        "tobool",
+        "tolist",
+        "tomap",
+        "tonumber",
+        "toset",
+        "tostring",
+        "transpose",
+        "trim",
+        "trimprefix",
+        "trimspace",
+        "trimsuffix",
+        "try",
+        "type",
+        "upper",
+        "urldecode",
+        "urlencode",
+        "uuid",
+        "uuidv5",
+        "values",
+        "yamldecode",
+        "yamlencode",
+        "zipmap",
+    ]
+)
+
+
 def call_function(name: str, args: list[Value]) -> Value:
     """Call Terraform function ``name``; raises EvalError where Terraform would fail."""
     function = FUNCTIONS.get(name)
+    if function is None and name in TERRAFORM_BUILTINS:
+        return Unknown(
+            f"{name}() is a Terraform function eks-ip-lint does not evaluate", cause=Cause.UNSUPPORTED
+        )
     if function is None:
         # Terraform has functions eks-ip-lint does not implement (provider functions, newer ones):
         # in a configuration that is applied, a missing name is more likely ours than a typo.
