@@ -31,8 +31,8 @@ from eks_ip_lint.capacity.records import (
     SubnetCapacity,
     UnitCapacity,
 )
-from eks_ip_lint.findings import RelatedLocation
-from eks_ip_lint.rules._base import RuleContext
+from eks_ip_lint.findings import Finding, RelatedLocation
+from eks_ip_lint.rules._base import Rule, RuleContext
 from eks_ip_lint.rules._format import n
 from eks_ip_lint.values import Unknown
 
@@ -74,6 +74,21 @@ def node_of(g: NodeGroupCapacity, density: Density) -> NodeIps:
     node = g.at[density].node
     assert isinstance(node, NodeIps)
     return node
+
+
+def exhaustion_finding(
+    rule: Rule, cluster: ClusterCapacity, groups: Sequence[NodeGroupCapacity], message: str, fix: str
+) -> Finding:
+    """EKSIP101/102's finding: one group's at its max-size line; several groups sharing subnets
+    get one at the cluster, with each group's max-size line as a related location."""
+    if len(groups) == 1:
+        g = groups[0]
+        return rule.finding(
+            message, g.fact.max_size_span, address=g.fact.address, cluster=cluster.name, fix=fix
+        )
+    return rule.finding(
+        message, cluster.span, address=cluster.address, cluster=cluster.name, fix=fix, related=related(groups)
+    )
 
 
 def related(groups: Sequence[NodeGroupCapacity]) -> tuple[RelatedLocation, ...]:

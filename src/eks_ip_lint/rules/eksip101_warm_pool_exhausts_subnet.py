@@ -16,8 +16,8 @@ from eks_ip_lint.rules._exhaustion import (
     describe_subnets,
     exhausted_subnets,
     exhausting,
+    exhaustion_finding,
     node_of,
-    related,
     suggest_fix,
     sum_max,
 )
@@ -47,9 +47,7 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
                 f"so at max size {describe_subnets(at.exhaustion, Density.FLOOR)}; these subnets hold only "
                 f"{n(at.supported)} nodes"
             )
-            yield RULE.finding(
-                message, g.fact.max_size_span, address=g.fact.address, cluster=cluster.name, fix=fix
-            )
+            yield exhaustion_finding(RULE, cluster, groups, message, fix)
             continue
         members = "; ".join(
             f"{g.fact.address} ({g.instance_type}, max {n(g.max_size)}, "
@@ -64,14 +62,7 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
             f"sizes, these groups fit {n(plans.scaled_total(cluster, groups, Density.FLOOR))} nodes of the "
             f"{n(sum_max(groups))} they may scale to"
         )
-        yield RULE.finding(
-            message,
-            cluster.span,
-            address=cluster.address,
-            cluster=cluster.name,
-            fix=fix,
-            related=related(groups),
-        )
+        yield exhaustion_finding(RULE, cluster, groups, message, fix)
 
 
 RULE = Rule(META, check)

@@ -12,8 +12,8 @@ from eks_ip_lint.rules._exhaustion import (
     describe_subnets,
     exhausted_subnets,
     exhausting,
+    exhaustion_finding,
     node_of,
-    related,
     suggest_fix,
     sum_max,
 )
@@ -48,9 +48,7 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
                 f"{describe_subnets(at.exhaustion, Density.CONFIGURED)}; these subnets hold {n(at.supported)} "
                 "such nodes"
             )
-            yield RULE.finding(
-                message, g.fact.max_size_span, address=g.fact.address, cluster=cluster.name, fix=fix
-            )
+            yield exhaustion_finding(RULE, cluster, groups, message, fix)
             continue
         members = "; ".join(
             f"{g.fact.address} ({g.instance_type}, max {n(g.max_size)}, {n(g.at[Density.CONFIGURED].pods)} "
@@ -65,14 +63,7 @@ def check(unit: UnitCapacity, ctx: RuleContext) -> Iterator[Finding]:
             f"these groups fit {n(plans.scaled_total(cluster, groups, Density.CONFIGURED))} such nodes of the "
             f"{n(sum_max(groups))} they may scale to"
         )
-        yield RULE.finding(
-            message,
-            cluster.span,
-            address=cluster.address,
-            cluster=cluster.name,
-            fix=fix,
-            related=related(groups),
-        )
+        yield exhaustion_finding(RULE, cluster, groups, message, fix)
 
 
 RULE = Rule(META, check)
